@@ -1,0 +1,198 @@
+/* The generic execution path, driven by the syscall table: translate a
+ * replica's call into one the monitor can run on its own descriptors and
+ * buffers, run it once, and copy its results into each replica. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "monitor.h"
+#include "util.h"
+
+struct fobj *peer_fobj(struct peer *p, long fd)
+{
+	return fdtab_get(&p->rep->fds, fd);
+}
+
+/* Translates one fd argument; private and unknown descriptors cannot be
+ * used by the monitor. */
+static int xlate_fd(struct replica *r, int kind, uint64_t fd, uint64_t *out)
+{
+	struct fobj *o;
+
+	if (kind == A_DIRFD && (int)fd == AT_FDCWD) {
+		*out = (uint64_t)(long)AT_FDCWD;
+		return 0;
+	}
+	o = fdtab_get(&r->fds, (int)fd);
+	if (!o)
+		return -EBADF;
+	if (o->private_)
+		return -EXDEV; /* mixing private and external descriptors */
+	*out = o->mfd;
+	return 0;
+}
+
+int exec_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct replica *r = &replicas[e->agreed];
+	int i, err;
+
+	e->xnr = c->nr;
+	for (i = 0; i < 6; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+		struct iovec *iov;
+
+		e->xargs[i] = c->args[i];
+		if (i >= c->se->nargs)
+			continue;
+		if ((a->flags & AF_NULLOK) && c->args[i] == 0 && a->kind != A_INT &&
+		    a->kind != A_FD && a->kind != A_DIRFD)
+			continue;
+		switch ((enum sc_arg_kind)a->kind) {
+		case A_INT:
+			break;
+		case A_FD:
+		case A_DIRFD:
+			err = xlate_fd(r, a->kind, c->args[i], &e->xargs[i]);
+			if (err)
+				return err;
+			break;
+		case A_PATH:
+		case A_STR:
+		case A_IN:
+			e->xargs[i] = (uint64_t)c->buf[i];
+			break;
+		case A_INOUT:
+			e->out[i] = xmemdup(c->buf[i], c->len[i]);
+			e->xargs[i] = (uint64_t)e->out[i];
+			break;
+		case A_OUT:
+			e->out[i] = xcalloc(1, c->cap[i]);
+			e->xargs[i] = (uint64_t)e->out[i];
+			break;
+		case A_IOV_IN:
+			iov = xmalloc(sizeof(*iov));
+			*iov = (struct iovec){ c->buf[i], c->len[i] };
+			e->out[i] = iov;
+			e->xargs[i] = (uint64_t)iov;
+			e->xargs[a->len_arg] = 1;
+			break;
+		case A_IOV_OUT:
+			/* one iovec followed by the data it points to */
+			iov = xcalloc(1, sizeof(*iov) + c->cap[i]);
+			*iov = (struct iovec){ iov + 1, c->cap[i] };
+			e->out[i] = iov;
+			e->xargs[i] = (uint64_t)iov;
+			e->xargs[a->len_arg] = 1;
+			break;
+		case A_PTR:
+			e->xargs[i] = 0;
+			break;
+		case A_NONE:
+			break;
+		default:
+			return -ENOSYS;
+		}
+	}
+	return 0;
+}
+
+void exec_run(struct entry *e)
+{
+	long r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3],
+			 e->xargs[4], e->xargs[5]);
+
+	e->ret = r < 0 ? -errno : r;
+}
+
+static size_t out_len(const struct entry *e, const struct call *c, int i)
+{
+	const struct sc_arg *a = &c->se->args[i];
+	size_t n = c->cap[i];
+
+	if (a->flags & AF_LEN_RET)
+		n = e->ret > 0 && (size_t)e->ret < n ? (size_t)e->ret : (e->ret > 0 ? n : 0);
+	if ((a->flags & AF_LEN_PTR) && e->out[a->len_arg]) {
+		uint32_t v;
+
+		memcpy(&v, e->out[a->len_arg], sizeof(v));
+		if (v < n)
+			n = v;
+	}
+	return n;
+}
+
+/* Scatters len bytes into the replica's iovec array. */
+static int scatter(pid_t pid, const struct call *c, int i, const char *data, size_t len)
+{
+	const struct iovec *iov = c->buf[i];
+	size_t k, count = c->len[i] / sizeof(*iov);
+	int err;
+
+	for (k = 0; k < count && len > 0; k++) {
+		size_t n = iov[k].iov_len < len ? iov[k].iov_len : len;
+
+		err = mem_write(pid, (uint64_t)iov[k].iov_base, data, n);
+		if (err)
+			return err;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Copies the out-buffers into p's replica, at p's own addresses. */
+int exec_copy_out(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	int i, err = 0;
+
+	if (e->ret < 0 || !c->se)
+		return 0;
+	for (i = 0; i < c->se->nargs && !err; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+
+		if (!e->out[i] || !c->args[i])
+			continue;
+		switch (a->kind) {
+		case A_OUT:
+			err = mem_write(p->tid, c->args[i], e->out[i], out_len(e, c, i));
+			break;
+		case A_INOUT:
+			err = mem_write(p->tid, c->args[i], e->out[i], c->cap[i]);
+			break;
+		case A_IOV_OUT:
+			err = scatter(p->tid, c, i, (char *)e->out[i] + sizeof(struct iovec),
+				      e->ret > 0 ? (size_t)e->ret : 0);
+			break;
+		default:
+			break;
+		}
+	}
+	return err;
+}
+
+int exec_deliver(struct entry *e, struct peer *p)
+{
+	int err = exec_copy_out(e, p);
+
+	if (err)
+		return monitor_respond(p, err, false);
+	return monitor_respond(p, e->ret, e->cont);
+}
+
+void exec_free(struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		free(e->out[i]);
+		e->out[i] = NULL;
+	}
+}

@@ -1,0 +1,112 @@
+#include "fdtab.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct fobj *fobj_new(int mfd, bool private_)
+{
+	struct fobj *o = xcalloc(1, sizeof(*o));
+	struct stat st;
+	int fl;
+
+	o->mfd = mfd;
+	o->private_ = private_;
+	if (mfd >= 0 && fstat(mfd, &st) == 0)
+		o->type = st.st_mode & S_IFMT;
+	fl = mfd >= 0 ? fcntl(mfd, F_GETFL) : -1;
+	o->accmode = fl >= 0 ? (fl & O_ACCMODE) : O_RDWR;
+	return o;
+}
+
+void fobj_get(struct fobj *o)
+{
+	o->refs++;
+}
+
+void fobj_put(struct fobj *o)
+{
+	if (--o->refs > 0)
+		return;
+	if (o->mfd >= 0)
+		close(o->mfd);
+	free(o);
+}
+
+bool fobj_may_block(const struct fobj *o)
+{
+	return o->type != S_IFREG && o->type != S_IFDIR;
+}
+
+struct fobj *fdtab_get(const struct fdtab *t, long fd)
+{
+	if (fd < 0 || fd >= t->size)
+		return NULL;
+	return t->ent[fd].obj;
+}
+
+void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec)
+{
+	if (fd >= t->size) {
+		int n = t->size ? t->size : 64;
+
+		while (n <= fd)
+			n *= 2;
+		t->ent = xrealloc(t->ent, n * sizeof(*t->ent));
+		memset(t->ent + t->size, 0, (n - t->size) * sizeof(*t->ent));
+		t->size = n;
+	}
+	fobj_get(o);
+	if (t->ent[fd].obj)
+		fobj_put(t->ent[fd].obj);
+	t->ent[fd].obj = o;
+	t->ent[fd].cloexec = cloexec;
+}
+
+void fdtab_close(struct fdtab *t, int fd)
+{
+	if (fd < 0 || fd >= t->size || !t->ent[fd].obj)
+		return;
+	fobj_put(t->ent[fd].obj);
+	t->ent[fd].obj = NULL;
+}
+
+void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec)
+{
+	if (fd >= 0 && fd < t->size && t->ent[fd].obj)
+		t->ent[fd].cloexec = cloexec;
+}
+
+int fdtab_lowest_free(const struct fdtab *t, int min)
+{
+	int fd;
+
+	for (fd = min; fd < t->size; fd++)
+		if (!t->ent[fd].obj)
+			return fd;
+	return fd < min ? min : fd;
+}
+
+void fdtab_exec(struct fdtab *t)
+{
+	int fd;
+
+	for (fd = 0; fd < t->size; fd++)
+		if (t->ent[fd].obj && t->ent[fd].cloexec)
+			fdtab_close(t, fd);
+}
+
+void fdtab_clear(struct fdtab *t)
+{
+	int fd;
+
+	for (fd = 0; fd < t->size; fd++)
+		fdtab_close(t, fd);
+	free(t->ent);
+	t->ent = NULL;
+	t->size = 0;
+}

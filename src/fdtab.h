@@ -1,0 +1,49 @@
+/* File objects and each replica's descriptor table.
+ *
+ * Every descriptor a replica holds was installed by the monitor (with
+ * SECCOMP_IOCTL_NOTIF_ADDFD), so the monitor knows each replica's table
+ * exactly. An external object is one open file description shared by the
+ * monitor and every replica: the monitor performs its inputs and outputs
+ * on its own descriptor. A private object belongs to one replica, which
+ * uses it directly (pipes inside a replica, its own /proc files). */
+#ifndef REPLICANT_FDTAB_H
+#define REPLICANT_FDTAB_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct fobj {
+	int refs;		/* descriptors (in all replicas) that refer to it */
+	int mfd;		/* the monitor's descriptor; -1 for private objects */
+	bool private_;		/* replica-private: the replica runs its own calls */
+	mode_t type;		/* S_IFMT bits of the file */
+	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
+};
+
+struct fdent {
+	struct fobj *obj;
+	bool cloexec;
+};
+
+struct fdtab {
+	struct fdent *ent;
+	int size;
+};
+
+/* Wraps a monitor descriptor (taken over) as a new external object. */
+struct fobj *fobj_new(int mfd, bool private_);
+void fobj_get(struct fobj *o);
+void fobj_put(struct fobj *o);
+/* True when calls on it may block (anything but regular files and dirs). */
+bool fobj_may_block(const struct fobj *o);
+
+struct fobj *fdtab_get(const struct fdtab *t, long fd);
+void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec);
+void fdtab_close(struct fdtab *t, int fd);
+void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec);
+/* Lowest fd >= min that is free in the table. */
+int fdtab_lowest_free(const struct fdtab *t, int min);
+void fdtab_exec(struct fdtab *t);
+void fdtab_clear(struct fdtab *t);
+
+#endif

@@ -1,0 +1,11 @@
+/* The seccomp filter, generated from the syscall table. */
+#ifndef REPLICANT_FILTER_H
+#define REPLICANT_FILTER_H
+
+#include <seccomp.h>
+
+/* Local syscalls are allowed, SC_ERRNO ones answered in BPF, and all others
+ * go to the monitor as user notifications. */
+scmp_filter_ctx filter_build(void);
+
+#endif

@@ -1,0 +1,623 @@
+/* Handlers for the irregular syscalls: those that create, copy or close
+ * descriptors, the virtual process ids, exits, and the commands of ioctl and
+ * fcntl. Everything the table can describe takes the generic path. */
+#include <asm/termbits.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <x86intrin.h>
+
+#include "mem.h"
+#include "monitor.h"
+#include "util.h"
+
+void monitor_exit_agreed(int status);
+
+static int addfd(struct peer *p, int mfd, int target, bool cloexec, bool send)
+{
+	struct seccomp_notif_addfd a = {
+		.id = p->notif_id,
+		.srcfd = mfd,
+		.newfd = target >= 0 ? target : 0,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+		.flags = (target >= 0 ? SECCOMP_ADDFD_FLAG_SETFD : 0) |
+			 (send ? SECCOMP_ADDFD_FLAG_SEND : 0),
+	};
+	int fd = ioctl(p->rep->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+
+	if (fd < 0)
+		return -errno;
+	if (send)
+		p->waiting = W_NONE; /* the ioctl answered the call */
+	return fd;
+}
+
+int peer_addfd_send(struct peer *p, int mfd, bool cloexec)
+{
+	return addfd(p, mfd, -1, cloexec, true);
+}
+
+int peer_addfd(struct peer *p, int mfd, int target, bool cloexec)
+{
+	return addfd(p, mfd, target, cloexec, false);
+}
+
+/* Gives a new external object to p as the call's result. */
+static int deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
+{
+	int fd, err;
+
+	if (e->ret < 0 || !e->priv)
+		return monitor_respond(p, e->ret, false);
+	err = exec_copy_out(e, p);
+	if (err)
+		return err;
+	fd = peer_addfd_send(p, e->priv->mfd, cloexec);
+	if (fd < 0)
+		return fd;
+	fdtab_set(&p->rep->fds, fd, e->priv, cloexec);
+	return 0;
+}
+
+static void finish_new_fd(struct entry *e)
+{
+	if (e->ret >= 0) {
+		e->priv = fobj_new((int)e->ret, false);
+		fobj_get(e->priv); /* the entry's reference */
+	}
+}
+
+/* ---- open, openat, creat ---- */
+
+static int open_flags(const struct call *c)
+{
+	switch (c->nr) {
+	case SYS_open:
+		return (int)c->args[1];
+	case SYS_openat:
+		return (int)c->args[2];
+	default:
+		return O_CREAT | O_WRONLY | O_TRUNC;
+	}
+}
+
+static const char *open_path(const struct call *c)
+{
+	return c->buf[c->nr == SYS_openat ? 1 : 0];
+}
+
+/* /proc/self and /proc/thread-self name each replica's own process. */
+static bool proc_self(const char *path, const char **rest, bool *thread)
+{
+	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || !path[10])) {
+		*rest = path + 10, *thread = false;
+		return true;
+	}
+	if (!strncmp(path, "/proc/thread-self", 17) && (path[17] == '/' || !path[17])) {
+		*rest = path + 17, *thread = true;
+		return true;
+	}
+	return false;
+}
+
+static enum mode open_classify(struct peer *p, struct call *c)
+{
+	int fl = open_flags(c);
+	const char *rest;
+	bool thread;
+
+	(void)p;
+	if (proc_self(open_path(c), &rest, &thread))
+		return M_EACH;
+	if ((fl & (O_CREAT | O_TRUNC | O_TMPFILE)) || (fl & O_ACCMODE) != O_RDONLY)
+		return M_OUTPUT;
+	return M_INPUT;
+}
+
+static int open_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	int err = exec_prepare(e);
+
+	if (err)
+		return err;
+	/* always openat, so that the monitor's cwd is the one used */
+	e->xnr = SYS_openat;
+	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)(long)AT_FDCWD;
+	e->xargs[1] = (uint64_t)open_path(c);
+	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
+	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
+	return 0;
+}
+
+static int open_deliver(struct entry *e, struct peer *p)
+{
+	return deliver_new_fd(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
+}
+
+/* A private /proc file: the monitor opens the replica's own and hands it over. */
+static int open_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	char path[PATH_MAX];
+	const char *rest;
+	bool thread;
+	int fd, fl = open_flags(c), newfd;
+	struct fobj *o;
+
+	(void)cont;
+	proc_self(open_path(c), &rest, &thread);
+	if (thread)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d%s", (int)p->rep->pid, (int)p->tid, rest);
+	else
+		snprintf(path, sizeof(path), "/proc/%d%s", (int)p->rep->pid, rest);
+	fd = openat(AT_FDCWD, path, fl | O_CLOEXEC, (mode_t)c->args[c->nr == SYS_openat ? 3 : 2]);
+	if (fd < 0) {
+		*ret = -errno;
+		return 0;
+	}
+	newfd = peer_addfd_send(p, fd, fl & O_CLOEXEC);
+	close(fd);
+	if (newfd < 0)
+		return newfd;
+	o = fobj_new(-1, true);
+	fdtab_set(&p->rep->fds, newfd, o, fl & O_CLOEXEC);
+	return 0;
+}
+
+/* ---- close, dup, dup2, dup3 ---- */
+
+static int close_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	if (!peer_fobj(p, (long)c->args[0])) {
+		*ret = -EBADF;
+		return 0;
+	}
+	fdtab_close(&p->rep->fds, (int)c->args[0]);
+	*cont = true; /* the replica closes its own descriptor */
+	return 0;
+}
+
+/* Copies descriptor old to target in p's replica, as dup2 would. */
+static int install_copy(struct peer *p, int old, int target, bool cloexec, long *ret, bool *cont)
+{
+	struct fobj *o = peer_fobj(p, old);
+	int fd;
+
+	if (!o) {
+		*ret = -EBADF;
+		return 0;
+	}
+	if (target >= 1 << 20) {
+		*ret = -EBADF;
+		return 0;
+	}
+	if (o->private_) {
+		*cont = true; /* its real table matches ours, so the kernel picks target too */
+		fdtab_set(&p->rep->fds, target, o, cloexec);
+		return 0;
+	}
+	fd = peer_addfd(p, o->mfd, target, cloexec);
+	if (fd < 0)
+		return fd;
+	fdtab_set(&p->rep->fds, fd, o, cloexec);
+	*ret = fd;
+	return 0;
+}
+
+static int dup_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	int old = (int)c->args[0], target = (int)c->args[1];
+
+	switch (c->nr) {
+	case SYS_dup:
+		target = fdtab_lowest_free(&p->rep->fds, 0);
+		return install_copy(p, old, target, false, ret, cont);
+	case SYS_dup2:
+		if (old == target) {
+			*ret = peer_fobj(p, old) ? target : -EBADF;
+			return 0;
+		}
+		return install_copy(p, old, target, false, ret, cont);
+	default:
+		if (old == target || (c->args[2] & ~(uint64_t)O_CLOEXEC)) {
+			*ret = -EINVAL;
+			return 0;
+		}
+		return install_copy(p, old, target, c->args[2] & O_CLOEXEC, ret, cont);
+	}
+}
+
+/* ---- fcntl ---- */
+
+#define FLOCK_SIZE 32 /* struct flock on x86_64 */
+
+static const struct sysent fcntl_getlk = {
+	"fcntl", 3, SC_INPUT, 0, 0,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_INOUT, 0, -1, FLOCK_SIZE } } };
+static const struct sysent fcntl_setlk = {
+	"fcntl", 3, SC_OUTPUT, 0, 0,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, FLOCK_SIZE } } };
+
+static enum mode fcntl_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+
+	switch ((int)c->args[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+	case F_GETFD:
+	case F_SETFD:
+		return M_EACH;
+	default:
+		break;
+	}
+	if (!o || o->private_)
+		return M_EACH; /* unknown: EBADF; private: the replica's own */
+	switch ((int)c->args[1]) {
+	case F_GETFL:
+	case F_GETPIPE_SZ:
+		return M_INPUT;
+	case F_SETFL:
+	case F_SETPIPE_SZ:
+		return M_OUTPUT;
+	case F_GETLK:
+	case F_OFD_GETLK:
+		return call_recapture(c, p->tid, &fcntl_getlk) ? M_REFUSE : M_INPUT;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return call_recapture(c, p->tid, &fcntl_setlk) ? M_REFUSE : M_OUTPUT;
+	default:
+		return M_REFUSE;
+	}
+}
+
+static int fcntl_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	int fd = (int)c->args[0], cmd = (int)c->args[1];
+
+	if (!peer_fobj(p, fd)) {
+		*ret = -EBADF;
+		return 0;
+	}
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((long)c->args[2] < 0) {
+			*ret = -EINVAL;
+			return 0;
+		}
+		return install_copy(p, fd, fdtab_lowest_free(&p->rep->fds, (int)c->args[2]),
+				    cmd == F_DUPFD_CLOEXEC, ret, cont);
+	case F_SETFD:
+		fdtab_set_cloexec(&p->rep->fds, fd, c->args[2] & FD_CLOEXEC);
+		*cont = true;
+		return 0;
+	default:
+		*cont = true;
+		return 0;
+	}
+}
+
+/* ---- ioctl: the terminal and socket requests programs commonly make ---- */
+
+#define TERMIOS_SIZE sizeof(struct termios) /* the kernel's, not glibc's */
+
+#define IOCTL_IN(req, sz) { "ioctl", 3, SC_OUTPUT, 0, (int)(req), \
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, sz } } }
+#define IOCTL_OUT(req, sz) { "ioctl", 3, SC_INPUT, 0, (int)(req), \
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_OUT, 0, -1, sz } } }
+
+/* errno_val holds the request: these are private descriptions, never in
+ * the table, so the field is free. */
+static const struct sysent ioctls[] = {
+	IOCTL_OUT(TCGETS, TERMIOS_SIZE),
+	IOCTL_IN(TCSETS, TERMIOS_SIZE),
+	IOCTL_IN(TCSETSW, TERMIOS_SIZE),
+	IOCTL_IN(TCSETSF, TERMIOS_SIZE),
+	IOCTL_OUT(TIOCGWINSZ, sizeof(struct winsize)),
+	IOCTL_OUT(TIOCGPGRP, sizeof(int)),
+	IOCTL_OUT(FIONREAD, sizeof(int)),
+	IOCTL_IN(FIONBIO, sizeof(int)),
+};
+
+static enum mode ioctl_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	unsigned req = (unsigned)c->args[1];
+	size_t i;
+
+	if (!o || o->private_ || req == FIOCLEX || req == FIONCLEX)
+		return M_EACH;
+	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+		if ((unsigned)ioctls[i].errno_val != req)
+			continue;
+		if (call_recapture(c, p->tid, &ioctls[i]))
+			return M_REFUSE;
+		return ioctls[i].cls == SC_INPUT ? M_INPUT : M_OUTPUT;
+	}
+	return M_REFUSE;
+}
+
+static int ioctl_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	unsigned req = (unsigned)c->args[1];
+
+	if (!peer_fobj(p, (long)c->args[0])) {
+		*ret = -EBADF;
+		return 0;
+	}
+	if (req == FIOCLEX || req == FIONCLEX)
+		fdtab_set_cloexec(&p->rep->fds, (int)c->args[0], req == FIOCLEX);
+	*cont = true;
+	return 0;
+}
+
+/* ---- pipe, pipe2, socketpair: private to the replica ---- */
+
+static int private_pair_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	int fds[2], got[2] = { -1, -1 }, i, err = 0, flags;
+	uint64_t where;
+
+	(void)cont;
+	if (c->nr == SYS_socketpair) {
+		flags = (int)c->args[1] & SOCK_CLOEXEC ? O_CLOEXEC : 0;
+		where = c->args[3];
+		if (socketpair((int)c->args[0], (int)c->args[1], (int)c->args[2], fds) < 0)
+			goto out_errno;
+	} else {
+		flags = c->nr == SYS_pipe2 ? (int)c->args[1] : 0;
+		where = c->args[0];
+		if (pipe2(fds, flags | O_CLOEXEC) < 0)
+			goto out_errno;
+	}
+	for (i = 0; i < 2 && !err; i++) {
+		got[i] = peer_addfd(p, fds[i], -1, flags & O_CLOEXEC);
+		if (got[i] < 0)
+			err = got[i];
+	}
+	close(fds[0]);
+	close(fds[1]);
+	if (err)
+		return err;
+	for (i = 0; i < 2; i++) {
+		struct fobj *o = fobj_new(-1, true);
+
+		o->type = c->nr == SYS_socketpair ? S_IFSOCK : S_IFIFO;
+		fdtab_set(&p->rep->fds, got[i], o, flags & O_CLOEXEC);
+	}
+	*ret = mem_write(p->tid, where, got, sizeof(got));
+	return 0;
+out_errno:
+	*ret = -errno;
+	return 0;
+}
+
+/* ---- socket, accept ---- */
+
+static int socket_deliver(struct entry *e, struct peer *p)
+{
+	return deliver_new_fd(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
+}
+
+static int accept_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+
+	return deliver_new_fd(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
+}
+
+/* ---- virtual process ids: replica 0's, the same in every replica ---- */
+
+static int vpid_prepare(struct entry *e)
+{
+	switch (e->call[e->agreed]->nr) {
+	case SYS_getppid:
+		e->ret = getpid();
+		break;
+	default:
+		e->ret = replicas[0].pid;
+		break;
+	}
+	return 1;
+}
+
+/* kill, tkill, tgkill aimed at the replica itself (raise, abort). */
+static int kill_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	pid_t vpid = replicas[0].pid;
+	long target = (long)c->args[0];
+	int sig = (int)c->args[c->nr == SYS_tgkill ? 2 : 1];
+
+	(void)cont;
+	if (c->nr == SYS_tgkill && (long)c->args[1] != vpid)
+		target = -1;
+	if (target != vpid && !(c->nr == SYS_kill && target == 0)) {
+		monitor_refuse(p, c, "signals to other processes are not supported yet");
+		*ret = -EPERM;
+		return 0;
+	}
+	*ret = syscall(SYS_tgkill, p->rep->pid, p->tid, sig) < 0 ? -errno : 0;
+	return 0;
+}
+
+/* ---- exit, exit_group, execve ---- */
+
+static int exit_prepare(struct entry *e)
+{
+	monitor_exit_agreed((int)e->call[e->agreed]->args[0]);
+	e->cont = true;
+	return 1;
+}
+
+static int cont_prepare(struct entry *e)
+{
+	e->cont = true;
+	return 1;
+}
+
+/* chdir: the monitor's own cwd is the replicas' (paths resolve against
+ * it), and each replica follows, for what it resolves itself (execve). */
+static int chdir_deliver(struct entry *e, struct peer *p)
+{
+	return monitor_respond(p, e->ret, e->ret >= 0);
+}
+
+static int wait_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	(void)p, (void)c, (void)ret;
+	*cont = true; /* no child processes yet: the kernel answers ECHILD */
+	return 0;
+}
+
+/* mmap reaches the monitor only for shared mappings of a descriptor. */
+static int mmap_each(struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[4]);
+
+	if (!o) {
+		*ret = -EBADF;
+		return 0;
+	}
+	if (o->private_ || o->accmode == O_RDONLY) {
+		*cont = true;
+		return 0;
+	}
+	monitor_refuse(p, c, "a shared mapping of a file open for writing would bypass the vote");
+	*ret = -EACCES;
+	return 0;
+}
+
+/* ---- poll, ppoll: run on the monitor's descriptors ---- */
+
+static int poll_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct pollfd *fds;
+	size_t i, n;
+	int err = exec_prepare(e);
+
+	if (err)
+		return err;
+	fds = e->out[0];
+	n = c->len[0] / sizeof(*fds);
+	for (i = 0; i < n; i++) {
+		struct fobj *o;
+
+		if (fds[i].fd < 0)
+			continue;
+		o = fdtab_get(&replicas[e->agreed].fds, fds[i].fd);
+		if (o && o->private_)
+			return -EXDEV;
+		fds[i].fd = o ? o->mfd : INT_MAX; /* INT_MAX: POLLNVAL, as for a bad fd */
+	}
+	if (c->nr == SYS_ppoll)
+		e->xargs[3] = 0; /* the monitor's signals stay blocked */
+	return 0;
+}
+
+static int poll_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	struct pollfd *mine = c->buf[0], *got = e->out[0];
+	size_t i, n = c->len[0] / sizeof(*mine);
+	int err;
+
+	if (e->ret >= 0) {
+		for (i = 0; i < n; i++)
+			mine[i].revents = got[i].revents;
+		err = mem_write(p->tid, c->args[0], mine, c->len[0]);
+		if (err)
+			return err;
+		if (c->nr == SYS_ppoll && c->args[2] && e->out[2])
+			mem_write(p->tid, c->args[2], e->out[2], c->cap[2]);
+	}
+	return monitor_respond(p, e->ret, false);
+}
+
+/* ---- events that are not syscalls ---- */
+
+static int rdtsc_prepare(struct entry *e)
+{
+	e->ret = (long)__rdtsc();
+	return 1;
+}
+
+static int signaled_prepare(struct entry *e)
+{
+	(void)e;
+	return 1; /* the process is gone: nothing to run or answer */
+}
+
+static enum mode refuse_classify(struct peer *p, struct call *c)
+{
+	(void)p, (void)c;
+	return M_REFUSE;
+}
+
+#define THREADS_LATER "threads and child processes are not supported yet"
+
+static const struct handler handlers[] = {
+	{ SYS_open, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
+	{ SYS_openat, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
+	{ SYS_creat, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
+	{ SYS_close, NULL, NULL, NULL, NULL, close_each, false, NULL },
+	{ SYS_dup, NULL, NULL, NULL, NULL, dup_each, false, NULL },
+	{ SYS_dup2, NULL, NULL, NULL, NULL, dup_each, false, NULL },
+	{ SYS_dup3, NULL, NULL, NULL, NULL, dup_each, false, NULL },
+	{ SYS_fcntl, fcntl_classify, NULL, NULL, NULL, fcntl_each, false, "fcntl command not supported" },
+	{ SYS_ioctl, ioctl_classify, NULL, NULL, NULL, ioctl_each, false, "ioctl request not supported" },
+	{ SYS_pipe, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
+	{ SYS_pipe2, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
+	{ SYS_socketpair, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
+	{ SYS_socket, NULL, NULL, finish_new_fd, socket_deliver, NULL, false, NULL },
+	{ SYS_accept, NULL, NULL, finish_new_fd, accept_deliver, NULL, true, NULL },
+	{ SYS_accept4, NULL, NULL, finish_new_fd, accept_deliver, NULL, true, NULL },
+	{ SYS_getpid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_getppid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_gettid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_kill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_tkill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_tgkill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_exit, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_exit_group, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_execve, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_chdir, NULL, NULL, NULL, chdir_deliver, NULL, false, NULL },
+	{ SYS_fchdir, NULL, NULL, NULL, chdir_deliver, NULL, false, NULL },
+	{ SYS_wait4, NULL, NULL, NULL, NULL, wait_each, false, NULL },
+	{ SYS_waitid, NULL, NULL, NULL, NULL, wait_each, false, NULL },
+	{ SYS_mmap, NULL, NULL, NULL, NULL, mmap_each, false, NULL },
+	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
+	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
+	{ RSYS_RDTSC, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
+	{ RSYS_RDTSCP, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
+	{ RSYS_SIGNALED, NULL, signaled_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_clone, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_clone3, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_fork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_vfork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+};
+
+const struct handler *handler_find(long nr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].nr == nr)
+			return &handlers[i];
+	return NULL;
+}

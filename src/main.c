@@ -1,0 +1,201 @@
+/* replicant: options, then the monitor. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "monitor.h"
+#include "spawn.h"
+#include "util.h"
+
+#define VERSION "0.1"
+
+void monitor_setup(void);
+void monitor_add_initial_peers(void);
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: replicant run [-n N] [options] -- PROG [ARGS...]\n"
+		"Runs N replicas (2 to %d, default 2) of PROG; an output leaves only once\n"
+		"a majority of replicas produced it.\n"
+		"  -n, --replicas N              number of replicas\n"
+		"  --divergence-exit-code N      exit status on divergence (default 86)\n"
+		"  --on-divergence abort|kill-minority\n"
+		"                                kill-minority (N >= 3) kills the minority and goes on\n"
+		"  --report FILE                 write a JSON report of the run to FILE\n"
+		"  --stall-timeout SECONDS       a replica this far behind is a divergence (default 10)\n"
+		"  --debug                       trace the monitor's decisions on stderr\n",
+		MAX_REPLICAS);
+}
+
+static noreturn void bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "replicant: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	exit(EXIT_REPLICANT_ERROR);
+}
+
+static long parse_long(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *s == 0 || *end || v < min || v > max)
+		bad_usage(what, s);
+	return v;
+}
+
+/* Finds PROG as execvp would; exits 127 (not found) or 126 (not runnable). */
+static const char *resolve(const char *prog)
+{
+	static char buf[PATH_MAX];
+	const char *path = getenv("PATH");
+	struct stat st;
+	int err = ENOENT;
+
+	if (strchr(prog, '/')) {
+		snprintf(buf, sizeof(buf), "%s", prog);
+		if (stat(buf, &st) < 0)
+			err = errno;
+		else if (S_ISDIR(st.st_mode) || access(buf, X_OK) < 0)
+			err = EACCES;
+		else
+			return buf;
+	} else {
+		const char *p = path ? path : "/usr/local/bin:/usr/bin:/bin";
+
+		while (*p) {
+			size_t n = strcspn(p, ":");
+
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", prog);
+			if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+				if (access(buf, X_OK) == 0)
+					return buf;
+				err = EACCES;
+			}
+			p += n + (p[n] == ':');
+		}
+	}
+	fprintf(stderr, "replicant: %s: %s\n", prog, err == ENOENT ? "command not found" : strerror(err));
+	exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+static void parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "replicas", required_argument, NULL, 'n' },
+		{ "divergence-exit-code", required_argument, NULL, 'd' },
+		{ "on-divergence", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "stall-timeout", required_argument, NULL, 's' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	opt.n = 2;
+	opt.divergence_exit = 86;
+	opt.stall_ns = 10ull * 1000000000ull;
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		exit(0);
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("replicant %s\n", VERSION);
+		exit(0);
+	}
+	if (argc < 2 || strcmp(argv[1], "run"))
+		bad_usage("expected a command: run%s", "");
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			opt.n = (int)parse_long(optarg, 2, MAX_REPLICAS, "bad replica count '%s' (2 to 16)");
+			break;
+		case 'd':
+			opt.divergence_exit = (int)parse_long(optarg, 0, 255, "bad exit code '%s' (0 to 255)");
+			break;
+		case 'o':
+			if (!strcmp(optarg, "abort"))
+				opt.on_div = DIV_ABORT;
+			else if (!strcmp(optarg, "kill-minority"))
+				opt.on_div = DIV_KILL_MINORITY;
+			else
+				bad_usage("bad --on-divergence '%s' (abort or kill-minority)", optarg);
+			break;
+		case 'r':
+			opt.report_path = optarg;
+			break;
+		case 's':
+			opt.stall_ns = (uint64_t)parse_long(optarg, 1, 86400, "bad stall timeout '%s' (seconds)") *
+				       1000000000ull;
+			break;
+		case 'D':
+			util_debug = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(EXIT_REPLICANT_ERROR);
+		}
+	}
+	if (optind >= argc)
+		bad_usage("no program given%s", "");
+	if (opt.on_div == DIV_KILL_MINORITY && opt.n < 3)
+		bad_usage("--on-divergence kill-minority needs at least 3 replicas%s", "");
+	opt.argv = argv + optind;
+}
+
+/* Every replica starts with replicant's standard descriptors, as external
+ * objects shared by all of them. */
+static void initial_fds(void)
+{
+	int fd, i;
+
+	for (fd = 0; fd < 3; fd++) {
+		struct fobj *o;
+		int mfd;
+
+		if (fcntl(fd, F_GETFD) < 0)
+			continue;
+		mfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (mfd < 0)
+			die_errno("dup of fd %d", fd);
+		o = fobj_new(mfd, false);
+		fobj_get(o);
+		for (i = 0; i < opt.n; i++)
+			fdtab_set(&replicas[i].fds, fd, o, false);
+		fobj_put(o);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	scmp_filter_ctx ctx;
+	int i;
+
+	parse(argc, argv);
+	opt.prog_path = resolve(opt.argv[0]);
+	monitor_setup();
+	ctx = filter_build();
+	initial_fds();
+	for (i = 0; i < opt.n; i++)
+		spawn_replica(&replicas[i], ctx, opt.prog_path, opt.argv);
+	seccomp_release(ctx);
+	monitor_add_initial_peers();
+	return monitor_run();
+}

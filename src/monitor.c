@@ -1,0 +1,781 @@
+/* The monitor's loop: seccomp notifications from every replica, ptrace
+ * events (exec, signals, exits), finished worker calls and signals sent to
+ * replicant, all in one thread. Each notification becomes an arrival at
+ * the caller's position in its peer group's syscall list; the entry there
+ * decides when the call runs and who gets which answer. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "mem.h"
+#include "pool.h"
+#include "report.h"
+#include "util.h"
+#include "vdso.h"
+#include "vote.h"
+
+struct options opt;
+struct replica replicas[MAX_REPLICAS];
+int majority;
+
+#define TID_HASH 1024
+
+static struct peer *tid_hash[TID_HASH];
+static struct group group0;
+static int sfd, pool_fd;
+
+/* How the run ends. */
+static bool over;		/* stop starting anything; kill what is left */
+static int end_code = -1;	/* exit code decided by a divergence, refusal, signal */
+static bool exit_agreed;	/* a majority agreed on exit_group */
+static int exit_status;		/* its status */
+
+uint32_t monitor_live_mask(void)
+{
+	uint32_t m = 0;
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (replicas[i].alive)
+			m |= 1u << i;
+	return m;
+}
+
+static int live_count(void)
+{
+	return __builtin_popcount(monitor_live_mask());
+}
+
+static void peer_add(struct peer *p)
+{
+	struct peer **b = &tid_hash[p->tid % TID_HASH];
+
+	p->hnext = *b;
+	*b = p;
+}
+
+static struct peer *peer_find(pid_t tid)
+{
+	struct peer *p;
+
+	for (p = tid_hash[tid % TID_HASH]; p; p = p->hnext)
+		if (p->tid == tid)
+			return p;
+	return NULL;
+}
+
+void monitor_kill_all(void)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		if (replicas[i].pid > 0 && !replicas[i].reaped)
+			kill(replicas[i].pid, SIGKILL);
+		replicas[i].alive = false;
+	}
+}
+
+/* Ends the run with code: no call is answered or executed after this. */
+static void end_run(int code)
+{
+	if (end_code < 0)
+		end_code = code;
+	over = true;
+	monitor_kill_all();
+}
+
+static void kill_replica(int idx)
+{
+	struct replica *r = &replicas[idx];
+
+	if (!r->alive)
+		return;
+	r->alive = false;
+	kill(r->pid, SIGKILL);
+}
+
+int monitor_respond(struct peer *p, long ret, bool cont)
+{
+	struct seccomp_notif_resp resp = { .id = p->notif_id };
+	struct user_regs_struct regs;
+	int err = 0;
+
+	switch (p->waiting) {
+	case W_NOTIF:
+		if (cont)
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		else if (ret < 0)
+			resp.error = (int)ret;
+		else
+			resp.val = ret;
+		/* ENOENT: the thread is gone (killed); nothing to answer. */
+		if (ioctl(p->rep->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+			err = -errno;
+		break;
+	case W_PTRACE:
+		/* an emulated rdtsc/rdtscp: edx:eax, and rip past the instruction */
+		if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) == 0) {
+			regs.rax = (uint32_t)ret;
+			regs.rdx = (uint64_t)ret >> 32;
+			regs.rip += p->entry->call[p->rep->idx]->nr == RSYS_RDTSCP ? 3 : 2;
+			if (p->entry->call[p->rep->idx]->nr == RSYS_RDTSCP)
+				regs.rcx = 0;
+			ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+		}
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		break;
+	case W_NONE:
+	default:
+		break;
+	}
+	p->waiting = W_NONE;
+	p->entry = NULL;
+	return err;
+}
+
+void monitor_refuse(struct peer *p, struct call *c, const char *why)
+{
+	char line[512];
+
+	call_format(c, line, sizeof(line));
+	warnx("refused syscall %s (number %ld) in replica %d, peer group %d at position %llu: %s",
+	      call_name(c->nr), c->nr, p->rep->idx, p->grp->id, (unsigned long long)p->pos, why);
+	warnx("  the call was: %s", line);
+	end_run(EXIT_REPLICANT_ERROR);
+}
+
+static void entry_free(struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < MAX_REPLICAS; i++) {
+		if (e->call[i]) {
+			call_free(e->call[i]);
+			free(e->call[i]);
+		}
+	}
+	exec_free(e);
+	if (e->priv)
+		fobj_put(e->priv);
+	free(e);
+}
+
+/* Frees entries at the head that every live replica has consumed. */
+static void group_gc(struct group *g)
+{
+	uint32_t live = monitor_live_mask();
+
+	while (g->head && g->head->state == E_DONE && (g->head->answered & live) == live) {
+		struct entry *e = g->head;
+
+		g->head = e->next;
+		if (!g->head)
+			g->tail = NULL;
+		entry_free(e);
+	}
+}
+
+static bool entry_is_new(const struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (e->call[i])
+			return false;
+	return true;
+}
+
+static struct entry *group_entry(struct group *g, uint64_t seq)
+{
+	struct entry *e;
+
+	for (e = g->head; e; e = e->next)
+		if (e->seq == seq)
+			return e;
+	if (seq != g->next_seq)
+		return NULL;
+	e = xcalloc(1, sizeof(*e));
+	e->seq = g->next_seq++;
+	e->grp = g;
+	e->agreed = -1;
+	e->first_ns = now_ns();
+	if (g->tail)
+		g->tail->next = e;
+	else
+		g->head = e;
+	g->tail = e;
+	return e;
+}
+
+static void deliver(struct entry *e, struct peer *p)
+{
+	int err;
+
+	if (e->report_only) {
+		monitor_respond(p, e->ret, false);
+	} else if (e->h && e->h->deliver) {
+		err = e->h->deliver(e, p);
+		if (err && p->waiting != W_NONE)
+			monitor_respond(p, err, false);
+	} else {
+		exec_deliver(e, p);
+	}
+	e->answered |= 1u << p->rep->idx;
+}
+
+/* The call ran: answer every replica that waits on it. */
+static void complete(struct entry *e)
+{
+	struct group *g = e->grp;
+	int i;
+
+	if (e->h && e->h->finish && !e->report_only)
+		e->h->finish(e);
+	e->state = E_DONE;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->waiting != W_NONE && p->entry == e && !over)
+			deliver(e, p);
+	}
+	group_gc(g);
+}
+
+static bool needs_worker(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	int i;
+
+	if (e->h && e->h->may_block)
+		return true;
+	if (!c->se)
+		return false;
+	for (i = 0; i < c->se->nargs; i++) {
+		struct fobj *o;
+
+		if (c->se->args[i].kind != A_FD)
+			continue;
+		o = fdtab_get(&replicas[e->agreed].fds, (long)c->args[i]);
+		if (o && fobj_may_block(o))
+			return true;
+	}
+	return false;
+}
+
+/* Runs the agreed call once: inline when it cannot block, else in a worker. */
+static void start_exec(struct entry *e, int agreed)
+{
+	int err;
+
+	e->agreed = agreed;
+	e->state = E_RUN;
+	err = e->h && e->h->prepare ? e->h->prepare(e) : exec_prepare(e);
+	if (err) {
+		e->ret = err < 0 ? err : e->ret;
+		if (err < 0)
+			e->report_only = true;
+		complete(e);
+		return;
+	}
+	if (needs_worker(e)) {
+		pool_submit(e);
+		return;
+	}
+	exec_run(e);
+	complete(e);
+}
+
+/* Acts on a divergence at e according to --on-divergence. */
+static void diverged(struct entry *e, const struct tally *t)
+{
+	int i;
+
+	if (opt.on_div == DIV_ABORT || !t->possible) {
+		report_divergence(e, t, "run aborted; the diverging call was not performed");
+		end_run(opt.divergence_exit);
+		return;
+	}
+	if (t->winner < 0)
+		return; /* wait for the replicas yet to come */
+	if (e->agreed >= 0 && !(t->agree & (1u << e->agreed))) {
+		report_divergence(e, t, "run aborted; a minority replica's input was already performed");
+		end_run(opt.divergence_exit);
+		return;
+	}
+	report_divergence(e, t, "minority replica(s) killed; the run goes on");
+	for (i = 0; i < opt.n; i++)
+		if (t->differ & (1u << i))
+			kill_replica(i);
+	if (live_count() < majority) {
+		warnx("fewer than %d replicas are left; run aborted", majority);
+		end_run(opt.divergence_exit);
+	}
+}
+
+/* Looks at entry e after an arrival or a death: divergence, and whether an
+ * output now has its majority. */
+static void examine(struct entry *e)
+{
+	struct tally t;
+	int i;
+
+	vote_tally(e->call, opt.n, monitor_live_mask(), majority, &t);
+	if (t.differ & monitor_live_mask()) {
+		diverged(e, &t);
+		if (over)
+			return;
+		vote_tally(e->call, opt.n, monitor_live_mask(), majority, &t);
+	} else if (!t.possible) {
+		diverged(e, &t);
+		return;
+	}
+	if (e->mode == M_OUTPUT && e->state == E_WAIT && t.winner >= 0)
+		start_exec(e, t.winner);
+	for (i = 0; i < opt.n && e->state == E_DONE; i++) {
+		struct peer *p = e->grp->member[i];
+
+		if (p && p->waiting != W_NONE && p->entry == e && !over)
+			deliver(e, p);
+	}
+}
+
+/* A path under /proc/self names each replica's own process: the replica
+ * asks its own kernel. */
+static bool names_own_proc(const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		const char *s = c->buf[i];
+
+		if (c->se->args[i].kind != A_PATH || !s)
+			continue;
+		if (!strncmp(s, "/proc/self", 10) || !strncmp(s, "/proc/thread-self", 17))
+			return true;
+	}
+	return false;
+}
+
+static enum mode classify(struct peer *p, struct call *c, const struct handler *h)
+{
+	const struct sysent *se = c->se;
+
+	if (h && h->classify)
+		return h->classify(p, c);
+	if (!se)
+		return M_INPUT; /* rdtsc */
+	if ((se->flags & SF_HANDLER) && !h)
+		return M_REFUSE;
+	if (names_own_proc(c))
+		return M_EACH;
+	if (se->flags & SF_FD0) {
+		struct fobj *o = peer_fobj(p, (long)c->args[0]);
+
+		if (!o || o->private_)
+			return M_EACH;
+	}
+	switch ((enum sc_class)se->cls) {
+	case SC_INPUT:
+		return M_INPUT;
+	case SC_OUTPUT:
+	case SC_CONTROL:
+		return M_OUTPUT;
+	case SC_LOCAL:
+	case SC_ERRNO:
+		return M_EACH;
+	case SC_REFUSED:
+		return M_REFUSE;
+	default:
+		return M_REFUSE;
+	}
+}
+
+/* M_EACH: the replica's own effect, answered at once. A descriptor the
+ * monitor does not know is answered EBADF rather than let through, so a
+ * replica can never reach an external file the vote does not see. */
+static void answer_each(struct peer *p, struct call *c, const struct handler *h)
+{
+	long ret = 0;
+	bool cont = false;
+	int err;
+
+	if (h && h->each) {
+		err = h->each(p, c, &ret, &cont);
+		if (err)
+			ret = err;
+	} else if (c->se && (c->se->flags & SF_FD0) && !peer_fobj(p, (long)c->args[0])) {
+		ret = -EBADF;
+	} else {
+		cont = true;
+	}
+	if (p->waiting != W_NONE)
+		monitor_respond(p, ret, cont);
+}
+
+/* A replica's call arrives at its peer's next position. */
+static void arrive(struct peer *p, struct call *c)
+{
+	const struct handler *h = handler_find(c->nr);
+	enum mode m = classify(p, c, h);
+	struct entry *e;
+
+	if (m == M_REFUSE) {
+		monitor_refuse(p, c, h && h->refuse_why ? h->refuse_why :
+			       c->se && c->se->cls == SC_REFUSED ? "not supported by replicant" :
+			       "not supported in this form");
+		call_free(c);
+		free(c);
+		return;
+	}
+	e = group_entry(p->grp, p->pos++);
+	if (!e || e->call[p->rep->idx])
+		die("internal error: peer group %d has no free position %llu", p->grp->id,
+		    (unsigned long long)(p->pos - 1));
+	if (entry_is_new(e)) {
+		e->mode = m;
+		e->h = h;
+	}
+	e->call[p->rep->idx] = c;
+	p->entry = e;
+	if (m == M_EACH) {
+		answer_each(p, c, h);
+		e->answered |= 1u << p->rep->idx;
+		if (e->state == E_WAIT && e->agreed < 0)
+			e->agreed = p->rep->idx;
+		e->state = E_DONE;
+	} else if (m == M_INPUT && e->state == E_WAIT) {
+		start_exec(e, p->rep->idx);
+	}
+	examine(e);
+	if (!over && e->state == E_DONE && p->waiting != W_NONE && p->entry == e)
+		deliver(e, p);
+	group_gc(p->grp);
+}
+
+static void on_notification(struct replica *r)
+{
+	struct seccomp_notif req;
+	struct peer *p;
+	struct call *c;
+	int err;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (errno == EINTR || errno == ENOENT)
+			return;
+		die_errno("receiving a notification from replica %d", r->idx);
+	}
+	if (over)
+		return; /* the replicas are being killed */
+	p = peer_find(req.pid);
+	if (!p)
+		die("notification from unknown thread %d in replica %d", req.pid, r->idx);
+	p->waiting = W_NOTIF;
+	p->notif_id = req.id;
+	if (p->initial_exec && req.data.nr == SYS_execve) {
+		p->initial_exec = false;
+		monitor_respond(p, 0, true);
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	err = call_capture(c, p->tid, req.data.nr, (const uint64_t *)req.data.args,
+			   req.data.instruction_pointer);
+	/* The buffers are only meaningful if the thread is still in that call. */
+	if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) < 0) {
+		call_free(c);
+		free(c);
+		p->waiting = W_NONE;
+		return;
+	}
+	if (err) {
+		/* A bad pointer fails the call in this replica only; its peers
+		 * see their own result and any difference shows at the vote. */
+		call_free(c);
+		free(c);
+		monitor_respond(p, err, false);
+		return;
+	}
+	arrive(p, c);
+}
+
+/* An rdtsc or rdtscp trapped (PR_TSC_SIGSEGV): the time stamp is an input. */
+static bool trap_rdtsc(struct peer *p)
+{
+	struct user_regs_struct regs;
+	unsigned char ins[3];
+	struct call *c;
+	long nr;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0 ||
+	    mem_read(p->tid, regs.rip, ins, sizeof(ins)) < 0 || ins[0] != 0x0f)
+		return false;
+	if (ins[1] == 0x31)
+		nr = RSYS_RDTSC;
+	else if (ins[1] == 0x01 && ins[2] == 0xf9)
+		nr = RSYS_RDTSCP;
+	else
+		return false;
+	c = xcalloc(1, sizeof(*c));
+	c->nr = nr;
+	c->ip = regs.rip;
+	p->waiting = W_PTRACE;
+	arrive(p, c);
+	return true;
+}
+
+/* The process of peer p died of a signal it did not get from us: that is an
+ * event in its list, compared like a syscall. */
+static void record_signal_death(struct peer *p, int sig)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+	struct entry *e;
+
+	c->nr = RSYS_SIGNALED;
+	c->args[0] = sig;
+	e = group_entry(p->grp, p->pos++);
+	if (!e)
+		die("internal error: no position for a signal death");
+	if (entry_is_new(e)) {
+		e->mode = M_OUTPUT;
+		e->h = handler_find(RSYS_SIGNALED);
+	}
+	e->call[p->rep->idx] = c;
+	e->answered |= 1u << p->rep->idx;
+	examine(e);
+	if (e->mode == M_OUTPUT && e->state == E_DONE && e->agreed >= 0 &&
+	    e->call[e->agreed]->nr == RSYS_SIGNALED && end_code < 0 && !exit_agreed)
+		end_code = 128 + sig;
+}
+
+static void on_ptrace_stop(struct peer *p, int status)
+{
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+
+	if (event == PTRACE_EVENT_EXEC) {
+		int err = vdso_patch(p->tid);
+
+		fdtab_exec(&p->rep->fds);
+		if (err) {
+			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
+			end_run(EXIT_REPLICANT_ERROR);
+		}
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		return;
+	}
+	if (event == PTRACE_EVENT_STOP || event) {
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		return;
+	}
+	if (sig == SIGSEGV && trap_rdtsc(p))
+		return;
+	ptrace(PTRACE_CONT, p->tid, 0, sig);
+}
+
+static void on_exit_status(struct peer *p, int status)
+{
+	struct replica *r = p->rep;
+	bool was_alive = r->alive;
+
+	r->reaped = true;
+	r->wstatus = status;
+	if (WIFSIGNALED(status) && was_alive && !over) {
+		record_signal_death(p, WTERMSIG(status));
+	}
+	r->alive = false;
+	group_gc(p->grp);
+}
+
+static void on_sigchld(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+		struct peer *p;
+
+		if (pid <= 0)
+			return;
+		p = peer_find(pid);
+		if (!p)
+			continue;
+		if (WIFSTOPPED(status))
+			on_ptrace_stop(p, status);
+		else
+			on_exit_status(p, status);
+	}
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			on_sigchld();
+			continue;
+		}
+		if (!over)
+			warnx("received %s; stopping all replicas", strsignal(si.ssi_signo));
+		end_run(128 + si.ssi_signo);
+	}
+}
+
+/* A live replica that has not reached the oldest entry others reached
+ * stalls the run once --stall-timeout has passed. */
+static void check_stall(void)
+{
+	struct entry *e = group0.head;
+	uint32_t live = monitor_live_mask(), arrived = 0, missing;
+	uint64_t waited;
+	int i;
+
+	if (!e || over)
+		return;
+	for (i = 0; i < opt.n; i++)
+		if (e->call[i])
+			arrived |= 1u << i;
+	missing = live & ~arrived;
+	waited = now_ns() - e->first_ns;
+	if (!missing || waited < opt.stall_ns)
+		return;
+	if (opt.on_div == DIV_KILL_MINORITY && live_count() - __builtin_popcount(missing) >= majority) {
+		report_stall(e, missing, waited, "stalled replica(s) killed; the run goes on");
+		for (i = 0; i < opt.n; i++)
+			if (missing & (1u << i))
+				kill_replica(i);
+		examine(e);
+		group_gc(&group0);
+		return;
+	}
+	report_stall(e, missing, waited, "run aborted");
+	end_run(opt.divergence_exit);
+}
+
+static bool all_reaped(void)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (!replicas[i].reaped)
+			return false;
+	return true;
+}
+
+static void setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno("sigprocmask");
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		die_errno("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void monitor_setup(void);
+void monitor_setup(void)
+{
+	int i;
+
+	majority = vote_majority(opt.n);
+	setup_signals();
+	util_cleanup_hook = monitor_kill_all;
+	group0.id = 0;
+	for (i = 0; i < opt.n; i++) {
+		replicas[i].idx = i;
+		replicas[i].pid = -1;
+		replicas[i].listener = -1;
+	}
+}
+
+/* The initial peers, once the replicas are spawned. */
+void monitor_add_initial_peers(void);
+void monitor_add_initial_peers(void)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = xcalloc(1, sizeof(*p));
+
+		p->tid = replicas[i].pid;
+		p->rep = &replicas[i];
+		p->grp = &group0;
+		p->initial_exec = true;
+		group0.member[i] = p;
+		peer_add(p);
+	}
+}
+
+void monitor_exit_agreed(int status);
+void monitor_exit_agreed(int status)
+{
+	if (!exit_agreed) {
+		exit_agreed = true;
+		exit_status = status & 0xff;
+	}
+}
+
+static int final_code(void)
+{
+	if (end_code >= 0)
+		return end_code;
+	if (exit_agreed)
+		return exit_status;
+	return EXIT_REPLICANT_ERROR;
+}
+
+int monitor_run(void)
+{
+	struct pollfd pfd[MAX_REPLICAS + 2];
+	int i, code;
+
+	pool_fd = pool_init();
+	while (!all_reaped()) {
+		int n = 0, timeout = over ? 100 : 200;
+
+		pfd[n++] = (struct pollfd){ sfd, POLLIN, 0 };
+		pfd[n++] = (struct pollfd){ pool_fd, POLLIN, 0 };
+		for (i = 0; i < opt.n; i++)
+			pfd[n++] = (struct pollfd){ replicas[i].reaped ? -1 : replicas[i].listener, POLLIN, 0 };
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+			die_errno("poll");
+		if (pfd[0].revents)
+			on_signal();
+		if (pfd[1].revents) {
+			struct entry *e;
+
+			while ((e = pool_take_done()))
+				complete(e);
+		}
+		for (i = 0; i < opt.n; i++)
+			if (pfd[i + 2].revents & POLLIN)
+				on_notification(&replicas[i]);
+		/* poll may miss SIGCHLD coalesced with other signals */
+		on_sigchld();
+		if (over)
+			monitor_kill_all();
+		else
+			check_stall();
+	}
+	code = final_code();
+	report_finish(code);
+	return code;
+}

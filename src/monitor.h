@@ -1,0 +1,136 @@
+/* The monitor's state: replicas, peers, peer groups and their syscall lists. */
+#ifndef REPLICANT_MONITOR_H
+#define REPLICANT_MONITOR_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call.h"
+#include "fdtab.h"
+
+#define MAX_REPLICAS 16
+
+enum on_divergence { DIV_ABORT, DIV_KILL_MINORITY };
+
+struct options {
+	int n;			/* replicas */
+	int divergence_exit;	/* exit status on divergence */
+	enum on_divergence on_div;
+	const char *report_path; /* --report FILE (JSON), or NULL */
+	uint64_t stall_ns;	/* --stall-timeout */
+	char **argv;		/* program and its arguments */
+	const char *prog_path;	/* resolved executable */
+};
+
+struct replica {
+	int idx;
+	pid_t pid;		/* its initial process */
+	int listener;		/* seccomp notification fd */
+	bool alive;		/* counted in votes */
+	bool reaped;		/* its process has been waited for */
+	int wstatus;		/* as waitpid gave it, once reaped */
+	struct fdtab fds;
+};
+
+/* How a peer is waiting for its answer. */
+enum wait_kind { W_NONE, W_NOTIF, W_PTRACE };
+
+struct peer {
+	pid_t tid;		/* real thread id */
+	struct replica *rep;
+	struct group *grp;
+	uint64_t pos;		/* its next position in grp's list */
+	enum wait_kind waiting;
+	uint64_t notif_id;	/* for W_NOTIF */
+	struct entry *entry;	/* the entry it waits on */
+	bool initial_exec;	/* the next execve is replicant's own exec of the program */
+	struct peer *hnext;	/* tid hash chain */
+};
+
+enum mode {
+	M_REFUSE,	/* not supported in this form */
+	M_EACH,		/* answered for each replica at once (its own effect) */
+	M_INPUT,	/* executed once, for the first arrival */
+	M_OUTPUT,	/* executed once, when a majority agrees */
+};
+
+enum entry_state { E_WAIT, E_RUN, E_DONE };
+
+/* One position of a peer group's syscall list. */
+struct entry {
+	struct entry *next;
+	uint64_t seq;
+	struct group *grp;
+	enum mode mode;
+	enum entry_state state;
+	struct call *call[MAX_REPLICAS];	/* each replica's record, NULL until it arrives */
+	int agreed;			/* replica whose record was executed, or -1 */
+	uint32_t answered;		/* replicas that got their answer */
+	uint64_t first_ns;		/* arrival time of the first replica */
+	/* the execution, in the monitor */
+	long xnr;
+	uint64_t xargs[6];
+	long ret;			/* result: value or -errno */
+	void *out[6];			/* out-buffers by argument */
+	bool cont;			/* answer with CONTINUE instead of ret */
+	bool report_only;		/* a failure to report, not a result */
+	struct fobj *priv;		/* a new object the call created, owned by the entry */
+	const struct handler *h;
+};
+
+struct group {
+	int id;
+	struct peer *member[MAX_REPLICAS];
+	struct entry *head, *tail;	/* entries some live replica has not consumed */
+	uint64_t next_seq;		/* seq of the next entry to create */
+};
+
+/* A handler for an irregular syscall (handlers.c); NULL members take the
+ * generic path that the table describes. */
+struct handler {
+	long nr;
+	enum mode (*classify)(struct peer *p, struct call *c);
+	/* Main thread, before running: fills e->xnr/xargs; -errno fails the call. */
+	int (*prepare)(struct entry *e);
+	/* Main thread, after running: turns e->ret into objects etc. */
+	void (*finish)(struct entry *e);
+	/* Answers one replica; 0 or -errno. */
+	int (*deliver)(struct entry *e, struct peer *p);
+	/* For M_EACH: the effect in this replica; sets *ret or *cont. */
+	int (*each)(struct peer *p, struct call *c, long *ret, bool *cont);
+	bool may_block;		/* run in a worker thread */
+	const char *refuse_why;	/* with classify returning M_REFUSE: why */
+};
+
+extern struct options opt;
+extern struct replica replicas[MAX_REPLICAS];
+extern int majority;
+
+const struct handler *handler_find(long nr);
+
+/* monitor.c */
+int monitor_run(void);
+void monitor_kill_all(void);
+uint32_t monitor_live_mask(void);
+int monitor_respond(struct peer *p, long ret, bool cont);
+/* Ends the run because a syscall is refused: report and exit 125. */
+void monitor_refuse(struct peer *p, struct call *c, const char *why);
+
+/* exec.c: the generic execution path */
+int exec_prepare(struct entry *e);
+void exec_run(struct entry *e);
+int exec_deliver(struct entry *e, struct peer *p);
+/* Copies out-buffers into p's replica at its own addresses; 0 or -errno. */
+int exec_copy_out(struct entry *e, struct peer *p);
+void exec_free(struct entry *e);
+
+/* Translates a replica descriptor to the monitor's (external objects only). */
+struct fobj *peer_fobj(struct peer *p, long fd);
+/* Installs the monitor descriptor mfd into p's replica as the syscall's
+ * answer (SECCOMP_ADDFD_FLAG_SEND); returns the new fd or -errno. */
+int peer_addfd_send(struct peer *p, int mfd, bool cloexec);
+int peer_addfd(struct peer *p, int mfd, int target, bool cloexec);
+
+#endif
