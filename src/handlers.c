@@ -250,11 +250,20 @@ static const struct sysent fcntl_setlk = {
 	"fcntl", 3, SC_OUTPUT, 0, 0,
 	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, FLOCK_SIZE } } };
 
+/* Commands without a third argument: whatever register value is there
+ * is not compared. */
+static const struct sysent fcntl_noarg = {
+	"fcntl", 2, SC_INPUT, 0, 0, { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 } } };
+
 static enum mode fcntl_classify(struct peer *p, struct call *c)
 {
 	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	int cmd = (int)c->args[1];
 
-	switch ((int)c->args[1]) {
+	if (cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETPIPE_SZ || cmd == F_GET_SEALS ||
+	    cmd == F_GETOWN || cmd == F_GETSIG || cmd == F_GETLEASE)
+		c->se = &fcntl_noarg;
+	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 	case F_GETFD:

@@ -374,6 +374,8 @@ static enum mode classify(struct peer *p, struct call *c, const struct handler *
 
 	if (h && h->classify)
 		return h->classify(p, c);
+	if (h && h->each)
+		return M_EACH;
 	if (!se)
 		return M_INPUT; /* rdtsc */
 	if ((se->flags & SF_HANDLER) && !h)
@@ -438,6 +440,12 @@ static void arrive(struct peer *p, struct call *c)
 		call_free(c);
 		free(c);
 		return;
+	}
+	if (util_debug) {
+		char line[256];
+
+		call_format(c, line, sizeof(line));
+		debugx("replica %d pos %llu mode %d: %s", p->rep->idx, (unsigned long long)p->pos, m, line);
 	}
 	e = group_entry(p->grp, p->pos++);
 	if (!e || e->call[p->rep->idx])
