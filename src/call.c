@@ -158,6 +158,16 @@ int call_recapture(struct call *c, pid_t pid, const struct sysent *se)
 	return 0;
 }
 
+bool call_read_memory(const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (c->buf[i])
+			return true;
+	return false;
+}
+
 void call_free(struct call *c)
 {
 	int i;

@@ -35,6 +35,8 @@ int call_capture(struct call *c, pid_t pid, long nr, const uint64_t args[6], uin
  * ioctl or fcntl command whose third argument is a known struct). */
 int call_recapture(struct call *c, pid_t pid, const struct sysent *se);
 void call_free(struct call *c);
+/* True when capturing c read replica memory. */
+bool call_read_memory(const struct call *c);
 bool call_equal(const struct call *a, const struct call *b);
 
 /* Where two calls first differ: the argument index (-1: the syscall number)

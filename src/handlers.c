@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -24,6 +25,7 @@
 #include "util.h"
 
 void monitor_exit_agreed(int status);
+extern pid_t monitor_pid;
 
 static int addfd(struct peer *p, int mfd, int target, bool cloexec, bool send)
 {
@@ -436,7 +438,7 @@ static int vpid_prepare(struct entry *e)
 {
 	switch (e->call[e->agreed]->nr) {
 	case SYS_getppid:
-		e->ret = getpid();
+		e->ret = monitor_pid;
 		break;
 	default:
 		e->ret = replicas[0].pid;
@@ -560,9 +562,15 @@ static int poll_deliver(struct entry *e, struct peer *p)
 
 /* ---- events that are not syscalls ---- */
 
+/* The monitor itself runs with rdtsc disabled (see monitor_tsc_off), so
+ * it lifts that for the one read. */
 static int rdtsc_prepare(struct entry *e)
 {
+	if (prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0) < 0)
+		return -errno;
 	e->ret = (long)__rdtsc();
+	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_TSC)");
 	return 1;
 }
 

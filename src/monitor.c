@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/user.h>
@@ -29,12 +32,17 @@
 struct options opt;
 struct replica replicas[MAX_REPLICAS];
 int majority;
+pid_t monitor_pid;
 
 #define TID_HASH 1024
 
 static struct peer *tid_hash[TID_HASH];
 static struct group group0;
-static int sfd, pool_fd;
+static int sfd, pool_fd, wake_fd;
+static pthread_t main_thread;
+/* Guards all monitor state: the listener threads, the main thread (signals,
+ * ptrace events, finished workers) take it around each event. */
+static pthread_mutex_t mon_lock = PTHREAD_MUTEX_INITIALIZER; /* not adaptive: its spin reads the TSC */
 
 /* How the run ends. */
 static bool over;		/* stop starting anything; kill what is left */
@@ -76,6 +84,32 @@ static struct peer *peer_find(pid_t tid)
 	return NULL;
 }
 
+static void wake_main(void)
+{
+	uint64_t one = 1;
+
+	if (write(wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		die_errno("eventfd write");
+}
+
+/* Main thread: ptrace answers that other threads queued. */
+static void flush_ptrace_answers(void)
+{
+	uint64_t v;
+	int i;
+
+	if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		die_errno("eventfd read");
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = group0.member[i];
+
+		if (p && p->ptrace_pending && p->waiting == W_PTRACE) {
+			p->ptrace_pending = false;
+			monitor_respond(p, p->ptrace_ret, false);
+		}
+	}
+}
+
 void monitor_kill_all(void)
 {
 	int i;
@@ -106,6 +140,46 @@ static void kill_replica(int idx)
 	kill(r->pid, SIGKILL);
 }
 
+/* Answers are sent after the thread drops mon_lock: an answer wakes the
+ * replica on this CPU, and if that preempted us with the lock held, the
+ * other replicas' threads would queue behind it. */
+struct pending_resp {
+	int fd;
+	struct seccomp_notif_resp resp;
+};
+static __thread struct pending_resp *outq;
+static __thread int outq_n, outq_cap;
+
+static void queue_response(int fd, const struct seccomp_notif_resp *resp)
+{
+	if (outq_n == outq_cap) {
+		outq_cap = outq_cap ? outq_cap * 2 : 64;
+		outq = xrealloc(outq, outq_cap * sizeof(*outq));
+	}
+	outq[outq_n].fd = fd;
+	outq[outq_n].resp = *resp;
+	outq_n++;
+}
+
+/* Sends the queued answers; called without mon_lock. ENOENT: the thread is
+ * gone (killed), nothing to answer. */
+static void flush_responses(void)
+{
+	int i;
+
+	for (i = 0; i < outq_n; i++)
+		if (ioctl(outq[i].fd, SECCOMP_IOCTL_NOTIF_SEND, &outq[i].resp) < 0 &&
+		    errno != ENOENT && errno != EINPROGRESS)
+			warnx("answering a notification: %s", strerror(errno));
+	outq_n = 0;
+}
+
+static void unlock_and_flush(void)
+{
+	pthread_mutex_unlock(&mon_lock);
+	flush_responses();
+}
+
 int monitor_respond(struct peer *p, long ret, bool cont)
 {
 	struct seccomp_notif_resp resp = { .id = p->notif_id };
@@ -120,11 +194,16 @@ int monitor_respond(struct peer *p, long ret, bool cont)
 			resp.error = (int)ret;
 		else
 			resp.val = ret;
-		/* ENOENT: the thread is gone (killed); nothing to answer. */
-		if (ioctl(p->rep->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
-			err = -errno;
+		queue_response(p->rep->listener, &resp);
 		break;
 	case W_PTRACE:
+		if (!pthread_equal(pthread_self(), main_thread)) {
+			/* only the tracer thread may use ptrace: it answers */
+			p->ptrace_ret = ret;
+			p->ptrace_pending = true;
+			wake_main();
+			return 0;
+		}
 		/* an emulated rdtsc/rdtscp: edx:eax, and rip past the instruction */
 		if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) == 0) {
 			regs.rax = (uint32_t)ret;
@@ -172,17 +251,20 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
+static struct entry *group_head(const struct group *g)
+{
+	return g->base_seq < g->next_seq ? g->ring[g->base_seq & (g->ring_cap - 1)] : NULL;
+}
+
 /* Frees entries at the head that every live replica has consumed. */
 static void group_gc(struct group *g)
 {
 	uint32_t live = monitor_live_mask();
+	struct entry *e;
 
-	while (g->head && g->head->state == E_DONE && (g->head->answered & live) == live) {
-		struct entry *e = g->head;
-
-		g->head = e->next;
-		if (!g->head)
-			g->tail = NULL;
+	while ((e = group_head(g)) && e->state == E_DONE && (e->answered & live) == live) {
+		g->ring[g->base_seq & (g->ring_cap - 1)] = NULL;
+		g->base_seq++;
 		entry_free(e);
 	}
 }
@@ -197,25 +279,36 @@ static bool entry_is_new(const struct entry *e)
 	return true;
 }
 
+static void ring_grow(struct group *g)
+{
+	uint64_t cap = g->ring_cap ? g->ring_cap * 2 : 256, s;
+	struct entry **ring = xcalloc(cap, sizeof(*ring));
+
+	for (s = g->base_seq; s < g->next_seq; s++)
+		ring[s & (cap - 1)] = g->ring[s & (g->ring_cap - 1)];
+	free(g->ring);
+	g->ring = ring;
+	g->ring_cap = cap;
+}
+
+/* The entry at seq, created when seq is the next one; NULL if seq was
+ * collected already or lies beyond the next. */
 static struct entry *group_entry(struct group *g, uint64_t seq)
 {
 	struct entry *e;
 
-	for (e = g->head; e; e = e->next)
-		if (e->seq == seq)
-			return e;
-	if (seq != g->next_seq)
+	if (seq < g->base_seq || seq > g->next_seq)
 		return NULL;
+	if (seq < g->next_seq)
+		return g->ring[seq & (g->ring_cap - 1)];
+	if (g->next_seq - g->base_seq >= g->ring_cap)
+		ring_grow(g);
 	e = xcalloc(1, sizeof(*e));
 	e->seq = g->next_seq++;
 	e->grp = g;
 	e->agreed = -1;
 	e->first_ns = now_ns();
-	if (g->tail)
-		g->tail->next = e;
-	else
-		g->head = e;
-	g->tail = e;
+	g->ring[e->seq & (g->ring_cap - 1)] = e;
 	return e;
 }
 
@@ -235,7 +328,8 @@ static void deliver(struct entry *e, struct peer *p)
 	e->answered |= 1u << p->rep->idx;
 }
 
-/* The call ran: answer every replica that waits on it. */
+/* The call ran: answer every replica that waits on it. The entry stays
+ * until the event handler that got here collects it (group_gc). */
 static void complete(struct entry *e)
 {
 	struct group *g = e->grp;
@@ -250,7 +344,6 @@ static void complete(struct entry *e)
 		if (p && p->waiting != W_NONE && p->entry == e && !over)
 			deliver(e, p);
 	}
-	group_gc(g);
 }
 
 static bool needs_worker(struct entry *e)
@@ -472,36 +565,30 @@ static void arrive(struct peer *p, struct call *c)
 	group_gc(p->grp);
 }
 
-static void on_notification(struct replica *r)
+/* Handles one notification; called with mon_lock held. */
+static void on_notification(struct replica *r, struct seccomp_notif *req)
 {
-	struct seccomp_notif req;
 	struct peer *p;
 	struct call *c;
 	int err;
 
-	memset(&req, 0, sizeof(req));
-	if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-		if (errno == EINTR || errno == ENOENT)
-			return;
-		die_errno("receiving a notification from replica %d", r->idx);
-	}
 	if (over)
 		return; /* the replicas are being killed */
-	p = peer_find(req.pid);
+	p = peer_find(req->pid);
 	if (!p)
-		die("notification from unknown thread %d in replica %d", req.pid, r->idx);
+		die("notification from unknown thread %d in replica %d", req->pid, r->idx);
 	p->waiting = W_NOTIF;
-	p->notif_id = req.id;
-	if (p->initial_exec && req.data.nr == SYS_execve) {
+	p->notif_id = req->id;
+	if (p->initial_exec && req->data.nr == SYS_execve) {
 		p->initial_exec = false;
 		monitor_respond(p, 0, true);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
-	err = call_capture(c, p->tid, req.data.nr, (const uint64_t *)req.data.args,
-			   req.data.instruction_pointer);
+	err = call_capture(c, p->tid, req->data.nr, (const uint64_t *)req->data.args,
+			   req->data.instruction_pointer);
 	/* The buffers are only meaningful if the thread is still in that call. */
-	if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) < 0) {
+	if (call_read_memory(c) && ioctl(r->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
 		call_free(c);
 		free(c);
 		p->waiting = W_NONE;
@@ -516,6 +603,32 @@ static void on_notification(struct replica *r)
 		return;
 	}
 	arrive(p, c);
+}
+
+/* One thread per replica waits in SECCOMP_IOCTL_NOTIF_RECV: with
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel wakes it on the replica's
+ * own CPU, as cheap as a notification round trip gets. A single thread
+ * polling every listener would be pulled from CPU to CPU instead. */
+static void *listener_thread(void *arg)
+{
+	struct replica *r = arg;
+
+	for (;;) {
+		struct seccomp_notif req;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			if (over || r->reaped)
+				return NULL;
+			die_errno("receiving a notification from replica %d", r->idx);
+		}
+		pthread_mutex_lock(&mon_lock);
+		on_notification(r, &req);
+		unlock_and_flush();
+	}
+	return NULL;
 }
 
 /* An rdtsc or rdtscp trapped (PR_TSC_SIGSEGV): the time stamp is an input. */
@@ -643,7 +756,7 @@ static void on_signal(void)
  * stalls the run once --stall-timeout has passed. */
 static void check_stall(void)
 {
-	struct entry *e = group0.head;
+	struct entry *e = group_head(&group0);
 	uint32_t live = monitor_live_mask(), arrived = 0, missing;
 	uint64_t waited;
 	int i;
@@ -704,6 +817,7 @@ void monitor_setup(void)
 	int i;
 
 	majority = vote_majority(opt.n);
+	monitor_pid = getpid();
 	setup_signals();
 	util_cleanup_hook = monitor_kill_all;
 	group0.id = 0;
@@ -752,32 +866,48 @@ static int final_code(void)
 
 int monitor_run(void)
 {
-	struct pollfd pfd[MAX_REPLICAS + 2];
+	struct pollfd pfd[3];
+	pthread_t t;
 	int i, code;
 
+	/* Replicas run with rdtsc disabled (PR_TSC_SIGSEGV), and every switch
+	 * between a task with it and one without rewrites CR4, which in a VM
+	 * is an exit to the hypervisor: it tripled the cost of a notification
+	 * round trip here. So the monitor disables it for itself too (its
+	 * threads inherit it). */
+	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_TSC)");
+	main_thread = pthread_self();
 	pool_fd = pool_init();
+	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (wake_fd < 0)
+		die_errno("eventfd");
+	pthread_mutex_lock(&mon_lock);
+	for (i = 0; i < opt.n; i++)
+		if (pthread_create(&t, NULL, listener_thread, &replicas[i]) != 0)
+			die("cannot start a listener thread");
 	while (!all_reaped()) {
-		int n = 0, timeout = over ? 100 : 200;
-
-		pfd[n++] = (struct pollfd){ sfd, POLLIN, 0 };
-		pfd[n++] = (struct pollfd){ pool_fd, POLLIN, 0 };
-		for (i = 0; i < opt.n; i++)
-			pfd[n++] = (struct pollfd){ replicas[i].reaped ? -1 : replicas[i].listener, POLLIN, 0 };
-		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ pool_fd, POLLIN, 0 };
+		pfd[2] = (struct pollfd){ wake_fd, POLLIN, 0 };
+		unlock_and_flush();
+		if (poll(pfd, 3, over ? 100 : 200) < 0 && errno != EINTR)
 			die_errno("poll");
+		pthread_mutex_lock(&mon_lock);
 		if (pfd[0].revents)
 			on_signal();
 		if (pfd[1].revents) {
 			struct entry *e;
 
-			while ((e = pool_take_done()))
+			while ((e = pool_take_done())) {
+				struct group *g = e->grp;
+
 				complete(e);
+				group_gc(g);
+			}
 		}
-		for (i = 0; i < opt.n; i++)
-			if (pfd[i + 2].revents & POLLIN)
-				on_notification(&replicas[i]);
-		/* poll may miss SIGCHLD coalesced with other signals */
-		on_sigchld();
+		if (pfd[2].revents)
+			flush_ptrace_answers();
 		if (over)
 			monitor_kill_all();
 		else

@@ -45,6 +45,8 @@ struct peer {
 	enum wait_kind waiting;
 	uint64_t notif_id;	/* for W_NOTIF */
 	struct entry *entry;	/* the entry it waits on */
+	bool ptrace_pending;	/* an answer for the tracer thread to give */
+	long ptrace_ret;
 	bool initial_exec;	/* the next execve is replicant's own exec of the program */
 	struct peer *hnext;	/* tid hash chain */
 };
@@ -60,7 +62,6 @@ enum entry_state { E_WAIT, E_RUN, E_DONE };
 
 /* One position of a peer group's syscall list. */
 struct entry {
-	struct entry *next;
 	uint64_t seq;
 	struct group *grp;
 	enum mode mode;
@@ -83,7 +84,12 @@ struct entry {
 struct group {
 	int id;
 	struct peer *member[MAX_REPLICAS];
-	struct entry *head, *tail;	/* entries some live replica has not consumed */
+	/* Entries some live replica has not consumed, seq base_seq up to
+	 * next_seq - 1, in a ring indexed by seq (a peer may run far ahead of
+	 * its slowest peer, so lookup must not walk). */
+	struct entry **ring;
+	uint64_t ring_cap;		/* a power of two */
+	uint64_t base_seq;		/* seq of the oldest entry kept */
 	uint64_t next_seq;		/* seq of the next entry to create */
 };
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make bench: the cost of an intercepted syscall and of a voted 4 KiB write
+# under replicant, as ratios to a plain syscall and to the seccomp
+# notification round trip (the floor), all measured in this one run.
+# Medians of RUNS runs; the machine is shared and noisy, so compare ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+N=${N:-100000}
+W=${W:-20000}
+B=build/bench
+mkdir -p $B
+cc -O2 -o $B/sysloop bench/sysloop.c
+cc -O2 -o $B/floor bench/floor.c -lseccomp
+R=build/replicant
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# wall-clock nanoseconds of one command, output to /dev/null
+wall() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $((t1 - t0)); }
+# nanoseconds per operation: (run with COUNT - run with 0) / COUNT
+per_op() {
+	local count=$1; shift
+	local full empty
+	full=$(wall "$@" "$count")
+	empty=$(wall "$@" 0)
+	echo $(( (full - empty) / count ))
+}
+collect() { local i; for ((i = 0; i < RUNS; i++)); do "$@"; done | median; }
+
+plain=$(collect per_op $N $B/sysloop getppid)
+floor=$(collect $B/floor $N)
+r2=$(collect per_op $N $R run -n 2 -- $B/sysloop getppid)
+r3=$(collect per_op $N $R run -n 3 -- $B/sysloop getppid)
+wplain=$(collect per_op $W $B/sysloop write4k)
+w2=$(collect per_op $W $R run -n 2 -- $B/sysloop write4k)
+w3=$(collect per_op $W $R run -n 3 -- $B/sysloop write4k)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
+printf '\nreplicant bench: median of %d runs, %d syscalls / %d writes per run\n\n' $RUNS $N $W
+printf '%-34s %10s %12s %12s\n' "what" "ns/op" "vs plain" "vs floor"
+printf '%-34s %10s %12s %12s\n' "plain getppid" "$plain" "1.0x" "-"
+printf '%-34s %10s %12s %12s\n' "floor: seccomp notify round trip" "$floor" "$(ratio $floor $plain)" "1.0x"
+printf '%-34s %10s %12s %12s\n' "intercepted getppid, -n 2" "$r2" "$(ratio $r2 $plain)" "$(ratio $r2 $floor)"
+printf '%-34s %10s %12s %12s\n' "intercepted getppid, -n 3" "$r3" "$(ratio $r3 $plain)" "$(ratio $r3 $floor)"
+printf '%-34s %10s %12s %12s\n' "plain 4 KiB write to /dev/null" "$wplain" "1.0x" "-"
+printf '%-34s %10s %12s %12s\n' "voted 4 KiB write, -n 2" "$w2" "$(ratio $w2 $wplain)" "$(ratio $w2 $floor)"
+printf '%-34s %10s %12s %12s\n' "voted 4 KiB write, -n 3" "$w3" "$(ratio $w3 $wplain)" "$(ratio $w3 $floor)"
+echo
+echo "target: intercepted syscall at -n 2 within 2.0x of the floor"

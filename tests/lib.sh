@@ -1,0 +1,219 @@
+# Shared helpers of the end-to-end tests (sourced by tests/t/*.t).
+#
+# TAP output: plan N (or done_testing at the end), ok/is/like/same_file/...
+# Every command runs under a timeout; every test gets its own temp dir $T,
+# removed at exit together with any background process it registered.
+
+set -u
+ulimit -c 0 2>/dev/null
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+REPLICANT=$BUILD/replicant
+PROGS=$BUILD/tests
+PY=/usr/bin/python3 # not the pyenv shim: that one is a bash script that forks
+TIMEOUT=${REPLICANT_TEST_TIMEOUT:-60}
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+_bg_pids=()
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/replicant-test.XXXXXX") || {
+	echo "Bail out! mktemp -d failed"
+	exit 1
+}
+
+_tap_cleanup() {
+	local rc=$? pid
+	for pid in "${_bg_pids[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	rm -rf "$T"
+	if [ -z "$_tap_planned" ]; then
+		echo "# no plan: the script stopped after $_tap_n tests"
+		rc=255
+	elif [ "$_tap_planned" != "$_tap_n" ]; then
+		echo "# planned $_tap_planned tests but ran $_tap_n"
+		rc=255
+	elif [ "$_tap_failed" -gt 0 ]; then
+		echo "# failed $_tap_failed of $_tap_n tests"
+		rc=1
+	fi
+	exit "$rc"
+}
+trap _tap_cleanup EXIT
+
+# Registers a background pid to kill at exit (by its pid, never by name).
+bg_register() { _bg_pids+=("$1"); }
+
+plan() {
+	_tap_planned=$1
+	echo "1..$1"
+}
+
+done_testing() {
+	_tap_planned=$_tap_n
+	echo "1..$_tap_n"
+}
+
+diag() {
+	local line
+	printf '%s\n' "$@" | while IFS= read -r line; do
+		printf '# %s\n' "$line"
+	done
+}
+
+# Shows the first lines of a file as diagnostics.
+diag_file() { # LABEL FILE
+	if [ -s "$2" ]; then
+		diag "$1:"
+		head -c 2000 "$2" | head -n 20 | sed 's/^/#   /'
+	else
+		diag "$1: (empty)"
+	fi
+}
+
+pass() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1"
+}
+
+fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $1"
+}
+
+# ok STATUS NAME: passes when STATUS is 0 (use as: test ...; ok $? "name")
+ok() {
+	if [ "$1" -eq 0 ] 2>/dev/null; then pass "$2"; else fail "$2"; return 1; fi
+}
+
+# is GOT EXPECTED NAME
+is() {
+	if [ "$1" == "$2" ]; then
+		pass "$3"
+	else
+		fail "$3"
+		diag "     got: '$1'" "expected: '$2'"
+		return 1
+	fi
+}
+
+# like GOT EXTENDED-REGEX NAME (grep -E on the whole text, any line)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		pass "$3"
+	else
+		fail "$3"
+		diag "got:" "$1" "does not match: $2"
+		return 1
+	fi
+}
+
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		fail "$3"
+		diag "got:" "$1" "matches: $2"
+		return 1
+	else
+		pass "$3"
+	fi
+}
+
+# same_file GOT-FILE EXPECTED-FILE NAME: byte for byte
+same_file() {
+	if [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; then
+		pass "$3"
+	else
+		fail "$3"
+		if [ ! -f "$1" ]; then
+			diag "missing: $1"
+		else
+			diag "$(cmp "$1" "$2" 2>&1 | head -n 1)" \
+				"sizes: got $(wc -c <"$1") expected $(wc -c <"$2" 2>/dev/null)"
+			diag_file "got" "$1"
+			diag_file "expected" "$2"
+		fi
+		return 1
+	fi
+}
+
+# is_empty FILE NAME: FILE exists and has no byte
+is_empty() {
+	if [ -f "$1" ] && [ ! -s "$1" ]; then
+		pass "$2"
+	else
+		fail "$2"
+		[ -f "$1" ] || diag "missing: $1"
+		[ -f "$1" ] && diag_file "got $(wc -c <"$1") bytes" "$1"
+		return 1
+	fi
+}
+
+# run_cmd TAG CMD...: runs CMD under the timeout with stdin from $RUN_STDIN
+# (default /dev/null); stdout in $T/TAG.out ($OUT), stderr in $T/TAG.err
+# ($ERR), status in $RC. The braces keep bash's own "Segmentation fault"
+# notices out of the TAP stream.
+run_cmd() {
+	local tag=$1
+	shift
+	OUT=$T/$tag.out
+	ERR=$T/$tag.err
+	{
+		timeout -k 5 "$TIMEOUT" "$@" <"${RUN_STDIN:-/dev/null}" >"$OUT" 2>"$ERR"
+		RC=$?
+	} 2>/dev/null
+	if [ "$RC" = 124 ] || [ "$RC" = 137 ]; then
+		diag "timed out after ${TIMEOUT}s (status $RC): $*"
+	fi
+	return 0
+}
+
+# rrun TAG REPLICANT-ARGS...: run_cmd TAG build/replicant run REPLICANT-ARGS...
+rrun() {
+	local tag=$1
+	shift
+	run_cmd "$tag" "$REPLICANT" run "$@"
+}
+
+# The command line to reproduce a replicated run, for diagnostics.
+repro() { printf 'build/replicant run'; printf ' %q' "$@"; printf '\n'; }
+
+# run_both [-i STDIN] [-e EXPECTED-STDOUT-FILE] [-s EXPECTED-STATUS] N TAG CMD...
+# Runs CMD natively and under replicant -n N; checks that stdout, stderr and
+# the exit status are identical, and (with -e, -s) that the native run gave
+# the expected stdout and status, so the comparison is not vacuous.
+# Leaves the replicated run's files in $OUT/$ERR and its status in $RC.
+run_both() {
+	local expect_out= expect_rc= n tag nrc nout nerr
+	local RUN_STDIN=${RUN_STDIN:-/dev/null}
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-i) RUN_STDIN=$2; shift 2 ;;
+		-e) expect_out=$2; shift 2 ;;
+		-s) expect_rc=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	n=$1 tag=$2
+	shift 2
+	run_cmd "$tag.native.n$n" "$@"
+	nrc=$RC nout=$OUT nerr=$ERR
+	if [ -n "$expect_out" ]; then
+		same_file "$nout" "$expect_out" "$tag: plain run prints the expected output"
+	fi
+	if [ -n "$expect_rc" ]; then
+		is "$nrc" "$expect_rc" "$tag: plain run exits $expect_rc"
+	fi
+	run_cmd "$tag.n$n" "$REPLICANT" run -n "$n" -- "$@"
+	same_file "$OUT" "$nout" "$tag -n $n: stdout identical to a plain run" ||
+		diag "repro: $(repro -n "$n" -- "$@")"
+	is "$RC" "$nrc" "$tag -n $n: exit status identical to a plain run" ||
+		diag_file "stderr" "$ERR"
+	same_file "$ERR" "$nerr" "$tag -n $n: stderr identical to a plain run"
+}
+
+# Lines of a file, without the trailing newline count surprises of wc -l.
+nlines() { wc -l <"$1" | tr -d ' '; }

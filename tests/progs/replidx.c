@@ -1,0 +1,45 @@
+/* Finds its own replica index (the rank of its pid among its parent's
+ * children, which replicant starts in order) and prints one line that only
+ * replica 2 prints differently: a clean 2-to-1 split for
+ * --on-divergence kill-minority with -n 3. Run alone it prints "majority".
+ *
+ * argv[1] "minority-late": replica 2 reaches that line 300 ms after the
+ * others; "majority-late": the others reach it 300 ms after replica 2.
+ * nanosleep is local, so the delay itself is not voted on. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	struct timespec delay = { 0, 300000000 };
+	long pid, ppid, kid;
+	char comm[256], state, path[128];
+	int idx = 0;
+	FILE *f;
+
+	/* /proc/self is each replica's own: not voted, not replicated */
+	f = fopen("/proc/self/stat", "r");
+	if (!f || fscanf(f, "%ld %255s %c %ld", &pid, comm, &state, &ppid) != 4)
+		return 2;
+	fclose(f);
+	/* the parent's children: one input, the same for every replica */
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", ppid, ppid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fscanf(f, "%ld", &kid) == 1)
+			if (kid < pid)
+				idx++;
+		fclose(f);
+	}
+	printf("common line\n");
+	fflush(stdout);
+	if ((idx == 2 && !strcmp(mode, "minority-late")) ||
+	    (idx != 2 && !strcmp(mode, "majority-late")))
+		nanosleep(&delay, NULL);
+	printf("replica says %s\n", idx == 2 ? "minority" : "majority");
+	fflush(stdout);
+	printf("done\n");
+	return 0;
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# /usr/bin/python3 under replicant: file I/O, and a server reading from a
+# plain (unreplicated) TCP client on 127.0.0.1. Each case is compared with a
+# plain run of the same script, and with the exact expected bytes.
+. "$(dirname "$0")/../lib.sh"
+
+cd "$T" || exit 1
+
+# ---- file I/O: write a file, read it back, print its size and hash -------
+cat >fileio.py <<'PY'
+import hashlib, os, sys
+d = sys.argv[1]
+p = os.path.join(d, "data.txt")
+with open(p, "w") as f:
+    for i in range(1000):
+        f.write("line %d\n" % i)
+with open(p, "rb") as f:
+    b = f.read()
+os.rename(p, os.path.join(d, "data.final"))
+print(len(b), hashlib.sha256(b).hexdigest())
+print(sorted(os.listdir(d)))
+print("done")
+PY
+for i in $(seq 0 999); do echo "line $i"; done >data.expected
+{
+	echo "$(wc -c <data.expected) $(sha256sum <data.expected | cut -d' ' -f1)"
+	echo "['data.final']"
+	echo done
+} >fileio.expected
+
+for n in 2 3; do
+	rm -rf "plain$n" "rep$n"
+	mkdir "plain$n" "rep$n"
+	run_cmd "fileio.plain.n$n" "$PY" fileio.py "plain$n"
+	prc=$RC pout=$OUT
+	same_file "$pout" fileio.expected "python file I/O: plain run prints size, hash, listing, done"
+	rrun "fileio.n$n" -n $n -- "$PY" fileio.py "rep$n"
+	is "$RC" "$prc" "python file I/O -n $n: exit status $prc like a plain run" || diag_file stderr "$ERR"
+	same_file "$OUT" "$pout" "python file I/O -n $n: stdout identical to a plain run"
+	is_empty "$ERR" "python file I/O -n $n: nothing on stderr"
+	same_file "rep$n/data.final" data.expected "python file I/O -n $n: the file holds the exact bytes"
+	is "$(ls "rep$n")" "data.final" "python file I/O -n $n: only the renamed file is left"
+done
+
+# ---- socketpair in one process ---------------------------------------------
+cat >sockpair.py <<'PY'
+import _socket
+a, b = _socket.socketpair()
+a.sendall(b"ping " * 200)
+a.shutdown(_socket.SHUT_WR)
+got = b""
+while True:
+    x = b.recv(333)
+    if not x:
+        break
+    got += x
+b.sendall(b"pong")
+print(len(got), got[:10], a.recv(100))
+print("done")
+PY
+printf "%s\n" "1000 b'ping ping ' b'pong'" done >sockpair.expected
+for n in 2 3; do
+	run_both -e sockpair.expected -s 0 $n "python socketpair" "$PY" sockpair.py
+done
+
+# ---- a TCP server on 127.0.0.1 reading from a plain client ----------------
+# The server binds port 0, publishes the port in a file (write + rename: must
+# happen once), reads until EOF, answers "got N", prints what it read.
+# Two versions: the ordinary "import socket", and one using only _socket.
+cat >server-socket.py <<'PY'
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+c, _ = s.accept()
+data = b""
+while True:
+    b = c.recv(1000)
+    if not b:
+        break
+    data += b
+c.sendall(b"got %d\n" % len(data))
+c.close()
+s.close()
+sys.stdout.write("received %d bytes\n" % len(data))
+sys.stdout.write(data.decode())
+print("done")
+PY
+sed -e 's/^import os, socket, sys/import os, _socket as socket, sys/' \
+	-e 's/^c, _ = s.accept()/fd, _ = s._accept(); c = socket.socket(fileno=fd)/' \
+	server-socket.py >server-_socket.py
+cat >client.py <<'PY'
+import os, socket, sys, time
+portfile = sys.argv[1]
+deadline = time.time() + 15
+while not os.path.exists(portfile):
+    if time.time() > deadline:
+        sys.exit("client: no port file after 15 s")
+    time.sleep(0.02)
+port = int(open(portfile).read())
+c = socket.create_connection(("127.0.0.1", port), timeout=15)
+for i in range(100):
+    c.sendall(b"message %d\n" % i)
+c.shutdown(socket.SHUT_WR)
+answer = b""
+while True:
+    b = c.recv(4096)
+    if not b:
+        break
+    answer += b
+sys.stdout.write(answer.decode())
+PY
+{
+	echo "received 1090 bytes"
+	for i in $(seq 0 99); do echo "message $i"; done
+	echo done
+} >server.expected
+echo "got 1090" >client.expected
+
+# serve TAG N SCRIPT: N=0 for a plain run. Sets RC/OUT/ERR of the server,
+# CLIENT_RC and CLIENT_OUT.
+serve() {
+	local tag=$1 n=$2 script=$3 cpid i
+	rm -f "$T/$tag.port"
+	timeout -k 2 20 "$PY" client.py "$T/$tag.port" >"$T/$tag.client" 2>&1 &
+	cpid=$!
+	bg_register "$cpid"
+	if [ "$n" = 0 ]; then
+		TIMEOUT=20 run_cmd "$tag" "$PY" "$script" "$T/$tag.port"
+	else
+		TIMEOUT=20 rrun "$tag" -n "$n" -- "$PY" "$script" "$T/$tag.port"
+	fi
+	# the client ends by itself; give it 5 s once the server is gone
+	for i in $(seq 50); do
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	CLIENT_RC=$?
+	CLIENT_OUT=$T/$tag.client
+}
+
+for script in server-socket.py server-_socket.py; do
+	serve "plain-$script" 0 "$script"
+	is "$RC" 0 "plain $script exits 0"
+	same_file "$OUT" server.expected "plain $script prints what the client sent"
+	same_file "$CLIENT_OUT" client.expected "plain $script answers the client once"
+	for n in 2 3; do
+		name="$script -n $n (TCP client on 127.0.0.1)"
+		serve "$script.n$n" $n "$script"
+		is "$RC" 0 "$name: exit status 0" ||
+			{ diag_file stderr "$ERR"; diag "repro: $(repro -n $n -- "$PY" "$script" PORTFILE) & $PY client.py PORTFILE"; }
+		same_file "$OUT" server.expected "$name: prints exactly what the client sent"
+		is_empty "$ERR" "$name: nothing on stderr"
+		is "$CLIENT_RC" 0 "$name: the client ran to its end"
+		same_file "$CLIENT_OUT" client.expected "$name: the client got one answer, exactly"
+	done
+done
+
+done_testing
