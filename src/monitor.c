@@ -396,7 +396,9 @@ static void diverged(struct entry *e, const struct tally *t)
 	int i;
 
 	if (opt.on_div == DIV_ABORT || !t->possible) {
-		report_divergence(e, t, "run aborted; the diverging call was not performed");
+		report_divergence(e, t, t->winner < 0 ?
+				  "run aborted; no majority, the call was not performed" :
+				  "run aborted; only the majority's call was performed");
 		end_run(opt.divergence_exit);
 		return;
 	}
@@ -565,6 +567,8 @@ static void arrive(struct peer *p, struct call *c)
 	group_gc(p->grp);
 }
 
+static void inject_fault(struct peer *p, struct call *c);
+
 /* Handles one notification; called with mon_lock held. */
 static void on_notification(struct replica *r, struct seccomp_notif *req)
 {
@@ -602,7 +606,29 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 		monitor_respond(p, err, false);
 		return;
 	}
+	inject_fault(p, c);
 	arrive(p, c);
+}
+
+/* Fault injection for tests and drills: REPLICANT_INJECT_WRITE=R:K flips
+ * the first byte of the K-th write (from 1) of replica R as the monitor
+ * sees it, as if that replica had been corrupted. */
+static void inject_fault(struct peer *p, struct call *c)
+{
+	static int target = -1, nth, seen;
+	const char *v;
+
+	if (target == -2 || c->nr != SYS_write || !c->buf[1] || !c->len[1])
+		return;
+	if (target == -1) {
+		v = getenv("REPLICANT_INJECT_WRITE");
+		if (!v || sscanf(v, "%d:%d", &target, &nth) != 2) {
+			target = -2;
+			return;
+		}
+	}
+	if (p->rep->idx == target && ++seen == nth)
+		((unsigned char *)c->buf[1])[0] ^= 0x20;
 }
 
 /* One thread per replica waits in SECCOMP_IOCTL_NOTIF_RECV: with

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# No replica outlives replicant: SIGTERM and SIGINT stop the run (143, 130)
+# and every replica; after SIGKILL of replicant itself the replicas die too
+# (PTRACE_O_EXITKILL, PR_SET_PDEATHSIG).
+. "$(dirname "$0")/../lib.sh"
+
+cd "$T" || exit 1
+
+# alive PID COMM: true while PID is a live (not zombie) process named COMM
+alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ $stat == "$1 ($2) "* ]] || return 1 # the pid was reused
+	[[ $stat != "$1 ($2) Z "* ]]
+}
+
+for sig in TERM INT KILL; do
+	case $sig in
+	TERM) want=143 ;;
+	INT) want=130 ;;
+	KILL) want=137 ;;
+	esac
+	# replicant itself in the background, so that $! is its pid; a
+	# watchdog kills it should it hang
+	"$REPLICANT" run -n 3 -- sleep 30 >"$T/$sig.out" 2>"$T/$sig.err" </dev/null &
+	rpid=$!
+	bg_register "$rpid"
+	(sleep 60 && kill -KILL "$rpid") 2>/dev/null &
+	wpid=$!
+	bg_register "$wpid"
+	sleep 1
+	kids=$(pgrep -P "$rpid" | sort -n | tr '\n' ' ')
+	is "$(echo $kids | wc -w)" 3 "SIG$sig: replicant has 3 replicas before the signal ($kids)"
+	n_sleep=0
+	for k in $kids; do alive "$k" sleep && n_sleep=$((n_sleep + 1)); done
+	is "$n_sleep" 3 "SIG$sig: the 3 replicas are running sleep"
+	start=$(date +%s%N)
+	kill -"$sig" "$rpid"
+	# wait for replicant for at most 5 s
+	for i in $(seq 50); do
+		kill -0 "$rpid" 2>/dev/null || break
+		[ -e "/proc/$rpid/stat" ] && [[ $(cat "/proc/$rpid/stat" 2>/dev/null) == "$rpid ("*") Z "* ]] && break
+		sleep 0.1
+	done
+	if kill -0 "$rpid" 2>/dev/null && ! [[ $(cat "/proc/$rpid/stat" 2>/dev/null) == *") Z "* ]]; then
+		fail "SIG$sig: replicant exits within 5 s"
+		kill -KILL "$rpid" 2>/dev/null
+		wait "$rpid" 2>/dev/null
+	else
+		wait "$rpid" 2>/dev/null
+		rc=$?
+		ms=$((($(date +%s%N) - start) / 1000000))
+		pass "SIG$sig: replicant exits within 5 s (${ms} ms)"
+		is "$rc" "$want" "SIG$sig: exit status $want"
+	fi
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	# the replicas: gone, or zombies waiting for their new parent, within 5 s
+	left=
+	for i in $(seq 50); do
+		left=
+		for k in $kids; do alive "$k" sleep && left="$left $k"; done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	is "$left" "" "SIG$sig: no replica is left running"
+	for k in $left; do kill -KILL "$k" 2>/dev/null; done
+	is_empty "$T/$sig.out" "SIG$sig: nothing on stdout"
+	case $sig in
+	TERM) is "$(cat "$T/$sig.err")" "replicant: received Terminated; stopping all replicas" "SIGTERM: message" ;;
+	INT) is "$(cat "$T/$sig.err")" "replicant: received Interrupt; stopping all replicas" "SIGINT: message" ;;
+	esac
+done
+
+done_testing
