@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -101,6 +102,42 @@ int exec_prepare(struct entry *e)
 		}
 	}
 	return 0;
+}
+
+/* Tries a read or write on a descriptor that may block without blocking
+ * (RWF_NOWAIT, MSG_DONTWAIT): when data or room is there, as it mostly is,
+ * the call runs at once instead of a round trip through a worker thread.
+ * False when it would have blocked or cannot be tried this way. */
+bool exec_try_nowait(struct entry *e)
+{
+	struct iovec one;
+	long r;
+
+	switch (e->xnr) {
+	case SYS_read:
+	case SYS_write:
+		one = (struct iovec){ (void *)e->xargs[1], e->xargs[2] };
+		r = e->xnr == SYS_read ? preadv2((int)e->xargs[0], &one, 1, -1, RWF_NOWAIT)
+				       : pwritev2((int)e->xargs[0], &one, 1, -1, RWF_NOWAIT);
+		break;
+	case SYS_readv:
+	case SYS_writev:
+		r = e->xnr == SYS_readv ?
+			preadv2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT) :
+			pwritev2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT);
+		break;
+	case SYS_recvfrom:
+	case SYS_sendto:
+		r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3] | MSG_DONTWAIT,
+			    e->xargs[4], e->xargs[5]);
+		break;
+	default:
+		return false;
+	}
+	if (r < 0)
+		return false; /* EAGAIN, or RWF_NOWAIT not supported: the worker runs it */
+	e->ret = r;
+	return true;
 }
 
 void exec_run(struct entry *e)

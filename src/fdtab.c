@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -17,7 +18,7 @@ struct fobj *fobj_new(int mfd, bool private_)
 	o->mfd = mfd;
 	o->private_ = private_;
 	if (mfd >= 0 && fstat(mfd, &st) == 0)
-		o->type = st.st_mode & S_IFMT;
+		o->type = st.st_mode & S_IFMT, o->rdev = st.st_rdev;
 	fl = mfd >= 0 ? fcntl(mfd, F_GETFL) : -1;
 	o->accmode = fl >= 0 ? (fl & O_ACCMODE) : O_RDWR;
 	return o;
@@ -37,8 +38,12 @@ void fobj_put(struct fobj *o)
 	free(o);
 }
 
+/* Regular files, directories and the memory devices (null, zero, full,
+ * random, urandom: major 1) never block. */
 bool fobj_may_block(const struct fobj *o)
 {
+	if (o->type == S_IFCHR && major(o->rdev) == 1)
+		return false;
 	return o->type != S_IFREG && o->type != S_IFDIR;
 }
 

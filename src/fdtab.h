@@ -17,6 +17,7 @@ struct fobj {
 	int mfd;		/* the monitor's descriptor; -1 for private objects */
 	bool private_;		/* replica-private: the replica runs its own calls */
 	mode_t type;		/* S_IFMT bits of the file */
+	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
 };
 

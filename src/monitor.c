@@ -38,7 +38,7 @@ pid_t monitor_pid;
 
 static struct peer *tid_hash[TID_HASH];
 static struct group group0;
-static int sfd, pool_fd, wake_fd;
+static int sfd, wake_fd;
 static pthread_t main_thread;
 /* Guards all monitor state: the listener threads, the main thread (signals,
  * ptrace events, finished workers) take it around each event. */
@@ -382,12 +382,26 @@ static void start_exec(struct entry *e, int agreed)
 		complete(e);
 		return;
 	}
-	if (needs_worker(e)) {
+	if (!needs_worker(e))
+		exec_run(e);
+	else if (!exec_try_nowait(e)) {
 		pool_submit(e);
 		return;
 	}
-	exec_run(e);
 	complete(e);
+}
+
+/* A worker finished running e. */
+static void worker_done(struct entry *e)
+{
+	struct group *g = e->grp;
+
+	pthread_mutex_lock(&mon_lock);
+	if (!over) {
+		complete(e);
+		group_gc(g);
+	}
+	unlock_and_flush();
 }
 
 /* Acts on a divergence at e according to --on-divergence. */
@@ -892,7 +906,7 @@ static int final_code(void)
 
 int monitor_run(void)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[2];
 	pthread_t t;
 	int i, code;
 
@@ -904,7 +918,7 @@ int monitor_run(void)
 	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_TSC)");
 	main_thread = pthread_self();
-	pool_fd = pool_init();
+	pool_init(worker_done);
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (wake_fd < 0)
 		die_errno("eventfd");
@@ -914,25 +928,14 @@ int monitor_run(void)
 			die("cannot start a listener thread");
 	while (!all_reaped()) {
 		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
-		pfd[1] = (struct pollfd){ pool_fd, POLLIN, 0 };
-		pfd[2] = (struct pollfd){ wake_fd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ wake_fd, POLLIN, 0 };
 		unlock_and_flush();
-		if (poll(pfd, 3, over ? 100 : 200) < 0 && errno != EINTR)
+		if (poll(pfd, 2, over ? 100 : 200) < 0 && errno != EINTR)
 			die_errno("poll");
 		pthread_mutex_lock(&mon_lock);
 		if (pfd[0].revents)
 			on_signal();
-		if (pfd[1].revents) {
-			struct entry *e;
-
-			while ((e = pool_take_done())) {
-				struct group *g = e->grp;
-
-				complete(e);
-				group_gc(g);
-			}
-		}
-		if (pfd[2].revents)
+		if (pfd[1].revents)
 			flush_ptrace_answers();
 		if (over)
 			monitor_kill_all();

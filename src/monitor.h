@@ -127,6 +127,7 @@ void monitor_refuse(struct peer *p, struct call *c, const char *why);
 /* exec.c: the generic execution path */
 int exec_prepare(struct entry *e);
 void exec_run(struct entry *e);
+bool exec_try_nowait(struct entry *e);
 int exec_deliver(struct entry *e, struct peer *p);
 /* Copies out-buffers into p's replica at its own addresses; 0 or -errno. */
 int exec_copy_out(struct entry *e, struct peer *p);

@@ -1,11 +1,7 @@
 #include "pool.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "monitor.h"
 #include "util.h"
@@ -19,17 +15,17 @@ struct job {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-static struct job *todo, *todo_tail, *done;
-static int idle, nthreads, efd = -1;
+static struct job *todo, *todo_tail;
+static int idle, nthreads;
+static void (*done_cb)(struct entry *e);
 
 static void *worker(void *arg)
 {
 	(void)arg;
-	pthread_mutex_lock(&lock);
 	for (;;) {
 		struct job *j;
-		uint64_t one = 1;
 
+		pthread_mutex_lock(&lock);
 		while (!todo) {
 			idle++;
 			pthread_cond_wait(&cond, &lock);
@@ -41,21 +37,15 @@ static void *worker(void *arg)
 			todo_tail = NULL;
 		pthread_mutex_unlock(&lock);
 		exec_run(j->e);
-		pthread_mutex_lock(&lock);
-		j->next = done;
-		done = j;
-		if (write(efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			die_errno("eventfd write");
+		done_cb(j->e);
+		free(j);
 	}
 	return NULL;
 }
 
-int pool_init(void)
+void pool_init(void (*done)(struct entry *e))
 {
-	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (efd < 0)
-		die_errno("eventfd");
-	return efd;
+	done_cb = done;
 }
 
 void pool_submit(struct entry *e)
@@ -85,23 +75,4 @@ void pool_submit(struct entry *e)
 		pthread_cond_signal(&cond);
 	}
 	pthread_mutex_unlock(&lock);
-}
-
-struct entry *pool_take_done(void)
-{
-	struct entry *e = NULL;
-	struct job *j;
-	uint64_t v;
-
-	pthread_mutex_lock(&lock);
-	j = done;
-	if (j) {
-		done = j->next;
-		e = j->e;
-	}
-	pthread_mutex_unlock(&lock);
-	free(j);
-	if (!e && read(efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		die_errno("eventfd read");
-	return e;
 }

@@ -14,9 +14,8 @@ check_report() {
 		"$tag: report starts with the DIVERGENCE line naming $sc"
 	is "$(grep -Ec '^  replica [0-9]+( \((majority|minority)\))?: ' "$ERR")" "$n" \
 		"$tag: one line per replica ($n)"
-	like "$(grep -E '^  action: ' "$ERR")" '^  action: run aborted; the diverging call was not performed$' \
-		"$tag: action line says the run was aborted"
-	unlike "$err" "(majority)" "$tag: no replica is called majority"
+	is "$(grep -Ec '^  action: run aborted' "$ERR")" 1 "$tag: one action line: the run was aborted"
+	unlike "$err" '\((majority|minority)\)' "$tag: no replica is called majority or minority"
 }
 
 for n in 2 3; do
@@ -104,7 +103,7 @@ arrived = [x for x in e["replicas"] if x["call"] is not None]
 assert len(arrived) >= 2, e
 for x in arrived:
     assert x["syscall"] == "write" and x["call"].startswith('write(1, "marker at 0x'), x
-assert e["action"] == "run aborted; the diverging call was not performed", e
+assert e["action"].startswith("run aborted"), e
 print("report ok")
 PY
 ok $? "--report: JSON parses, events[0] is a divergence at write, with every replica" ||

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Unprivileged: replicant needs no privilege. As user nobody (65534), with
+# copies of the binaries in a directory anyone may read, and a directory
+# anyone may write for the files the programs touch.
+. "$(dirname "$0")/../lib.sh"
+
+if [ "$(id -u)" != 0 ]; then
+	plan 1
+	pass "# SKIP needs root to become nobody (already unprivileged)"
+	exit
+fi
+
+chmod 755 "$T"
+mkdir "$T/bin" "$T/w"
+chmod 777 "$T/w"
+cp "$REPLICANT" "$PROGS/hello" "$PROGS/creatw" "$PROGS/addr" "$PROGS/addrfile" "$T/bin/"
+chmod 755 "$T/bin" "$T/bin/"*
+cd "$T/w" || exit 1
+
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+run_cmd whoami "${AS_NOBODY[@]}" id -u
+is "$(cat "$OUT")" 65534 "setpriv makes us user 65534"
+
+for n in 2 3; do
+	# agreeing: stdout, status, and a file created by nobody
+	run_cmd "hello.n$n" "${AS_NOBODY[@]}" "$T/bin/replicant" run -n $n -- "$T/bin/hello" x
+	is "$RC" 3 "nobody, hello -n $n: status 3 passes through" || diag_file stderr "$ERR"
+	is "$(cat "$OUT")" "$(printf 'arg 0: %s\narg 1: x\ndone' "$T/bin/hello")" "nobody, hello -n $n: whole output"
+	is_empty "$ERR" "nobody, hello -n $n: nothing on stderr"
+
+	run_cmd "creatw.n$n" "${AS_NOBODY[@]}" "$T/bin/replicant" run -n $n -- "$T/bin/creatw" "$T/w/c$n.bin"
+	is "$RC" 0 "nobody, creatw -n $n: status 0" || diag_file stderr "$ERR"
+	is "$(cat "$OUT")" "$(printf 'wrote 286 bytes\ndone')" "nobody, creatw -n $n: stdout"
+	"$PY" -c 'import sys; sys.stdout.buffer.write(b"creatw header\n" + bytes(range(256)) + b"\ncreatw trailer\n")' >"$T/creat.expected"
+	same_file "$T/w/c$n.bin" "$T/creat.expected" "nobody, creatw -n $n: the file's exact bytes"
+	is "$(stat -c %U "$T/w/c$n.bin" 2>/dev/null)" nobody "nobody, creatw -n $n: the file belongs to nobody"
+
+	# diverging: nothing leaves
+	run_cmd "addr.n$n" "${AS_NOBODY[@]}" "$T/bin/replicant" run -n $n -- "$T/bin/addr"
+	is "$RC" 86 "nobody, addr -n $n: status 86"
+	is_empty "$OUT" "nobody, addr -n $n: nothing on stdout"
+	like "$(head -n 1 "$ERR")" '^replicant: DIVERGENCE in peer group 0 at position [0-9]+: write$' \
+		"nobody, addr -n $n: the divergence report"
+
+	run_cmd "addrfile.n$n" "${AS_NOBODY[@]}" "$T/bin/replicant" run -n $n -- "$T/bin/addrfile" "$T/w/a$n.txt"
+	is "$RC" 86 "nobody, addrfile -n $n: status 86"
+	if [ -e "$T/w/a$n.txt" ]; then
+		is_empty "$T/w/a$n.txt" "nobody, addrfile -n $n: the output file is empty"
+	else
+		pass "nobody, addrfile -n $n: the output file does not exist"
+	fi
+
+	# nobody cannot write where it may not: the same EACCES as a plain run
+	run_cmd "denied.plain" "${AS_NOBODY[@]}" "$T/bin/creatw" "$T/bin/nope"
+	prc=$RC perr=$(cat "$ERR")
+	run_cmd "denied.n$n" "${AS_NOBODY[@]}" "$T/bin/replicant" run -n $n -- "$T/bin/creatw" "$T/bin/nope"
+	is "$RC:$(cat "$ERR")" "$prc:$perr" "nobody, creatw -n $n in a read-only dir: the status and message of a plain run"
+	[ ! -e "$T/bin/nope" ]
+	ok $? "nobody, creatw -n $n in a read-only dir: no file"
+done
+
+done_testing
