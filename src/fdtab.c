@@ -54,22 +54,40 @@ struct fobj *fdtab_get(const struct fdtab *t, long fd)
 	return t->ent[fd].obj;
 }
 
+static void fdtab_grow(struct fdtab *t, int fd)
+{
+	int n = t->size ? t->size : 64;
+
+	if (fd < t->size)
+		return;
+	while (n <= fd)
+		n *= 2;
+	t->ent = xrealloc(t->ent, n * sizeof(*t->ent));
+	memset(t->ent + t->size, 0, (n - t->size) * sizeof(*t->ent));
+	t->size = n;
+}
+
 void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec)
 {
-	if (fd >= t->size) {
-		int n = t->size ? t->size : 64;
-
-		while (n <= fd)
-			n *= 2;
-		t->ent = xrealloc(t->ent, n * sizeof(*t->ent));
-		memset(t->ent + t->size, 0, (n - t->size) * sizeof(*t->ent));
-		t->size = n;
-	}
+	fdtab_grow(t, fd);
 	fobj_get(o);
 	if (t->ent[fd].obj)
 		fobj_put(t->ent[fd].obj);
 	t->ent[fd].obj = o;
 	t->ent[fd].cloexec = cloexec;
+	t->ent[fd].reserved = false;
+	t->ent[fd].closing = false;
+}
+
+bool fdtab_is_free(const struct fdtab *t, int fd)
+{
+	return fd >= t->size || (!t->ent[fd].obj && !t->ent[fd].reserved && !t->ent[fd].closing);
+}
+
+void fdtab_reserve(struct fdtab *t, int fd)
+{
+	fdtab_grow(t, fd);
+	t->ent[fd].reserved = true;
 }
 
 void fdtab_close(struct fdtab *t, int fd)
@@ -78,6 +96,19 @@ void fdtab_close(struct fdtab *t, int fd)
 		return;
 	fobj_put(t->ent[fd].obj);
 	t->ent[fd].obj = NULL;
+}
+
+void fdtab_closing(struct fdtab *t, int fd)
+{
+	fdtab_close(t, fd);
+	if (fd >= 0 && fd < t->size)
+		t->ent[fd].closing = true;
+}
+
+void fdtab_closed(struct fdtab *t, int fd)
+{
+	if (fd >= 0 && fd < t->size)
+		t->ent[fd].closing = false;
 }
 
 void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec)
@@ -91,7 +122,7 @@ int fdtab_lowest_free(const struct fdtab *t, int min)
 	int fd;
 
 	for (fd = min; fd < t->size; fd++)
-		if (!t->ent[fd].obj)
+		if (!t->ent[fd].obj && !t->ent[fd].reserved && !t->ent[fd].closing)
 			return fd;
 	return fd < min ? min : fd;
 }

@@ -24,6 +24,9 @@ struct fobj {
 struct fdent {
 	struct fobj *obj;
 	bool cloexec;
+	bool reserved;		/* chosen for a call this replica has yet to make */
+	bool closing;		/* a close the replica has been let make may not
+				 * have happened yet: the number is not free */
 };
 
 struct fdtab {
@@ -41,9 +44,15 @@ bool fobj_may_block(const struct fobj *o);
 struct fobj *fdtab_get(const struct fdtab *t, long fd);
 void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec);
 void fdtab_close(struct fdtab *t, int fd);
+/* Closes fd in the table and keeps its number from reuse until
+ * fdtab_closed(): for a close the replica makes itself (CONTINUE). */
+void fdtab_closing(struct fdtab *t, int fd);
+void fdtab_closed(struct fdtab *t, int fd);
 void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec);
-/* Lowest fd >= min that is free in the table. */
+/* Lowest fd >= min that is free (neither open nor reserved). */
 int fdtab_lowest_free(const struct fdtab *t, int min);
+bool fdtab_is_free(const struct fdtab *t, int fd);
+void fdtab_reserve(struct fdtab *t, int fd);
 void fdtab_exec(struct fdtab *t);
 void fdtab_clear(struct fdtab *t);
 

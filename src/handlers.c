@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -46,9 +47,9 @@ static int addfd(struct peer *p, int mfd, int target, bool cloexec, bool send)
 	return fd;
 }
 
-int peer_addfd_send(struct peer *p, int mfd, bool cloexec)
+int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec)
 {
-	return addfd(p, mfd, -1, cloexec, true);
+	return addfd(p, mfd, target, cloexec, true);
 }
 
 int peer_addfd(struct peer *p, int mfd, int target, bool cloexec)
@@ -66,7 +67,7 @@ static int deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
 	err = exec_copy_out(e, p);
 	if (err)
 		return err;
-	fd = peer_addfd_send(p, e->priv->mfd, cloexec);
+	fd = peer_addfd_send(p, e->priv->mfd, monitor_fd_number(e, p, 0, 0), cloexec);
 	if (fd < 0)
 		return fd;
 	fdtab_set(&p->rep->fds, fd, e->priv, cloexec);
@@ -100,28 +101,80 @@ static const char *open_path(const struct call *c)
 	return c->buf[c->nr == SYS_openat ? 1 : 0];
 }
 
-/* /proc/self and /proc/thread-self name each replica's own process. */
-static bool proc_self(const char *path, const char **rest, bool *thread)
+/* Files private to each replica, opened by the monitor for it alone:
+ * /proc/self and /proc/thread-self (its own process), and the kernel's
+ * constant facts that libc reads lazily, from whichever thread happens to
+ * need them first (malloc's arena limit reads the online CPUs): read in
+ * each replica's own order, they would put the replicas' syscall lists out
+ * of step. Fills path with what to open. */
+static const char *const system_facts[] = {
+	"/sys/devices/system/cpu/",
+	"/proc/sys/",
+	"/sys/kernel/mm/transparent_hugepage/",
+	"/proc/stat",
+	"/proc/cpuinfo",
+};
+
+static bool private_path(const char *in, const struct peer *p, char *path, size_t size)
 {
-	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || !path[10])) {
-		*rest = path + 10, *thread = false;
+	size_t i;
+
+	if (!strncmp(in, "/proc/self", 10) && (in[10] == '/' || !in[10])) {
+		snprintf(path, size, "/proc/%d%s", (int)p->rep->pid, in + 10);
 		return true;
 	}
-	if (!strncmp(path, "/proc/thread-self", 17) && (path[17] == '/' || !path[17])) {
-		*rest = path + 17, *thread = true;
+	if (!strncmp(in, "/proc/thread-self", 17) && (in[17] == '/' || !in[17])) {
+		snprintf(path, size, "/proc/%d/task/%d%s", (int)p->rep->pid, (int)p->tid, in + 17);
 		return true;
+	}
+	for (i = 0; i < sizeof(system_facts) / sizeof(system_facts[0]); i++) {
+		if (!strncmp(in, system_facts[i], strlen(system_facts[i]))) {
+			snprintf(path, size, "%s", in);
+			return true;
+		}
 	}
 	return false;
+}
+
+static bool is_open(long nr)
+{
+	return nr == SYS_open || nr == SYS_openat;
+}
+
+/* The descriptor argument that decides whether a call is private. */
+static int fd_arg(const struct call *c)
+{
+	if (c->nr == SYS_mmap)
+		return 4;
+	if (c->nr == SYS_close || c->nr == SYS_fcntl || c->nr == SYS_ioctl ||
+	    (c->se && (c->se->flags & SF_FD0)))
+		return 0;
+	return -1;
+}
+
+/* An M_EACH call that takes no place in the peer group's list: it touches
+ * only the replica's own objects, so its order against other threads'
+ * calls cannot matter, and the replicas may make it in different orders. */
+bool handler_unordered(struct peer *p, struct call *c)
+{
+	char path[PATH_MAX];
+	int i = fd_arg(c);
+	struct fobj *o;
+
+	if (is_open(c->nr) && open_path(c))
+		return private_path(open_path(c), p, path, sizeof(path));
+	if (i < 0)
+		return false;
+	o = peer_fobj(p, (long)c->args[i]);
+	return !o || o->private_;
 }
 
 static enum mode open_classify(struct peer *p, struct call *c)
 {
 	int fl = open_flags(c);
-	const char *rest;
-	bool thread;
+	char path[PATH_MAX];
 
-	(void)p;
-	if (proc_self(open_path(c), &rest, &thread))
+	if (c->nr != SYS_creat && private_path(open_path(c), p, path, sizeof(path)))
 		return M_EACH;
 	if ((fl & (O_CREAT | O_TRUNC | O_TMPFILE)) || (fl & O_ACCMODE) != O_RDONLY)
 		return M_OUTPUT;
@@ -150,26 +203,20 @@ static int open_deliver(struct entry *e, struct peer *p)
 }
 
 /* A private /proc file: the monitor opens the replica's own and hands it over. */
-static int open_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int open_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	char path[PATH_MAX];
-	const char *rest;
-	bool thread;
 	int fd, fl = open_flags(c), newfd;
 	struct fobj *o;
 
 	(void)cont;
-	proc_self(open_path(c), &rest, &thread);
-	if (thread)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d%s", (int)p->rep->pid, (int)p->tid, rest);
-	else
-		snprintf(path, sizeof(path), "/proc/%d%s", (int)p->rep->pid, rest);
+	private_path(open_path(c), p, path, sizeof(path));
 	fd = openat(AT_FDCWD, path, fl | O_CLOEXEC, (mode_t)c->args[c->nr == SYS_openat ? 3 : 2]);
 	if (fd < 0) {
 		*ret = -errno;
 		return 0;
 	}
-	newfd = peer_addfd_send(p, fd, fl & O_CLOEXEC);
+	newfd = peer_addfd_send(p, fd, monitor_fd_number(e, p, 0, 0), fl & O_CLOEXEC);
 	close(fd);
 	if (newfd < 0)
 		return newfd;
@@ -180,22 +227,43 @@ static int open_each(struct peer *p, struct call *c, long *ret, bool *cont)
 
 /* ---- close, dup, dup2, dup3 ---- */
 
-static int close_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int close_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
+	(void)e;
 	if (!peer_fobj(p, (long)c->args[0])) {
 		*ret = -EBADF;
 		return 0;
 	}
-	fdtab_close(&p->rep->fds, (int)c->args[0]);
-	*cont = true; /* the replica closes its own descriptor */
+	/* The replica closes its own descriptor once answered; until its
+	 * thread's next call the number stays taken, or a descriptor installed
+	 * there in between would be the one closed. */
+	fdtab_closing(&p->rep->fds, (int)c->args[0]);
+	p->closing_fd = (int)c->args[0];
+	*cont = true;
 	return 0;
 }
 
+/* The monitor's own copy of o as replica p holds it: for a private
+ * object, taken from the replica (pidfd_getfd). -1 with errno. */
+static int object_fd(struct peer *p, struct fobj *o, int fd)
+{
+	int pidfd, got;
+
+	if (!o->private_)
+		return dup(o->mfd);
+	pidfd = syscall(SYS_pidfd_open, p->rep->pid, 0);
+	if (pidfd < 0)
+		return -1;
+	got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	return got;
+}
+
 /* Copies descriptor old to target in p's replica, as dup2 would. */
-static int install_copy(struct peer *p, int old, int target, bool cloexec, long *ret, bool *cont)
+static int install_copy(struct peer *p, int old, int target, bool cloexec, long *ret)
 {
 	struct fobj *o = peer_fobj(p, old);
-	int fd;
+	int fd, mfd;
 
 	if (!o) {
 		*ret = -EBADF;
@@ -205,12 +273,11 @@ static int install_copy(struct peer *p, int old, int target, bool cloexec, long 
 		*ret = -EBADF;
 		return 0;
 	}
-	if (o->private_) {
-		*cont = true; /* its real table matches ours, so the kernel picks target too */
-		fdtab_set(&p->rep->fds, target, o, cloexec);
-		return 0;
-	}
-	fd = peer_addfd(p, o->mfd, target, cloexec);
+	mfd = object_fd(p, o, old);
+	if (mfd < 0)
+		return -errno;
+	fd = peer_addfd(p, mfd, target, cloexec);
+	close(mfd);
 	if (fd < 0)
 		return fd;
 	fdtab_set(&p->rep->fds, fd, o, cloexec);
@@ -218,26 +285,26 @@ static int install_copy(struct peer *p, int old, int target, bool cloexec, long 
 	return 0;
 }
 
-static int dup_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int dup_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	int old = (int)c->args[0], target = (int)c->args[1];
 
+	(void)cont;
 	switch (c->nr) {
 	case SYS_dup:
-		target = fdtab_lowest_free(&p->rep->fds, 0);
-		return install_copy(p, old, target, false, ret, cont);
+		return install_copy(p, old, monitor_fd_number(e, p, 0, 0), false, ret);
 	case SYS_dup2:
 		if (old == target) {
 			*ret = peer_fobj(p, old) ? target : -EBADF;
 			return 0;
 		}
-		return install_copy(p, old, target, false, ret, cont);
+		return install_copy(p, old, target, false, ret);
 	default:
 		if (old == target || (c->args[2] & ~(uint64_t)O_CLOEXEC)) {
 			*ret = -EINVAL;
 			return 0;
 		}
-		return install_copy(p, old, target, c->args[2] & O_CLOEXEC, ret, cont);
+		return install_copy(p, old, target, c->args[2] & O_CLOEXEC, ret);
 	}
 }
 
@@ -296,7 +363,7 @@ static enum mode fcntl_classify(struct peer *p, struct call *c)
 	}
 }
 
-static int fcntl_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int fcntl_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	int fd = (int)c->args[0], cmd = (int)c->args[1];
 
@@ -311,8 +378,8 @@ static int fcntl_each(struct peer *p, struct call *c, long *ret, bool *cont)
 			*ret = -EINVAL;
 			return 0;
 		}
-		return install_copy(p, fd, fdtab_lowest_free(&p->rep->fds, (int)c->args[2]),
-				    cmd == F_DUPFD_CLOEXEC, ret, cont);
+		return install_copy(p, fd, monitor_fd_number(e, p, 0, (int)c->args[2]),
+				    cmd == F_DUPFD_CLOEXEC, ret);
 	case F_SETFD:
 		fdtab_set_cloexec(&p->rep->fds, fd, c->args[2] & FD_CLOEXEC);
 		*cont = true;
@@ -363,8 +430,9 @@ static enum mode ioctl_classify(struct peer *p, struct call *c)
 	return M_REFUSE;
 }
 
-static int ioctl_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int ioctl_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
+	(void)e;
 	unsigned req = (unsigned)c->args[1];
 
 	if (!peer_fobj(p, (long)c->args[0])) {
@@ -379,7 +447,7 @@ static int ioctl_each(struct peer *p, struct call *c, long *ret, bool *cont)
 
 /* ---- pipe, pipe2, socketpair: private to the replica ---- */
 
-static int private_pair_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int private_pair_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	int fds[2], got[2] = { -1, -1 }, i, err = 0, flags;
 	uint64_t where;
@@ -397,7 +465,7 @@ static int private_pair_each(struct peer *p, struct call *c, long *ret, bool *co
 			goto out_errno;
 	}
 	for (i = 0; i < 2 && !err; i++) {
-		got[i] = peer_addfd(p, fds[i], -1, flags & O_CLOEXEC);
+		got[i] = peer_addfd(p, fds[i], monitor_fd_number(e, p, i, 0), flags & O_CLOEXEC);
 		if (got[i] < 0)
 			err = got[i];
 	}
@@ -440,6 +508,9 @@ static int vpid_prepare(struct entry *e)
 	case SYS_getppid:
 		e->ret = monitor_pid;
 		break;
+	case SYS_gettid:
+		e->ret = e->grp->vtid;
+		break;
 	default:
 		e->ret = replicas[0].pid;
 		break;
@@ -447,22 +518,46 @@ static int vpid_prepare(struct entry *e)
 	return 1;
 }
 
-/* kill, tkill, tgkill aimed at the replica itself (raise, abort). */
-static int kill_each(struct peer *p, struct call *c, long *ret, bool *cont)
+/* The thread ids in tkill and tgkill may be real ones that the kernel
+ * wrote into the program's memory (CLONE_PARENT_SETTID: glibc's
+ * pthread_kill uses them); compared as virtual ids, they agree. */
+static enum mode kill_classify(struct peer *p, struct call *c)
 {
-	pid_t vpid = replicas[0].pid;
+	int tid_arg = c->nr == SYS_tgkill ? 1 : 0;
+
+	if (c->nr != SYS_kill)
+		c->args[tid_arg] = (uint64_t)monitor_vtid(p->rep, (pid_t)c->args[tid_arg]);
+	return M_EACH;
+}
+
+/* kill, tkill, tgkill aimed at the replica itself (raise, abort,
+ * pthread_kill): delivered to the replica's own thread. */
+static int kill_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	pid_t vpid = replicas[0].pid, tid = p->rep->pid;
+
+	(void)e;
 	long target = (long)c->args[0];
 	int sig = (int)c->args[c->nr == SYS_tgkill ? 2 : 1];
 
 	(void)cont;
-	if (c->nr == SYS_tgkill && (long)c->args[1] != vpid)
-		target = -1;
-	if (target != vpid && !(c->nr == SYS_kill && target == 0)) {
+	if (c->nr == SYS_tgkill && target == vpid)
+		target = (long)c->args[1];
+	if (c->nr != SYS_kill) {
+		tid = monitor_real_tid(p->rep, (pid_t)target);
+		if (tid < 0) {
+			*ret = -ESRCH;
+			return 0;
+		}
+	} else if (target != vpid && target != 0) {
 		monitor_refuse(p, c, "signals to other processes are not supported yet");
 		*ret = -EPERM;
 		return 0;
 	}
-	*ret = syscall(SYS_tgkill, p->rep->pid, p->tid, sig) < 0 ? -errno : 0;
+	if (c->nr == SYS_kill)
+		*ret = kill(p->rep->pid, sig) < 0 ? -errno : 0;
+	else
+		*ret = syscall(SYS_tgkill, p->rep->pid, tid, sig) < 0 ? -errno : 0;
 	return 0;
 }
 
@@ -488,18 +583,19 @@ static int chdir_deliver(struct entry *e, struct peer *p)
 	return monitor_respond(p, e->ret, e->ret >= 0);
 }
 
-static int wait_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int wait_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
-	(void)p, (void)c, (void)ret;
+	(void)e, (void)p, (void)c, (void)ret;
 	*cont = true; /* no child processes yet: the kernel answers ECHILD */
 	return 0;
 }
 
 /* mmap reaches the monitor only for shared mappings of a descriptor. */
-static int mmap_each(struct peer *p, struct call *c, long *ret, bool *cont)
+static int mmap_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	struct fobj *o = peer_fobj(p, (long)c->args[4]);
 
+	(void)e;
 	if (!o) {
 		*ret = -EBADF;
 		return 0;
@@ -580,13 +676,40 @@ static int signaled_prepare(struct entry *e)
 	return 1; /* the process is gone: nothing to run or answer */
 }
 
+/* ---- clone, clone3: threads ---- */
+
+#define CLONE3_MIN 64 /* CLONE_ARGS_SIZE_VER0 */
+
+/* Only threads for now: new processes need peer groups of processes. The
+ * stack, tls and tid pointers differ under ASLR and are not compared; for
+ * clone3 its struct is cut down to flags, exit signal and stack size. */
+static enum mode clone_classify(struct peer *p, struct call *c)
+{
+	uint64_t flags = c->args[0];
+
+	(void)p;
+	if (c->nr == SYS_clone3) {
+		uint64_t *a = c->buf[0], norm[3];
+
+		if (!a || c->len[0] < CLONE3_MIN)
+			return M_REFUSE;
+		flags = a[0];
+		norm[0] = a[0], norm[1] = a[4], norm[2] = a[6];
+		memcpy(c->buf[0], norm, sizeof(norm));
+		c->len[0] = sizeof(norm);
+	}
+	if (!(flags & CLONE_THREAD) || !(flags & CLONE_VM))
+		return M_REFUSE;
+	return M_OUTPUT;
+}
+
 static enum mode refuse_classify(struct peer *p, struct call *c)
 {
 	(void)p, (void)c;
 	return M_REFUSE;
 }
 
-#define THREADS_LATER "threads and child processes are not supported yet"
+#define THREADS_LATER "child processes are not supported yet (threads are)"
 
 static const struct handler handlers[] = {
 	{ SYS_open, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
@@ -607,10 +730,10 @@ static const struct handler handlers[] = {
 	{ SYS_getpid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_getppid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_gettid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
-	{ SYS_kill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
-	{ SYS_tkill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
-	{ SYS_tgkill, NULL, NULL, NULL, NULL, kill_each, false, NULL },
-	{ SYS_exit, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_kill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_tkill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_tgkill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
+	{ SYS_exit, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_exit_group, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_execve, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_chdir, NULL, NULL, NULL, chdir_deliver, NULL, false, NULL },
@@ -623,8 +746,8 @@ static const struct handler handlers[] = {
 	{ RSYS_RDTSC, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_RDTSCP, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_SIGNALED, NULL, signaled_prepare, NULL, NULL, NULL, false, NULL },
-	{ SYS_clone, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
-	{ SYS_clone3, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_clone, clone_classify, cont_prepare, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_clone3, clone_classify, cont_prepare, NULL, NULL, NULL, false, THREADS_LATER },
 	{ SYS_fork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
 	{ SYS_vfork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
 };

@@ -38,6 +38,8 @@ pid_t monitor_pid;
 
 static struct peer *tid_hash[TID_HASH];
 static struct group group0;
+static struct group *all_groups = &group0;
+static int ngroups = 1;
 static int sfd, wake_fd;
 static pthread_t main_thread;
 /* Guards all monitor state: the listener threads, the main thread (signals,
@@ -100,14 +102,65 @@ static void flush_ptrace_answers(void)
 
 	if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		die_errno("eventfd read");
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = group0.member[i];
+	for (i = 0; i < TID_HASH; i++) {
+		struct peer *p;
 
-		if (p && p->ptrace_pending && p->waiting == W_PTRACE) {
-			p->ptrace_pending = false;
-			monitor_respond(p, p->ptrace_ret, false);
+		for (p = tid_hash[i]; p; p = p->hnext) {
+			if (p->ptrace_pending && p->waiting == W_PTRACE) {
+				p->ptrace_pending = false;
+				monitor_respond(p, p->ptrace_ret, false);
+			}
 		}
 	}
+}
+
+/* Descriptor numbers are chosen once per call and used in every replica
+ * (SECCOMP_ADDFD_FLAG_SETFD), so that threads racing to open files cannot
+ * give the replicas different numbers. While the program has one thread
+ * the replicas' tables are in step and the choice is the lowest free one,
+ * as POSIX has it; once it has threads, the lowest free in every replica.
+ * Numbers chosen for a replica that has not made the call yet are
+ * reserved in its table. */
+int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
+{
+	int fd, i;
+
+	if (!e) /* an unordered call: a private descriptor, this replica's own */
+		return fdtab_lowest_free(&p->rep->fds, min);
+	if (e->fdnum[k] >= 0)
+		return e->fdnum[k];
+	for (fd = min;; fd++) {
+		bool ok = fdtab_is_free(&p->rep->fds, fd);
+
+		for (i = 0; i < opt.n && ok && ngroups > 1; i++)
+			if (replicas[i].alive)
+				ok = fdtab_is_free(&replicas[i].fds, fd);
+		if (ok && (k == 0 || fd != e->fdnum[0]))
+			break;
+	}
+	e->fdnum[k] = fd;
+	for (i = 0; i < opt.n; i++)
+		if (&replicas[i] != p->rep && replicas[i].alive)
+			fdtab_reserve(&replicas[i].fds, fd);
+	return fd;
+}
+
+pid_t monitor_vtid(const struct replica *r, pid_t tid)
+{
+	struct peer *p = peer_find(tid);
+
+	return p && p->rep == r ? p->grp->vtid : tid;
+}
+
+pid_t monitor_real_tid(const struct replica *r, pid_t vtid)
+{
+	struct group *g;
+
+	for (g = all_groups; g; g = g->next_all)
+		if (g->vtid == vtid)
+			return g->member[r->idx] && !g->member[r->idx]->exited ?
+				g->member[r->idx]->tid : -1;
+	return -1;
 }
 
 void monitor_kill_all(void)
@@ -307,6 +360,7 @@ static struct entry *group_entry(struct group *g, uint64_t seq)
 	e->seq = g->next_seq++;
 	e->grp = g;
 	e->agreed = -1;
+	e->fdnum[0] = e->fdnum[1] = -1;
 	e->first_ns = now_ns();
 	g->ring[e->seq & (g->ring_cap - 1)] = e;
 	return e;
@@ -523,7 +577,7 @@ static void answer_each(struct peer *p, struct call *c, const struct handler *h)
 	int err;
 
 	if (h && h->each) {
-		err = h->each(p, c, &ret, &cont);
+		err = h->each(p->entry, p, c, &ret, &cont);
 		if (err)
 			ret = err;
 	} else if (c->se && (c->se->flags & SF_FD0) && !peer_fobj(p, (long)c->args[0])) {
@@ -550,11 +604,25 @@ static void arrive(struct peer *p, struct call *c)
 		free(c);
 		return;
 	}
+	if (m == M_EACH && handler_unordered(p, c)) {
+		if (util_debug) {
+			char line[256];
+
+			call_format(c, line, sizeof(line));
+			debugx("replica %d group %d unordered: %s", p->rep->idx, p->grp->id, line);
+		}
+		p->entry = NULL;
+		answer_each(p, c, h);
+		call_free(c);
+		free(c);
+		return;
+	}
 	if (util_debug) {
 		char line[256];
 
 		call_format(c, line, sizeof(line));
-		debugx("replica %d pos %llu mode %d: %s", p->rep->idx, (unsigned long long)p->pos, m, line);
+		debugx("replica %d group %d pos %llu mode %d: %s", p->rep->idx, p->grp->id,
+		       (unsigned long long)p->pos, m, line);
 	}
 	e = group_entry(p->grp, p->pos++);
 	if (!e || e->call[p->rep->idx])
@@ -583,6 +651,15 @@ static void arrive(struct peer *p, struct call *c)
 
 static void inject_fault(struct peer *p, struct call *c);
 
+/* p's thread made the close it was let make: its number is free again. */
+static void settle_close(struct peer *p)
+{
+	if (p->closing_fd >= 0) {
+		fdtab_closed(&p->rep->fds, p->closing_fd);
+		p->closing_fd = -1;
+	}
+}
+
 /* Handles one notification; called with mon_lock held. */
 static void on_notification(struct replica *r, struct seccomp_notif *req)
 {
@@ -595,6 +672,7 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 	p = peer_find(req->pid);
 	if (!p)
 		die("notification from unknown thread %d in replica %d", req->pid, r->idx);
+	settle_close(p);
 	p->waiting = W_NOTIF;
 	p->notif_id = req->id;
 	if (p->initial_exec && req->data.nr == SYS_execve) {
@@ -720,11 +798,100 @@ static void record_signal_death(struct peer *p, int sig)
 		end_code = 128 + sig;
 }
 
+/* Threads whose first stop came before their creator's clone event. */
+static pid_t early_stops[256];
+static int nearly;
+
+static bool take_early_stop(pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < nearly; i++) {
+		if (early_stops[i] == tid) {
+			early_stops[i] = early_stops[--nearly];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Lets the group's new threads run once a majority of replicas created
+ * theirs, so that a thread never runs ahead of a creation that its peers
+ * have not confirmed. */
+static void group_release(struct group *g)
+{
+	int i, count = 0;
+
+	for (i = 0; i < opt.n; i++)
+		if (g->member[i])
+			count++;
+	if (count >= majority)
+		g->released = true;
+	if (!g->released)
+		return;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->held && p->stopped) {
+			p->held = false;
+			p->stopped = false;
+			ptrace(PTRACE_CONT, p->tid, 0, 0);
+		}
+	}
+}
+
+/* The k-th thread that group g's members create forms g's k-th child
+ * group, in every replica. */
+static struct group *child_group(struct group *g, int k)
+{
+	struct group *c;
+
+	if (k < g->nkids)
+		return g->kids[k];
+	g->kids = xrealloc(g->kids, (k + 1) * sizeof(*g->kids));
+	c = xcalloc(1, sizeof(*c));
+	c->id = ngroups++;
+	c->vtid = replicas[0].pid + c->id;
+	c->next_all = all_groups;
+	all_groups = c;
+	g->kids[g->nkids++] = c;
+	return c;
+}
+
+/* PTRACE_EVENT_CLONE in p's thread: the kernel made thread tid. */
+static void on_clone_event(struct peer *p)
+{
+	unsigned long msg = 0;
+	struct peer *np;
+	struct group *g;
+	int r = p->rep->idx;
+
+	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
+		die_errno("PTRACE_GETEVENTMSG");
+	g = child_group(p->grp, p->grp->created[r]++);
+	if (g->member[r])
+		die("internal error: replica %d created thread %d of peer group %d twice", r,
+		    g->id, p->grp->id);
+	np = xcalloc(1, sizeof(*np));
+	np->tid = (pid_t)msg;
+	np->closing_fd = -1;
+	np->rep = p->rep;
+	np->grp = g;
+	np->held = true;
+	np->stopped = take_early_stop(np->tid);
+	g->member[r] = np;
+	peer_add(np);
+	debugx("replica %d: peer group %d created peer group %d (thread %d)", r, p->grp->id, g->id,
+	       np->tid);
+	group_release(g);
+}
+
 static void on_ptrace_stop(struct peer *p, int status)
 {
 	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
 
-	if (event == PTRACE_EVENT_EXEC) {
+	switch (event) {
+	case PTRACE_EVENT_EXEC: {
 		int err = vdso_patch(p->tid);
 
 		fdtab_exec(&p->rep->fds);
@@ -732,16 +899,37 @@ static void on_ptrace_stop(struct peer *p, int status)
 			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
 			end_run(EXIT_REPLICANT_ERROR);
 		}
-		ptrace(PTRACE_CONT, p->tid, 0, 0);
-		return;
+		break;
 	}
-	if (event == PTRACE_EVENT_STOP || event) {
-		ptrace(PTRACE_CONT, p->tid, 0, 0);
+	case PTRACE_EVENT_CLONE:
+		on_clone_event(p);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (p->held) {
+			p->stopped = true;
+			group_release(p->grp);
+			return;
+		}
+		break;
+	case 0:
+		if (sig == SIGSEGV && trap_rdtsc(p))
+			return;
+		ptrace(PTRACE_CONT, p->tid, 0, sig);
 		return;
+	default:
+		break;
 	}
-	if (sig == SIGSEGV && trap_rdtsc(p))
-		return;
-	ptrace(PTRACE_CONT, p->tid, 0, sig);
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+}
+
+static void peer_remove(struct peer *p)
+{
+	struct peer **pp = &tid_hash[p->tid % TID_HASH];
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = p->hnext;
 }
 
 static void on_exit_status(struct peer *p, int status)
@@ -749,11 +937,17 @@ static void on_exit_status(struct peer *p, int status)
 	struct replica *r = p->rep;
 	bool was_alive = r->alive;
 
+	p->exited = true;
+	settle_close(p);
+	if (p->tid != r->pid) {
+		/* a thread: its tid may be reused, so it leaves the hash */
+		peer_remove(p);
+		return;
+	}
 	r->reaped = true;
 	r->wstatus = status;
-	if (WIFSIGNALED(status) && was_alive && !over) {
+	if (WIFSIGNALED(status) && was_alive && !over)
 		record_signal_death(p, WTERMSIG(status));
-	}
 	r->alive = false;
 	group_gc(p->grp);
 }
@@ -768,8 +962,12 @@ static void on_sigchld(void)
 		if (pid <= 0)
 			return;
 		p = peer_find(pid);
-		if (!p)
+		if (!p) {
+			/* a new thread stopping before its creator's clone event */
+			if (WIFSTOPPED(status) && nearly < (int)(sizeof(early_stops) / sizeof(early_stops[0])))
+				early_stops[nearly++] = pid;
 			continue;
+		}
 		if (WIFSTOPPED(status))
 			on_ptrace_stop(p, status);
 		else
@@ -794,9 +992,9 @@ static void on_signal(void)
 
 /* A live replica that has not reached the oldest entry others reached
  * stalls the run once --stall-timeout has passed. */
-static void check_stall(void)
+static void check_stall_group(struct group *g)
 {
-	struct entry *e = group_head(&group0);
+	struct entry *e = group_head(g);
 	uint32_t live = monitor_live_mask(), arrived = 0, missing;
 	uint64_t waited;
 	int i;
@@ -816,11 +1014,21 @@ static void check_stall(void)
 			if (missing & (1u << i))
 				kill_replica(i);
 		examine(e);
-		group_gc(&group0);
+		group_gc(g);
 		return;
 	}
 	report_stall(e, missing, waited, "run aborted");
 	end_run(opt.divergence_exit);
+}
+
+/* A live replica that has not reached the oldest entry others reached in
+ * a peer group stalls the run once --stall-timeout has passed. */
+static void check_stall(void)
+{
+	struct group *g;
+
+	for (g = all_groups; g && !over; g = g->next_all)
+		check_stall_group(g);
 }
 
 static bool all_reaped(void)
@@ -878,10 +1086,12 @@ void monitor_add_initial_peers(void)
 		struct peer *p = xcalloc(1, sizeof(*p));
 
 		p->tid = replicas[i].pid;
+		p->closing_fd = -1;
 		p->rep = &replicas[i];
 		p->grp = &group0;
 		p->initial_exec = true;
 		group0.member[i] = p;
+		group0.vtid = replicas[0].pid;
 		peer_add(p);
 	}
 }
@@ -897,10 +1107,17 @@ void monitor_exit_agreed(int status)
 
 static int final_code(void)
 {
+	int i;
+
 	if (end_code >= 0)
 		return end_code;
 	if (exit_agreed)
 		return exit_status;
+	/* every thread called exit: the status of the last, as the kernel
+	 * reports it for the process */
+	for (i = 0; i < opt.n; i++)
+		if (replicas[i].reaped && WIFEXITED(replicas[i].wstatus))
+			return WEXITSTATUS(replicas[i].wstatus);
 	return EXIT_REPLICANT_ERROR;
 }
 

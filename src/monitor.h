@@ -48,6 +48,10 @@ struct peer {
 	bool ptrace_pending;	/* an answer for the tracer thread to give */
 	long ptrace_ret;
 	bool initial_exec;	/* the next execve is replicant's own exec of the program */
+	bool held;		/* a new thread kept stopped until its group is released */
+	bool stopped;		/* in its first ptrace stop */
+	bool exited;		/* the thread has ended */
+	int closing_fd;		/* a close it was let make, done by its next call; or -1 */
 	struct peer *hnext;	/* tid hash chain */
 };
 
@@ -78,11 +82,18 @@ struct entry {
 	bool cont;			/* answer with CONTINUE instead of ret */
 	bool report_only;		/* a failure to report, not a result */
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
+	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
 	const struct handler *h;
 };
 
 struct group {
-	int id;
+	int id;			/* in order of creation: 0 is the initial thread */
+	pid_t vtid;		/* the thread id every replica sees for it */
+	struct group *next_all;	/* all groups, newest first */
+	struct group **kids;	/* the groups its threads created, by order */
+	int nkids;
+	int created[MAX_REPLICAS]; /* threads each replica's member created */
+	bool released;		/* a majority has created its thread: they run */
 	struct peer *member[MAX_REPLICAS];
 	/* Entries some live replica has not consumed, seq base_seq up to
 	 * next_seq - 1, in a ring indexed by seq (a peer may run far ahead of
@@ -105,7 +116,7 @@ struct handler {
 	/* Answers one replica; 0 or -errno. */
 	int (*deliver)(struct entry *e, struct peer *p);
 	/* For M_EACH: the effect in this replica; sets *ret or *cont. */
-	int (*each)(struct peer *p, struct call *c, long *ret, bool *cont);
+	int (*each)(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont);
 	bool may_block;		/* run in a worker thread */
 	const char *refuse_why;	/* with classify returning M_REFUSE: why */
 };
@@ -115,6 +126,13 @@ extern struct replica replicas[MAX_REPLICAS];
 extern int majority;
 
 const struct handler *handler_find(long nr);
+bool handler_unordered(struct peer *p, struct call *c);
+
+/* The virtual thread id of replica r's thread with real id tid, or tid
+ * itself when it is not one of r's threads. */
+pid_t monitor_vtid(const struct replica *r, pid_t tid);
+/* The real thread id in replica r of virtual thread id vtid, or -1. */
+pid_t monitor_real_tid(const struct replica *r, pid_t vtid);
 
 /* monitor.c */
 int monitor_run(void);
@@ -135,9 +153,12 @@ void exec_free(struct entry *e);
 
 /* Translates a replica descriptor to the monitor's (external objects only). */
 struct fobj *peer_fobj(struct peer *p, long fd);
-/* Installs the monitor descriptor mfd into p's replica as the syscall's
- * answer (SECCOMP_ADDFD_FLAG_SEND); returns the new fd or -errno. */
-int peer_addfd_send(struct peer *p, int mfd, bool cloexec);
+/* Installs the monitor descriptor mfd into p's replica at target as the
+ * syscall's answer (SECCOMP_ADDFD_FLAG_SEND); returns target or -errno. */
+int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec);
 int peer_addfd(struct peer *p, int mfd, int target, bool cloexec);
+/* The number of the k-th (0 or 1) descriptor that call e creates: the same
+ * in every replica, chosen when first asked, at least min. */
+int monitor_fd_number(struct entry *e, struct peer *p, int k, int min);
 
 #endif

@@ -119,7 +119,7 @@ void spawn_replica(struct replica *r, scmp_filter_ctx ctx, const char *path, cha
 		child(ctx, path, argv);
 	r->pid = pid;
 	r->alive = true;
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC) < 0)
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE) < 0)
 		die_errno("ptrace(PTRACE_SEIZE, %d)", (int)pid);
 	r->listener = take_listener(pid);
 }

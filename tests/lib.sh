@@ -9,7 +9,7 @@ ulimit -c 0 2>/dev/null
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
-REPLICANT=$BUILD/replicant
+REPLICANT=${REPLICANT_UNDER_TEST:-$BUILD/replicant} # override: to test the tests
 PROGS=$BUILD/tests
 PY=/usr/bin/python3 # not the pyenv shim: that one is a bash script that forks
 TIMEOUT=${REPLICANT_TEST_TIMEOUT:-60}

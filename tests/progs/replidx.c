@@ -4,7 +4,9 @@
  * --on-divergence kill-minority with -n 3. Run alone it prints "majority".
  *
  * argv[1] "minority-late": replica 2 reaches that line 300 ms after the
- * others; "majority-late": the others reach it 300 ms after replica 2.
+ * others; "majority-late": the others reach it 300 ms after replica 2;
+ * "last-stalls": the last replica sleeps 3 s before that line, and prints
+ * "majority" like the others.
  * nanosleep is local, so the delay itself is not voted on. */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +18,8 @@ int main(int argc, char **argv)
 	struct timespec delay = { 0, 300000000 };
 	long pid, ppid, kid;
 	char comm[256], state, path[128];
-	int idx = 0;
+	struct timespec stall = { 3, 0 };
+	int idx = 0, nkids = 0;
 	FILE *f;
 
 	/* /proc/self is each replica's own: not voted, not replicated */
@@ -28,9 +31,11 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", ppid, ppid);
 	f = fopen(path, "r");
 	if (f) {
-		while (fscanf(f, "%ld", &kid) == 1)
+		while (fscanf(f, "%ld", &kid) == 1) {
+			nkids++;
 			if (kid < pid)
 				idx++;
+		}
 		fclose(f);
 	}
 	printf("common line\n");
@@ -38,6 +43,11 @@ int main(int argc, char **argv)
 	if ((idx == 2 && !strcmp(mode, "minority-late")) ||
 	    (idx != 2 && !strcmp(mode, "majority-late")))
 		nanosleep(&delay, NULL);
+	if (!strcmp(mode, "last-stalls")) {
+		if (idx == nkids - 1)
+			nanosleep(&stall, NULL);
+		idx = 0;
+	}
 	printf("replica says %s\n", idx == 2 ? "minority" : "majority");
 	fflush(stdout);
 	printf("done\n");

@@ -32,24 +32,28 @@ for sig in TERM INT KILL; do
 	for k in $kids; do alive "$k" sleep && n_sleep=$((n_sleep + 1)); done
 	is "$n_sleep" 3 "SIG$sig: the 3 replicas are running sleep"
 	start=$(date +%s%N)
-	kill -"$sig" "$rpid"
-	# wait for replicant for at most 5 s
-	for i in $(seq 50); do
-		kill -0 "$rpid" 2>/dev/null || break
-		[ -e "/proc/$rpid/stat" ] && [[ $(cat "/proc/$rpid/stat" 2>/dev/null) == "$rpid ("*") Z "* ]] && break
+	# (stderr closed here: bash's own "Killed" job notice is no test output)
+	{
+		kill -"$sig" "$rpid"
+		# wait for replicant for at most 5 s
+		for i in $(seq 50); do
+			kill -0 "$rpid" || break
+			[[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]] && break
+			sleep 0.1
+		done
+		if kill -0 "$rpid" && ! [[ $(cat "/proc/$rpid/stat") == *") Z "* ]]; then
+			fail "SIG$sig: replicant exits within 5 s"
+			kill -KILL "$rpid"
+			wait "$rpid"
+		else
+			wait "$rpid"
+			rc=$?
+			ms=$((($(date +%s%N) - start) / 1000000))
+			pass "SIG$sig: replicant exits within 5 s (${ms} ms)"
+			is "$rc" "$want" "SIG$sig: exit status $want"
+		fi
 		sleep 0.1
-	done
-	if kill -0 "$rpid" 2>/dev/null && ! [[ $(cat "/proc/$rpid/stat" 2>/dev/null) == *") Z "* ]]; then
-		fail "SIG$sig: replicant exits within 5 s"
-		kill -KILL "$rpid" 2>/dev/null
-		wait "$rpid" 2>/dev/null
-	else
-		wait "$rpid" 2>/dev/null
-		rc=$?
-		ms=$((($(date +%s%N) - start) / 1000000))
-		pass "SIG$sig: replicant exits within 5 s (${ms} ms)"
-		is "$rc" "$want" "SIG$sig: exit status $want"
-	fi
+	} 2>/dev/null
 	# the replicas: gone, or zombies waiting for their new parent, within 5 s
 	left=
 	for i in $(seq 50); do
