@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include "mem.h"
 #include "util.h"
@@ -86,9 +90,33 @@ out_iov:
 	return err;
 }
 
+/* Programs pass socket addresses with bytes the kernel never reads
+ * (glibc hands connect a whole sockaddr_un after a short path); cleared,
+ * they compare equal, and the monitor passes on the same address. */
+static void clear_sockaddr_padding(void *buf, size_t len)
+{
+	struct sockaddr *sa = buf;
+	size_t keep = len;
+
+	if (len < sizeof(sa->sa_family))
+		return;
+	if (sa->sa_family == AF_UNIX && len > offsetof(struct sockaddr_un, sun_path)) {
+		char *path = ((struct sockaddr_un *)buf)->sun_path;
+		char *nul = path[0] ? memchr(path, 0, len - offsetof(struct sockaddr_un, sun_path)) : NULL;
+
+		if (nul) /* a path; an abstract name (leading NUL) uses every byte */
+			keep = nul - (char *)buf + 1;
+	} else if (sa->sa_family == AF_INET) {
+		keep = offsetof(struct sockaddr_in, sin_zero);
+	}
+	if (keep < len)
+		memset((char *)buf + keep, 0, len - keep);
+}
+
 static int capture_arg(struct call *c, pid_t pid, int i)
 {
 	const struct sc_arg *a = &c->se->args[i];
+	int err;
 
 	if ((a->flags & AF_NULLOK) && c->args[i] == 0)
 		return 0;
@@ -97,7 +125,10 @@ static int capture_arg(struct call *c, pid_t pid, int i)
 	case A_STR:
 		return mem_read_str(pid, c->args[i], PATH_MAX, (char **)&c->buf[i], &c->len[i]);
 	case A_IN:
-		return read_buf(c, pid, i, arg_len(c, a));
+		err = read_buf(c, pid, i, arg_len(c, a));
+		if (!err && (a->flags & AF_SOCKADDR))
+			clear_sockaddr_padding(c->buf[i], c->len[i]);
+		return err;
 	case A_INOUT:
 		c->cap[i] = arg_len(c, a);
 		return read_buf(c, pid, i, c->cap[i]);

@@ -16,6 +16,7 @@ struct fobj *fobj_new(int mfd, bool private_)
 	int fl;
 
 	o->mfd = mfd;
+	o->instfd = -1;
 	o->private_ = private_;
 	if (mfd >= 0 && fstat(mfd, &st) == 0)
 		o->type = st.st_mode & S_IFMT, o->rdev = st.st_rdev;
@@ -35,6 +36,8 @@ void fobj_put(struct fobj *o)
 		return;
 	if (o->mfd >= 0)
 		close(o->mfd);
+	if (o->instfd >= 0)
+		close(o->instfd);
 	free(o);
 }
 

@@ -15,6 +15,8 @@
 struct fobj {
 	int refs;		/* descriptors (in all replicas) that refer to it */
 	int mfd;		/* the monitor's descriptor; -1 for private objects */
+	int instfd;		/* what replicas get, when not mfd: a readable reopen
+				 * of an O_PATH descriptor, which ADDFD cannot pass */
 	bool private_;		/* replica-private: the replica runs its own calls */
 	mode_t type;		/* S_IFMT bits of the file */
 	dev_t rdev;		/* device number of a character device */

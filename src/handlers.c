@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -67,7 +68,8 @@ static int deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
 	err = exec_copy_out(e, p);
 	if (err)
 		return err;
-	fd = peer_addfd_send(p, e->priv->mfd, monitor_fd_number(e, p, 0, 0), cloexec);
+	fd = peer_addfd_send(p, e->priv->instfd >= 0 ? e->priv->instfd : e->priv->mfd,
+			     monitor_fd_number(e, p, 0, 0), cloexec);
 	if (fd < 0)
 		return fd;
 	fdtab_set(&p->rep->fds, fd, e->priv, cloexec);
@@ -152,15 +154,20 @@ static int fd_arg(const struct call *c)
 	return -1;
 }
 
-/* An M_EACH call that takes no place in the peer group's list: it touches
- * only the replica's own objects, so its order against other threads'
- * calls cannot matter, and the replicas may make it in different orders. */
+/* An M_EACH call that takes no place in the peer group's list: once the
+ * program has threads, a call that touches only the replica's own objects
+ * may come from whichever thread gets there first (libc reading a system
+ * fact for malloc), so the replicas make it in different orders and
+ * threads. Before that, the replicas are in step, and such calls keep
+ * their place (their descriptor numbers are chosen alike). */
 bool handler_unordered(struct peer *p, struct call *c)
 {
 	char path[PATH_MAX];
 	int i = fd_arg(c);
 	struct fobj *o;
 
+	if (!p->rep->threads_made)
+		return false;
 	if (is_open(c->nr) && open_path(c))
 		return private_path(open_path(c), p, path, sizeof(path));
 	if (i < 0)
@@ -176,7 +183,7 @@ static enum mode open_classify(struct peer *p, struct call *c)
 
 	if (c->nr != SYS_creat && private_path(open_path(c), p, path, sizeof(path)))
 		return M_EACH;
-	if ((fl & (O_CREAT | O_TRUNC | O_TMPFILE)) || (fl & O_ACCMODE) != O_RDONLY)
+	if ((fl & (O_CREAT | O_TRUNC)) || (fl & O_TMPFILE) == O_TMPFILE || (fl & O_ACCMODE) != O_RDONLY)
 		return M_OUTPUT;
 	return M_INPUT;
 }
@@ -195,6 +202,29 @@ static int open_prepare(struct entry *e)
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
 	return 0;
+}
+
+/* An O_PATH descriptor cannot be passed with ADDFD (the kernel will not
+ * take it from the monitor's table); the replicas get the same file opened
+ * for reading instead (a directory, for the *at calls, as a rule), while
+ * the monitor keeps the O_PATH one for what it does on their behalf. */
+static void open_finish(struct entry *e)
+{
+	char path[64];
+	int fl = open_flags(e->call[e->agreed]);
+
+	finish_new_fd(e);
+	if (!e->priv || !(fl & O_PATH))
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", e->priv->mfd);
+	e->priv->instfd = open(path, O_RDONLY | O_CLOEXEC | (fl & O_DIRECTORY));
+	if (e->priv->instfd < 0) {
+		e->ret = -errno;
+		warnx("O_PATH open of %s: the monitor cannot pass it on unless it is readable",
+		      open_path(e->call[e->agreed]));
+		fobj_put(e->priv);
+		e->priv = NULL;
+	}
 }
 
 static int open_deliver(struct entry *e, struct peer *p)
@@ -410,6 +440,9 @@ static const struct sysent ioctls[] = {
 	IOCTL_OUT(TIOCGPGRP, sizeof(int)),
 	IOCTL_OUT(FIONREAD, sizeof(int)),
 	IOCTL_IN(FIONBIO, sizeof(int)),
+	/* reflink copy (cp): data from one external file into another */
+	{ "ioctl", 3, SC_OUTPUT, 0, (int)FICLONE,
+	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
 };
 
 static enum mode ioctl_classify(struct peer *p, struct call *c)
@@ -712,9 +745,9 @@ static enum mode refuse_classify(struct peer *p, struct call *c)
 #define THREADS_LATER "child processes are not supported yet (threads are)"
 
 static const struct handler handlers[] = {
-	{ SYS_open, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
-	{ SYS_openat, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
-	{ SYS_creat, open_classify, open_prepare, finish_new_fd, open_deliver, open_each, false, NULL },
+	{ SYS_open, open_classify, open_prepare, open_finish, open_deliver, open_each, false, NULL },
+	{ SYS_openat, open_classify, open_prepare, open_finish, open_deliver, open_each, false, NULL },
+	{ SYS_creat, open_classify, open_prepare, open_finish, open_deliver, open_each, false, NULL },
 	{ SYS_close, NULL, NULL, NULL, NULL, close_each, false, NULL },
 	{ SYS_dup, NULL, NULL, NULL, NULL, dup_each, false, NULL },
 	{ SYS_dup2, NULL, NULL, NULL, NULL, dup_each, false, NULL },

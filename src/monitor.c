@@ -63,9 +63,15 @@ uint32_t monitor_live_mask(void)
 	return m;
 }
 
-static int live_count(void)
+/* Replicas not killed by replicant: running, or ended on their own. */
+static int healthy_count(void)
 {
-	return __builtin_popcount(monitor_live_mask());
+	int i, n = 0;
+
+	for (i = 0; i < opt.n; i++)
+		if (!replicas[i].killed)
+			n++;
+	return n;
 }
 
 static void peer_add(struct peer *p)
@@ -132,7 +138,7 @@ int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
 	for (fd = min;; fd++) {
 		bool ok = fdtab_is_free(&p->rep->fds, fd);
 
-		for (i = 0; i < opt.n && ok && ngroups > 1; i++)
+		for (i = 0; i < opt.n && ok && p->rep->threads_made; i++)
 			if (replicas[i].alive)
 				ok = fdtab_is_free(&replicas[i].fds, fd);
 		if (ok && (k == 0 || fd != e->fdnum[0]))
@@ -190,6 +196,7 @@ static void kill_replica(int idx)
 	if (!r->alive)
 		return;
 	r->alive = false;
+	r->killed = true;
 	kill(r->pid, SIGKILL);
 }
 
@@ -481,7 +488,7 @@ static void diverged(struct entry *e, const struct tally *t)
 	for (i = 0; i < opt.n; i++)
 		if (t->differ & (1u << i))
 			kill_replica(i);
-	if (live_count() < majority) {
+	if (healthy_count() < majority) {
 		warnx("fewer than %d replicas are left; run aborted", majority);
 		end_run(opt.divergence_exit);
 	}
@@ -531,6 +538,24 @@ static bool names_own_proc(const struct call *c)
 	return false;
 }
 
+/* A call on a replica's own descriptor is its own business. */
+static bool uses_private_fd(struct peer *p, const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		int kind = c->se->args[i].kind;
+		struct fobj *o;
+
+		if (kind != A_FD && kind != A_DIRFD)
+			continue;
+		o = peer_fobj(p, (long)c->args[i]);
+		if (o && o->private_)
+			return true;
+	}
+	return false;
+}
+
 static enum mode classify(struct peer *p, struct call *c, const struct handler *h)
 {
 	const struct sysent *se = c->se;
@@ -543,7 +568,7 @@ static enum mode classify(struct peer *p, struct call *c, const struct handler *
 		return M_INPUT; /* rdtsc */
 	if ((se->flags & SF_HANDLER) && !h)
 		return M_REFUSE;
-	if (names_own_proc(c))
+	if (names_own_proc(c) || uses_private_fd(p, c))
 		return M_EACH;
 	if (se->flags & SF_FD0) {
 		struct fobj *o = peer_fobj(p, (long)c->args[0]);
@@ -869,6 +894,7 @@ static void on_clone_event(struct peer *p)
 	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
 		die_errno("PTRACE_GETEVENTMSG");
 	g = child_group(p->grp, p->grp->created[r]++);
+	p->rep->threads_made++;
 	if (g->member[r])
 		die("internal error: replica %d created thread %d of peer group %d twice", r,
 		    g->id, p->grp->id);
@@ -1008,7 +1034,7 @@ static void check_stall_group(struct group *g)
 	waited = now_ns() - e->first_ns;
 	if (!missing || waited < opt.stall_ns)
 		return;
-	if (opt.on_div == DIV_KILL_MINORITY && live_count() - __builtin_popcount(missing) >= majority) {
+	if (opt.on_div == DIV_KILL_MINORITY && healthy_count() - __builtin_popcount(missing) >= majority) {
 		report_stall(e, missing, waited, "stalled replica(s) killed; the run goes on");
 		for (i = 0; i < opt.n; i++)
 			if (missing & (1u << i))

@@ -29,9 +29,13 @@ struct replica {
 	pid_t pid;		/* its initial process */
 	int listener;		/* seccomp notification fd */
 	bool alive;		/* counted in votes */
+	bool killed;		/* killed by replicant as a minority or stalled replica */
 	bool reaped;		/* its process has been waited for */
 	int wstatus;		/* as waitpid gave it, once reaped */
 	struct fdtab fds;
+	int threads_made;	/* threads it created: from the first on, descriptor
+				 * numbers and private calls follow the rules for
+				 * threads (monitor_fd_number, handler_unordered) */
 };
 
 /* How a peer is waiting for its answer. */

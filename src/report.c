@@ -167,7 +167,9 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 			fprintf(js, "{\"replica\":%d,\"arrived\":false}", i);
 		} else if (e->call[i]) {
 			call_format(e->call[i], line, sizeof(line));
-			fprintf(stderr, "  replica %d: waits for replica(s) behind it, at %s\n", i, line);
+			fprintf(stderr, "  replica %d: %s, at %s\n", i,
+				replicas[i].reaped ? "arrived and has since ended" :
+				"waits for replica(s) behind it", line);
 			fprintf(js, "{\"replica\":%d,\"arrived\":true,\"call\":", i);
 			json_str(js, line);
 			fprintf(js, "}");

@@ -43,6 +43,9 @@
 /* in-buffer, length in arg n */
 #define IN(n)		{ A_IN, 0, n, 0 }
 /* fixed-size in struct */
+/* socket address in-buffer, length in arg n */
+#define SOCKADDR_IN(n)	{ A_IN, AF_SOCKADDR, n, 0 }
+#define SOCKADDR_IN_NULL(n) { A_IN, AF_SOCKADDR | AF_NULLOK, n, 0 }
 #define INSZ(sz)	{ A_IN, 0, -1, sz }
 #define INSZ_NULL(sz)	{ A_IN, AF_NULLOK, -1, sz }
 /* out-buffer of arg-n length, return value = bytes written */
@@ -130,11 +133,11 @@ const struct sysent sysent_table[SYSENT_MAX] = {
 	[__NR_sendfile]		= SYS("sendfile", 4, SC_OUTPUT, SF_FD0,
 				      FD, FD, INOUTSZ_NULL(sizeof(off_t)), INT),
 	[__NR_socket]		= SYS("socket", 3, SC_OUTPUT, SF_HANDLER, INT, INT, INT),
-	[__NR_connect]		= OUTPUT_FD("connect", 3, FD, IN(2), INT),
+	[__NR_connect]		= OUTPUT_FD("connect", 3, FD, SOCKADDR_IN(2), INT),
 	[__NR_accept]		= SYS("accept", 3, SC_INPUT, SF_FD0 | SF_HANDLER,
 				      FD, SOCKADDR_OUT(2), SOCKLEN),
 	[__NR_sendto]		= OUTPUT_FD("sendto", 6, FD, IN(2), INT, INT,
-					    { A_IN, AF_NULLOK, 5, 0 }, INT),
+					    SOCKADDR_IN_NULL(5), INT),
 	[__NR_recvfrom]		= INPUT_FD("recvfrom", 6, FD, OUT_RET(2), INT, INT,
 					   SOCKADDR_OUT(5), SOCKLEN),
 	[__NR_sendmsg]		= SYS("sendmsg", 3, SC_OUTPUT, SF_FD0 | SF_HANDLER,
@@ -142,7 +145,7 @@ const struct sysent sysent_table[SYSENT_MAX] = {
 	[__NR_recvmsg]		= SYS("recvmsg", 3, SC_INPUT, SF_FD0 | SF_HANDLER,
 				      FD, PTR, INT),
 	[__NR_shutdown]		= OUTPUT_FD("shutdown", 2, FD, INT),
-	[__NR_bind]		= OUTPUT_FD("bind", 3, FD, IN(2), INT),
+	[__NR_bind]		= OUTPUT_FD("bind", 3, FD, SOCKADDR_IN(2), INT),
 	[__NR_listen]		= OUTPUT_FD("listen", 2, FD, INT),
 	[__NR_getsockname]	= INPUT_FD("getsockname", 3, FD, SOCKADDR_OUT(2), SOCKLEN),
 	[__NR_getpeername]	= INPUT_FD("getpeername", 3, FD, SOCKADDR_OUT(2), SOCKLEN),

@@ -38,6 +38,8 @@ enum sc_arg_kind {
 #define AF_LEN_RET	0x01	/* A_OUT/A_IOV_OUT: bytes written = return value (if >= 0) */
 #define AF_LEN_PTR	0x02	/* length is an int/socklen_t read through pointer arg len_arg */
 #define AF_NULLOK	0x04	/* pointer may be NULL: then nothing is read or written */
+#define AF_SOCKADDR	0x08	/* A_IN socket address: bytes the kernel ignores (after a
+				 * unix path's NUL, sin_zero) are cleared before comparing */
 
 struct sc_arg {
 	uint8_t kind;		/* enum sc_arg_kind */
@@ -57,7 +59,7 @@ struct sysent {
 	uint8_t nargs;
 	uint8_t cls;		/* enum sc_class */
 	uint8_t flags;		/* SF_* */
-	int16_t errno_val;	/* for SC_ERRNO */
+	int32_t errno_val;	/* for SC_ERRNO */
 	struct sc_arg args[6];
 };
 
