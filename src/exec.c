@@ -126,6 +126,18 @@ bool exec_try_nowait(struct entry *e)
 			preadv2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT) :
 			pwritev2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT);
 		break;
+	case SYS_poll:
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		/* first with no timeout: an event loop mostly finds something */
+		if (e->xnr == SYS_poll)
+			r = syscall(SYS_poll, e->xargs[0], e->xargs[1], 0);
+		else
+			r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], 0,
+				    e->xargs[4], e->xargs[5]);
+		if (r == 0 && (long)e->xargs[e->xnr == SYS_poll ? 2 : 3] != 0)
+			return false;
+		break;
 	case SYS_recvfrom:
 	case SYS_sendto:
 		r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3] | MSG_DONTWAIT,

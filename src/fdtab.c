@@ -38,6 +38,7 @@ void fobj_put(struct fobj *o)
 		close(o->mfd);
 	if (o->instfd >= 0)
 		close(o->instfd);
+	free(o->epdata);
 	free(o);
 }
 

@@ -10,6 +10,7 @@
 #define REPLICANT_FDTAB_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct fobj {
@@ -21,6 +22,9 @@ struct fobj {
 	mode_t type;		/* S_IFMT bits of the file */
 	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
+	uint64_t *epdata;	/* an epoll object: each replica's event data by
+				 * watched fd, epdata[fd * MAX_REPLICAS + replica] */
+	int epsize;		/* fds epdata has room for */
 };
 
 struct fdent {

@@ -22,6 +22,7 @@
 
 #include <x86intrin.h>
 
+#include "epoll.h"
 #include "mem.h"
 #include "monitor.h"
 #include "util.h"
@@ -59,7 +60,7 @@ int peer_addfd(struct peer *p, int mfd, int target, bool cloexec)
 }
 
 /* Gives a new external object to p as the call's result. */
-static int deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
+int handler_deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
 {
 	int fd, err;
 
@@ -76,7 +77,7 @@ static int deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
 	return 0;
 }
 
-static void finish_new_fd(struct entry *e)
+void handler_finish_new_fd(struct entry *e)
 {
 	if (e->ret >= 0) {
 		e->priv = fobj_new((int)e->ret, false);
@@ -213,7 +214,7 @@ static void open_finish(struct entry *e)
 	char path[64];
 	int fl = open_flags(e->call[e->agreed]);
 
-	finish_new_fd(e);
+	handler_finish_new_fd(e);
 	if (!e->priv || !(fl & O_PATH))
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", e->priv->mfd);
@@ -229,7 +230,7 @@ static void open_finish(struct entry *e)
 
 static int open_deliver(struct entry *e, struct peer *p)
 {
-	return deliver_new_fd(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
+	return handler_deliver_new_fd(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
 }
 
 /* A private /proc file: the monitor opens the replica's own and hands it over. */
@@ -523,14 +524,14 @@ out_errno:
 
 static int socket_deliver(struct entry *e, struct peer *p)
 {
-	return deliver_new_fd(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
+	return handler_deliver_new_fd(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
 }
 
 static int accept_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
 
-	return deliver_new_fd(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
+	return handler_deliver_new_fd(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
 }
 
 /* ---- virtual process ids: replica 0's, the same in every replica ---- */
@@ -757,9 +758,9 @@ static const struct handler handlers[] = {
 	{ SYS_pipe, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_pipe2, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_socketpair, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
-	{ SYS_socket, NULL, NULL, finish_new_fd, socket_deliver, NULL, false, NULL },
-	{ SYS_accept, NULL, NULL, finish_new_fd, accept_deliver, NULL, true, NULL },
-	{ SYS_accept4, NULL, NULL, finish_new_fd, accept_deliver, NULL, true, NULL },
+	{ SYS_socket, NULL, NULL, handler_finish_new_fd, socket_deliver, NULL, false, NULL },
+	{ SYS_accept, NULL, NULL, handler_finish_new_fd, accept_deliver, NULL, true, NULL },
+	{ SYS_accept4, NULL, NULL, handler_finish_new_fd, accept_deliver, NULL, true, NULL },
 	{ SYS_getpid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_getppid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_gettid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
@@ -792,5 +793,8 @@ const struct handler *handler_find(long nr)
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (handlers[i].nr == nr)
 			return &handlers[i];
+	for (i = 0; epoll_handlers[i].nr; i++)
+		if (epoll_handlers[i].nr == nr)
+			return &epoll_handlers[i];
 	return NULL;
 }

@@ -131,6 +131,9 @@ extern int majority;
 
 const struct handler *handler_find(long nr);
 bool handler_unordered(struct peer *p, struct call *c);
+/* For handlers whose call creates one external descriptor (e->priv). */
+void handler_finish_new_fd(struct entry *e);
+int handler_deliver_new_fd(struct entry *e, struct peer *p, bool cloexec);
 
 /* The virtual thread id of replica r's thread with real id tid, or tid
  * itself when it is not one of r's threads. */
