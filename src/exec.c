@@ -3,6 +3,7 @@
  * buffers, run it once, and copy its results into each replica. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,20 +17,49 @@
 
 struct fobj *peer_fobj(struct peer *p, long fd)
 {
-	return fdtab_get(&p->rep->fds, fd);
+	return fdtab_get(&p->proc->fds, fd);
+}
+
+struct proc *entry_proc(const struct entry *e, int r)
+{
+	return e->grp->member[r]->proc;
+}
+
+struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd)
+{
+	struct proc *pr = xcalloc(1, sizeof(*pr));
+
+	pr->vpid = vpid;
+	pr->vppid = vppid;
+	pr->cwd = cwd;
+	return pr;
+}
+
+struct proc *proc_fork(const struct proc *parent, pid_t vpid)
+{
+	int cwd = fcntl(parent->cwd, F_DUPFD_CLOEXEC, 3), fd;
+	struct proc *pr;
+
+	if (cwd < 0)
+		die_errno("dup of a working directory");
+	pr = proc_new(vpid, parent->vpid, cwd);
+	for (fd = 0; fd < parent->fds.size; fd++)
+		if (parent->fds.ent[fd].obj)
+			fdtab_set(&pr->fds, fd, parent->fds.ent[fd].obj, parent->fds.ent[fd].cloexec);
+	return pr;
 }
 
 /* Translates one fd argument; private and unknown descriptors cannot be
- * used by the monitor. */
-static int xlate_fd(struct replica *r, int kind, uint64_t fd, uint64_t *out)
+ * used by the monitor. The working directory is the process's own. */
+static int xlate_fd(struct proc *pr, int kind, uint64_t fd, uint64_t *out)
 {
 	struct fobj *o;
 
 	if (kind == A_DIRFD && (int)fd == AT_FDCWD) {
-		*out = (uint64_t)(long)AT_FDCWD;
+		*out = pr->cwd;
 		return 0;
 	}
-	o = fdtab_get(&r->fds, (int)fd);
+	o = fdtab_get(&pr->fds, (int)fd);
 	if (!o)
 		return -EBADF;
 	if (o->private_)
@@ -38,10 +68,27 @@ static int xlate_fd(struct replica *r, int kind, uint64_t fd, uint64_t *out)
 	return 0;
 }
 
+/* A relative path of a call with no directory argument is resolved from
+ * the process's working directory: through /proc/self/fd, since the
+ * monitor's threads serve many processes. The new string lives in
+ * e->out[i], which paths do not otherwise use. */
+static const char *cwd_path(struct entry *e, struct proc *pr, const struct call *c, int i)
+{
+	const char *path = c->buf[i];
+	size_t n;
+
+	if (!path || path[0] == '/' || !path[0] || (i > 0 && c->se->args[i - 1].kind == A_DIRFD))
+		return path;
+	n = strlen(path) + 32;
+	e->out[i] = xmalloc(n);
+	snprintf(e->out[i], n, "/proc/self/fd/%d/%s", pr->cwd, path);
+	return e->out[i];
+}
+
 int exec_prepare(struct entry *e)
 {
 	struct call *c = e->call[e->agreed];
-	struct replica *r = &replicas[e->agreed];
+	struct proc *pr = entry_proc(e, e->agreed);
 	int i, err;
 
 	e->xnr = c->nr;
@@ -60,11 +107,13 @@ int exec_prepare(struct entry *e)
 			break;
 		case A_FD:
 		case A_DIRFD:
-			err = xlate_fd(r, a->kind, c->args[i], &e->xargs[i]);
+			err = xlate_fd(pr, a->kind, c->args[i], &e->xargs[i]);
 			if (err)
 				return err;
 			break;
 		case A_PATH:
+			e->xargs[i] = (uint64_t)cwd_path(e, pr, c, i);
+			break;
 		case A_STR:
 		case A_IN:
 			e->xargs[i] = (uint64_t)c->buf[i];

@@ -73,7 +73,7 @@ int handler_deliver_new_fd(struct entry *e, struct peer *p, bool cloexec)
 			     monitor_fd_number(e, p, 0, 0), cloexec);
 	if (fd < 0)
 		return fd;
-	fdtab_set(&p->rep->fds, fd, e->priv, cloexec);
+	fdtab_set(&p->proc->fds, fd, e->priv, cloexec);
 	return 0;
 }
 
@@ -196,9 +196,9 @@ static int open_prepare(struct entry *e)
 
 	if (err)
 		return err;
-	/* always openat, so that the monitor's cwd is the one used */
+	/* always openat, from the process's own working directory */
 	e->xnr = SYS_openat;
-	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)(long)AT_FDCWD;
+	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)entry_proc(e, e->agreed)->cwd;
 	e->xargs[1] = (uint64_t)open_path(c);
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
@@ -252,7 +252,7 @@ static int open_each(struct entry *e, struct peer *p, struct call *c, long *ret,
 	if (newfd < 0)
 		return newfd;
 	o = fobj_new(-1, true);
-	fdtab_set(&p->rep->fds, newfd, o, fl & O_CLOEXEC);
+	fdtab_set(&p->proc->fds, newfd, o, fl & O_CLOEXEC);
 	return 0;
 }
 
@@ -268,7 +268,7 @@ static int close_each(struct entry *e, struct peer *p, struct call *c, long *ret
 	/* The replica closes its own descriptor once answered; until its
 	 * thread's next call the number stays taken, or a descriptor installed
 	 * there in between would be the one closed. */
-	fdtab_closing(&p->rep->fds, (int)c->args[0]);
+	fdtab_closing(&p->proc->fds, (int)c->args[0]);
 	p->closing_fd = (int)c->args[0];
 	*cont = true;
 	return 0;
@@ -311,7 +311,7 @@ static int install_copy(struct peer *p, int old, int target, bool cloexec, long 
 	close(mfd);
 	if (fd < 0)
 		return fd;
-	fdtab_set(&p->rep->fds, fd, o, cloexec);
+	fdtab_set(&p->proc->fds, fd, o, cloexec);
 	*ret = fd;
 	return 0;
 }
@@ -412,7 +412,7 @@ static int fcntl_each(struct entry *e, struct peer *p, struct call *c, long *ret
 		return install_copy(p, fd, monitor_fd_number(e, p, 0, (int)c->args[2]),
 				    cmd == F_DUPFD_CLOEXEC, ret);
 	case F_SETFD:
-		fdtab_set_cloexec(&p->rep->fds, fd, c->args[2] & FD_CLOEXEC);
+		fdtab_set_cloexec(&p->proc->fds, fd, c->args[2] & FD_CLOEXEC);
 		*cont = true;
 		return 0;
 	default:
@@ -474,7 +474,7 @@ static int ioctl_each(struct entry *e, struct peer *p, struct call *c, long *ret
 		return 0;
 	}
 	if (req == FIOCLEX || req == FIONCLEX)
-		fdtab_set_cloexec(&p->rep->fds, (int)c->args[0], req == FIOCLEX);
+		fdtab_set_cloexec(&p->proc->fds, (int)c->args[0], req == FIOCLEX);
 	*cont = true;
 	return 0;
 }
@@ -511,7 +511,7 @@ static int private_pair_each(struct entry *e, struct peer *p, struct call *c, lo
 		struct fobj *o = fobj_new(-1, true);
 
 		o->type = c->nr == SYS_socketpair ? S_IFSOCK : S_IFIFO;
-		fdtab_set(&p->rep->fds, got[i], o, flags & O_CLOEXEC);
+		fdtab_set(&p->proc->fds, got[i], o, flags & O_CLOEXEC);
 	}
 	*ret = mem_write(p->tid, where, got, sizeof(got));
 	return 0;
@@ -538,15 +538,17 @@ static int accept_deliver(struct entry *e, struct peer *p)
 
 static int vpid_prepare(struct entry *e)
 {
+	struct proc *pr = entry_proc(e, e->agreed);
+
 	switch (e->call[e->agreed]->nr) {
 	case SYS_getppid:
-		e->ret = monitor_pid;
+		e->ret = pr->vppid;
 		break;
 	case SYS_gettid:
 		e->ret = e->grp->vtid;
 		break;
 	default:
-		e->ret = replicas[0].pid;
+		e->ret = pr->vpid;
 		break;
 	}
 	return 1;
@@ -610,11 +612,76 @@ static int cont_prepare(struct entry *e)
 	return 1;
 }
 
-/* chdir: the monitor's own cwd is the replicas' (paths resolve against
- * it), and each replica follows, for what it resolves itself (execve). */
+/* chdir, fchdir: the monitor opens the new directory (O_PATH) as the
+ * process's working directory, in every replica's copy of it, and each
+ * replica changes its own as well, for what it resolves itself (execve). */
+static int chdir_prepare(struct entry *e)
+{
+	int err = exec_prepare(e);
+
+	if (err)
+		return err;
+	e->xnr = SYS_openat;
+	if (e->call[e->agreed]->nr == SYS_chdir) {
+		e->xargs[1] = e->xargs[0];
+		e->xargs[0] = (uint64_t)entry_proc(e, e->agreed)->cwd;
+	} else {
+		e->xargs[1] = (uint64_t)"."; /* the directory fd names itself */
+	}
+	e->xargs[2] = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	e->xargs[3] = 0;
+	return 0;
+}
+
+static void chdir_finish(struct entry *e)
+{
+	/* the directory must be searchable, as chdir requires */
+	if (e->ret >= 0 && faccessat((int)e->ret, "", X_OK, AT_EMPTY_PATH) < 0) {
+		close((int)e->ret);
+		e->ret = -errno;
+	}
+	if (e->ret >= 0) {
+		e->priv = fobj_new((int)e->ret, false);
+		fobj_get(e->priv);
+		e->ret = 0;
+	}
+}
+
 static int chdir_deliver(struct entry *e, struct peer *p)
 {
-	return monitor_respond(p, e->ret, e->ret >= 0);
+	struct proc *pr = p->proc;
+	int fd;
+
+	if (e->ret < 0)
+		return monitor_respond(p, e->ret, false);
+	fd = fcntl(e->priv->mfd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	close(pr->cwd);
+	pr->cwd = fd;
+	return monitor_respond(p, 0, true);
+}
+
+/* getcwd: the process's working directory as the monitor holds it. */
+static int getcwd_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", entry_proc(e, e->agreed)->cwd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return -errno;
+	path[n] = 0;
+	if ((size_t)n + 1 > c->cap[0]) {
+		e->ret = -ERANGE;
+		return 1;
+	}
+	e->out[0] = xcalloc(1, c->cap[0]);
+	memcpy(e->out[0], path, n + 1);
+	e->ret = n + 1;
+	return 1;
 }
 
 static int wait_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
@@ -661,7 +728,7 @@ static int poll_prepare(struct entry *e)
 
 		if (fds[i].fd < 0)
 			continue;
-		o = fdtab_get(&replicas[e->agreed].fds, fds[i].fd);
+		o = fdtab_get(&entry_proc(e, e->agreed)->fds, fds[i].fd);
 		if (o && o->private_)
 			return -EXDEV;
 		fds[i].fd = o ? o->mfd : INT_MAX; /* INT_MAX: POLLNVAL, as for a bad fd */
@@ -770,8 +837,9 @@ static const struct handler handlers[] = {
 	{ SYS_exit, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_exit_group, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_execve, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
-	{ SYS_chdir, NULL, NULL, NULL, chdir_deliver, NULL, false, NULL },
-	{ SYS_fchdir, NULL, NULL, NULL, chdir_deliver, NULL, false, NULL },
+	{ SYS_chdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
+	{ SYS_fchdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
+	{ SYS_getcwd, NULL, getcwd_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_wait4, NULL, NULL, NULL, NULL, wait_each, false, NULL },
 	{ SYS_waitid, NULL, NULL, NULL, NULL, wait_each, false, NULL },
 	{ SYS_mmap, NULL, NULL, NULL, NULL, mmap_each, false, NULL },

@@ -160,11 +160,19 @@ static void parse(int argc, char **argv)
 	opt.argv = argv + optind;
 }
 
-/* Every replica starts with replicant's standard descriptors, as external
- * objects shared by all of them. */
-static void initial_fds(void)
+/* Every replica starts in replicant's working directory, with its
+ * standard descriptors, as external objects shared by all of them. */
+static void initial_procs(void)
 {
 	int fd, i;
+
+	for (i = 0; i < opt.n; i++) {
+		int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (cwd < 0)
+			die_errno("cannot open the working directory");
+		replicas[i].proc0 = proc_new(0, getpid(), cwd);
+	}
 
 	for (fd = 0; fd < 3; fd++) {
 		struct fobj *o;
@@ -178,7 +186,7 @@ static void initial_fds(void)
 		o = fobj_new(mfd, false);
 		fobj_get(o);
 		for (i = 0; i < opt.n; i++)
-			fdtab_set(&replicas[i].fds, fd, o, false);
+			fdtab_set(&replicas[i].proc0->fds, fd, o, false);
 		fobj_put(o);
 	}
 }
@@ -192,7 +200,7 @@ int main(int argc, char **argv)
 	opt.prog_path = resolve(opt.argv[0]);
 	monitor_setup();
 	ctx = filter_build();
-	initial_fds();
+	initial_procs();
 	for (i = 0; i < opt.n; i++)
 		spawn_replica(&replicas[i], ctx, opt.prog_path, opt.argv);
 	seccomp_release(ctx);

@@ -132,22 +132,22 @@ int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
 	int fd, i;
 
 	if (!e) /* an unordered call: a private descriptor, this replica's own */
-		return fdtab_lowest_free(&p->rep->fds, min);
+		return fdtab_lowest_free(&p->proc->fds, min);
 	if (e->fdnum[k] >= 0)
 		return e->fdnum[k];
 	for (fd = min;; fd++) {
-		bool ok = fdtab_is_free(&p->rep->fds, fd);
+		bool ok = fdtab_is_free(&p->proc->fds, fd);
 
 		for (i = 0; i < opt.n && ok && p->rep->threads_made; i++)
-			if (replicas[i].alive)
-				ok = fdtab_is_free(&replicas[i].fds, fd);
+			if (replicas[i].alive && e->grp->member[i])
+				ok = fdtab_is_free(&e->grp->member[i]->proc->fds, fd);
 		if (ok && (k == 0 || fd != e->fdnum[0]))
 			break;
 	}
 	e->fdnum[k] = fd;
 	for (i = 0; i < opt.n; i++)
-		if (&replicas[i] != p->rep && replicas[i].alive)
-			fdtab_reserve(&replicas[i].fds, fd);
+		if (&replicas[i] != p->rep && replicas[i].alive && e->grp->member[i])
+			fdtab_reserve(&e->grp->member[i]->proc->fds, fd);
 	return fd;
 }
 
@@ -421,7 +421,7 @@ static bool needs_worker(struct entry *e)
 
 		if (c->se->args[i].kind != A_FD)
 			continue;
-		o = fdtab_get(&replicas[e->agreed].fds, (long)c->args[i]);
+		o = fdtab_get(&entry_proc(e, e->agreed)->fds, (long)c->args[i]);
 		if (o && fobj_may_block(o))
 			return true;
 	}
@@ -680,7 +680,7 @@ static void inject_fault(struct peer *p, struct call *c);
 static void settle_close(struct peer *p)
 {
 	if (p->closing_fd >= 0) {
-		fdtab_closed(&p->rep->fds, p->closing_fd);
+		fdtab_closed(&p->proc->fds, p->closing_fd);
 		p->closing_fd = -1;
 	}
 }
@@ -902,6 +902,8 @@ static void on_clone_event(struct peer *p)
 	np->tid = (pid_t)msg;
 	np->closing_fd = -1;
 	np->rep = p->rep;
+	np->proc = p->proc;
+	np->proc->refs++;
 	np->grp = g;
 	np->held = true;
 	np->stopped = take_early_stop(np->tid);
@@ -920,7 +922,7 @@ static void on_ptrace_stop(struct peer *p, int status)
 	case PTRACE_EVENT_EXEC: {
 		int err = vdso_patch(p->tid);
 
-		fdtab_exec(&p->rep->fds);
+		fdtab_exec(&p->proc->fds);
 		if (err) {
 			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
 			end_run(EXIT_REPLICANT_ERROR);
@@ -1114,6 +1116,9 @@ void monitor_add_initial_peers(void)
 		p->tid = replicas[i].pid;
 		p->closing_fd = -1;
 		p->rep = &replicas[i];
+		p->proc = replicas[i].proc0;
+		p->proc->vpid = replicas[0].pid;
+		p->proc->refs++;
 		p->grp = &group0;
 		p->initial_exec = true;
 		group0.member[i] = p;

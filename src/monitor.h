@@ -24,6 +24,15 @@ struct options {
 	const char *prog_path;	/* resolved executable */
 };
 
+/* One process of a replica: what its threads share. */
+struct proc {
+	struct fdtab fds;
+	int cwd;		/* the monitor's O_PATH descriptor of its working directory */
+	pid_t vpid;		/* the process id every replica sees */
+	pid_t vppid;		/* its parent's */
+	int refs;		/* its threads the monitor knows, alive or not */
+};
+
 struct replica {
 	int idx;
 	pid_t pid;		/* its initial process */
@@ -32,7 +41,7 @@ struct replica {
 	bool killed;		/* killed by replicant as a minority or stalled replica */
 	bool reaped;		/* its process has been waited for */
 	int wstatus;		/* as waitpid gave it, once reaped */
-	struct fdtab fds;
+	struct proc *proc0;	/* its initial process */
 	int threads_made;	/* threads it created: from the first on, descriptor
 				 * numbers and private calls follow the rules for
 				 * threads (monitor_fd_number, handler_unordered) */
@@ -44,6 +53,7 @@ enum wait_kind { W_NONE, W_NOTIF, W_PTRACE };
 struct peer {
 	pid_t tid;		/* real thread id */
 	struct replica *rep;
+	struct proc *proc;
 	struct group *grp;
 	uint64_t pos;		/* its next position in grp's list */
 	enum wait_kind waiting;
@@ -160,6 +170,11 @@ void exec_free(struct entry *e);
 
 /* Translates a replica descriptor to the monitor's (external objects only). */
 struct fobj *peer_fobj(struct peer *p, long fd);
+/* The process that made replica r's call at e (the one executed, for e->agreed). */
+struct proc *entry_proc(const struct entry *e, int r);
+struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd);
+/* A copy for a forked child: the same objects, its own table. */
+struct proc *proc_fork(const struct proc *parent, pid_t vpid);
 /* Installs the monitor descriptor mfd into p's replica at target as the
  * syscall's answer (SECCOMP_ADDFD_FLAG_SEND); returns target or -errno. */
 int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec);
