@@ -51,10 +51,15 @@ scmp_filter_ctx filter_build(void)
 		case SC_ERRNO:
 			add(ctx, SCMP_ACT_ERRNO(se->errno_val), nr, 0, NULL);
 			break;
+		case SC_CONTROL:
+			/* wait4 and waitid run in the replica, with their child
+			 * ids translated at ptrace stops (monitor.c) */
+			if (nr == SCMP_SYS(wait4) || nr == SCMP_SYS(waitid))
+				add(ctx, SCMP_ACT_TRACE(1), nr, 0, NULL);
+			break;
 		case SC_REFUSED:
 		case SC_INPUT:
 		case SC_OUTPUT:
-		case SC_CONTROL:
 			break;
 		default:
 			die("syscall %s has an unknown class %d", se->name, se->cls);

@@ -123,11 +123,11 @@ static bool private_path(const char *in, const struct peer *p, char *path, size_
 	size_t i;
 
 	if (!strncmp(in, "/proc/self", 10) && (in[10] == '/' || !in[10])) {
-		snprintf(path, size, "/proc/%d%s", (int)p->rep->pid, in + 10);
+		snprintf(path, size, "/proc/%d%s", (int)p->proc->pid, in + 10);
 		return true;
 	}
 	if (!strncmp(in, "/proc/thread-self", 17) && (in[17] == '/' || !in[17])) {
-		snprintf(path, size, "/proc/%d/task/%d%s", (int)p->rep->pid, (int)p->tid, in + 17);
+		snprintf(path, size, "/proc/%d/task/%d%s", (int)p->proc->pid, (int)p->tid, in + 17);
 		return true;
 	}
 	for (i = 0; i < sizeof(system_facts) / sizeof(system_facts[0]); i++) {
@@ -282,7 +282,7 @@ static int object_fd(struct peer *p, struct fobj *o, int fd)
 
 	if (!o->private_)
 		return dup(o->mfd);
-	pidfd = syscall(SYS_pidfd_open, p->rep->pid, 0);
+	pidfd = syscall(SYS_pidfd_open, p->proc->pid, 0);
 	if (pidfd < 0)
 		return -1;
 	got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
@@ -570,30 +570,28 @@ static enum mode kill_classify(struct peer *p, struct call *c)
  * pthread_kill): delivered to the replica's own thread. */
 static int kill_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
-	pid_t vpid = replicas[0].pid, tid = p->rep->pid;
-
-	(void)e;
 	long target = (long)c->args[0];
 	int sig = (int)c->args[c->nr == SYS_tgkill ? 2 : 1];
+	pid_t real;
 
-	(void)cont;
-	if (c->nr == SYS_tgkill && target == vpid)
+	(void)e, (void)cont;
+	if (c->nr == SYS_tgkill)
 		target = (long)c->args[1];
-	if (c->nr != SYS_kill) {
-		tid = monitor_real_tid(p->rep, (pid_t)target);
-		if (tid < 0) {
-			*ret = -ESRCH;
-			return 0;
-		}
-	} else if (target != vpid && target != 0) {
-		monitor_refuse(p, c, "signals to other processes are not supported yet");
+	else if (c->nr == SYS_kill && target == 0)
+		target = p->proc->vpid; /* its process group: itself, as far as we know */
+	if (target < 0) {
+		monitor_refuse(p, c, "signals to process groups are not supported yet");
 		*ret = -EPERM;
 		return 0;
 	}
-	if (c->nr == SYS_kill)
-		*ret = kill(p->rep->pid, sig) < 0 ? -errno : 0;
+	/* a thread or process of the same replica, by its virtual id */
+	real = monitor_real_tid(p->rep, (pid_t)target);
+	if (real < 0)
+		*ret = -ESRCH;
+	else if (c->nr == SYS_kill)
+		*ret = kill(real, sig) < 0 ? -errno : 0;
 	else
-		*ret = syscall(SYS_tgkill, p->rep->pid, tid, sig) < 0 ? -errno : 0;
+		*ret = syscall(SYS_tkill, real, sig) < 0 ? -errno : 0;
 	return 0;
 }
 
@@ -601,7 +599,9 @@ static int kill_each(struct entry *e, struct peer *p, struct call *c, long *ret,
 
 static int exit_prepare(struct entry *e)
 {
-	monitor_exit_agreed((int)e->call[e->agreed]->args[0]);
+	/* the run's status is the initial process's */
+	if (entry_proc(e, e->agreed) == replicas[e->agreed].proc0)
+		monitor_exit_agreed((int)e->call[e->agreed]->args[0]);
 	e->cont = true;
 	return 1;
 }
@@ -682,13 +682,6 @@ static int getcwd_prepare(struct entry *e)
 	memcpy(e->out[0], path, n + 1);
 	e->ret = n + 1;
 	return 1;
-}
-
-static int wait_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)ret;
-	*cont = true; /* no child processes yet: the kernel answers ECHILD */
-	return 0;
 }
 
 /* mmap reaches the monitor only for shared mappings of a descriptor. */
@@ -799,18 +792,25 @@ static enum mode clone_classify(struct peer *p, struct call *c)
 		memcpy(c->buf[0], norm, sizeof(norm));
 		c->len[0] = sizeof(norm);
 	}
-	if (!(flags & CLONE_THREAD) || !(flags & CLONE_VM))
+	if (flags & CLONE_THREAD)
+		return flags & CLONE_VM ? M_OUTPUT : M_REFUSE;
+	/* a process: its descriptors and working directory are its own
+	 * (shared ones would need shared tables in the monitor) */
+	if (flags & (CLONE_FILES | CLONE_FS | CLONE_PARENT | CLONE_NEWNS | CLONE_NEWPID |
+		     CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
+		return M_REFUSE;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return M_REFUSE;
 	return M_OUTPUT;
 }
 
-static enum mode refuse_classify(struct peer *p, struct call *c)
+static enum mode fork_classify(struct peer *p, struct call *c)
 {
 	(void)p, (void)c;
-	return M_REFUSE;
+	return M_OUTPUT;
 }
 
-#define THREADS_LATER "child processes are not supported yet (threads are)"
+#define THREADS_LATER "this kind of clone (shared descriptor table, namespaces, ...) is not supported"
 
 static const struct handler handlers[] = {
 	{ SYS_open, open_classify, open_prepare, open_finish, open_deliver, open_each, false, NULL },
@@ -840,8 +840,6 @@ static const struct handler handlers[] = {
 	{ SYS_chdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
 	{ SYS_fchdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
 	{ SYS_getcwd, NULL, getcwd_prepare, NULL, NULL, NULL, false, NULL },
-	{ SYS_wait4, NULL, NULL, NULL, NULL, wait_each, false, NULL },
-	{ SYS_waitid, NULL, NULL, NULL, NULL, wait_each, false, NULL },
 	{ SYS_mmap, NULL, NULL, NULL, NULL, mmap_each, false, NULL },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
@@ -850,8 +848,8 @@ static const struct handler handlers[] = {
 	{ RSYS_SIGNALED, NULL, signaled_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_clone, clone_classify, cont_prepare, NULL, NULL, NULL, false, THREADS_LATER },
 	{ SYS_clone3, clone_classify, cont_prepare, NULL, NULL, NULL, false, THREADS_LATER },
-	{ SYS_fork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
-	{ SYS_vfork, refuse_classify, NULL, NULL, NULL, NULL, false, THREADS_LATER },
+	{ SYS_fork, fork_classify, cont_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_vfork, fork_classify, cont_prepare, NULL, NULL, NULL, false, NULL },
 };
 
 const struct handler *handler_find(long nr)

@@ -151,11 +151,19 @@ int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
 	return fd;
 }
 
+/* Ended threads leave the tid hash (their ids may be reused) but stay in
+ * their groups: a child that has exited is still waited for by its id. */
 pid_t monitor_vtid(const struct replica *r, pid_t tid)
 {
 	struct peer *p = peer_find(tid);
+	struct group *g;
 
-	return p && p->rep == r ? p->grp->vtid : tid;
+	if (p && p->rep == r)
+		return p->grp->vtid;
+	for (g = all_groups; g; g = g->next_all)
+		if (g->member[r->idx] && g->member[r->idx]->tid == tid)
+			return g->vtid;
+	return tid;
 }
 
 pid_t monitor_real_tid(const struct replica *r, pid_t vtid)
@@ -164,8 +172,7 @@ pid_t monitor_real_tid(const struct replica *r, pid_t vtid)
 
 	for (g = all_groups; g; g = g->next_all)
 		if (g->vtid == vtid)
-			return g->member[r->idx] && !g->member[r->idx]->exited ?
-				g->member[r->idx]->tid : -1;
+			return g->member[r->idx] ? g->member[r->idx]->tid : -1;
 	return -1;
 }
 
@@ -240,6 +247,8 @@ static void unlock_and_flush(void)
 	flush_responses();
 }
 
+static void wait_follow(struct entry *e, struct peer *p);
+
 int monitor_respond(struct peer *p, long ret, bool cont)
 {
 	struct seccomp_notif_resp resp = { .id = p->notif_id };
@@ -275,6 +284,10 @@ int monitor_respond(struct peer *p, long ret, bool cont)
 		}
 		ptrace(PTRACE_CONT, p->tid, 0, 0);
 		break;
+	case W_WAIT:
+		/* a wait that fails before it ran (a bad pointer): deliver()
+		 * hands waits to wait_follow, nothing else answers them */
+		return 0;
 	case W_NONE:
 	default:
 		break;
@@ -377,6 +390,10 @@ static void deliver(struct entry *e, struct peer *p)
 {
 	int err;
 
+	if (p->waiting == W_WAIT) {
+		wait_follow(e, p); /* answered at its exit stop */
+		return;
+	}
 	if (e->report_only) {
 		monitor_respond(p, e->ret, false);
 	} else if (e->h && e->h->deliver) {
@@ -883,8 +900,9 @@ static struct group *child_group(struct group *g, int k)
 	return c;
 }
 
-/* PTRACE_EVENT_CLONE in p's thread: the kernel made thread tid. */
-static void on_clone_event(struct peer *p)
+/* PTRACE_EVENT_CLONE, _FORK or _VFORK in p's thread: the kernel made a
+ * thread or a process. */
+static void on_clone_event(struct peer *p, bool process)
 {
 	unsigned long msg = 0;
 	struct peer *np;
@@ -902,9 +920,16 @@ static void on_clone_event(struct peer *p)
 	np->tid = (pid_t)msg;
 	np->closing_fd = -1;
 	np->rep = p->rep;
-	np->proc = p->proc;
+	np->proc = process ? proc_fork(p->proc, g->vtid) : p->proc;
+	if (process)
+		np->proc->pid = np->tid;
 	np->proc->refs++;
 	np->grp = g;
+	if (process) {
+		/* fork returns the child's id: the virtual one */
+		p->fix = FIX_RET;
+		p->fix_val = g->vtid;
+	}
 	np->held = true;
 	np->stopped = take_early_stop(np->tid);
 	g->member[r] = np;
@@ -912,6 +937,183 @@ static void on_clone_event(struct peer *p)
 	debugx("replica %d: peer group %d created peer group %d (thread %d)", r, p->grp->id, g->id,
 	       np->tid);
 	group_release(g);
+}
+
+/* The real id in replica r of the process with virtual id vpid. */
+static pid_t real_pid(const struct replica *r, long vpid)
+{
+	if (vpid <= 0)
+		return (pid_t)vpid; /* any child, or a process group: as it is */
+	return monitor_real_tid(r, (pid_t)vpid);
+}
+
+static void wait_fail(struct peer *p, long err)
+{
+	struct user_regs_struct regs;
+
+	/* skip the syscall; its result is set at the exit stop */
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) == 0) {
+		regs.orig_rax = -1;
+		ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	}
+	p->fix = FIX_RET;
+	p->fix_val = err;
+	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+}
+
+/* Lets p's wait run for the child id arg, translated to p's replica. */
+static void wait_run(struct peer *p, long vchild, enum exit_fix fix, bool block)
+{
+	struct user_regs_struct regs;
+	pid_t real = real_pid(p->rep, vchild);
+	bool waitid = p->fix_entry->call[p->rep->idx]->nr == SYS_waitid;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	if (vchild > 0 && real < 0) {
+		wait_fail(p, -ECHILD);
+		return;
+	}
+	if (waitid) {
+		if (vchild > 0 && block) {
+			regs.rdi = P_PID;
+			regs.rsi = real;
+			regs.rdx &= ~(uint64_t)WNOHANG;
+		} else if (regs.rdi == P_PID) {
+			regs.rsi = real_pid(p->rep, (long)regs.rsi);
+		}
+	} else {
+		regs.rdi = (uint64_t)(long)real;
+		if (block)
+			regs.rdx &= ~(uint64_t)WNOHANG;
+	}
+	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	p->fix = fix;
+	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+}
+
+/* A follower's wait: the same child the leader's wait got. The entry is
+ * answered for it at its exit stop, so it stays until then. */
+static void wait_follow(struct entry *e, struct peer *p)
+{
+	p->waiting = W_NONE;
+	p->fix_entry = e;
+	if (e->ret <= 0) {
+		wait_fail(p, e->ret);
+		return;
+	}
+	wait_run(p, e->ret, FIX_WAIT_FOLLOW, true);
+}
+
+/* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
+ * wait reaps is an input: the first replica to wait decides by waiting,
+ * the others then wait for that same child. */
+static void on_wait_entry(struct peer *p)
+{
+	struct user_regs_struct regs;
+	struct call *c;
+	uint64_t args[6];
+	struct entry *e;
+	int r = p->rep->idx;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	args[0] = regs.rdi, args[1] = regs.rsi, args[2] = regs.rdx;
+	args[3] = regs.r10, args[4] = regs.r8, args[5] = regs.r9;
+	c = xcalloc(1, sizeof(*c));
+	if (call_capture(c, p->tid, (long)regs.orig_rax, args, regs.rip) < 0) {
+		call_free(c);
+		free(c);
+		wait_fail(p, -EFAULT);
+		return;
+	}
+	debugx("replica %d group %d pos %llu: %s(%lld, ..., %#llx) at entry", r, p->grp->id,
+	       (unsigned long long)p->pos, call_name(c->nr), (long long)(int)c->args[0],
+	       (unsigned long long)c->args[2]);
+	e = group_entry(p->grp, p->pos++);
+	if (entry_is_new(e))
+		e->mode = M_INPUT;
+	e->call[r] = c;
+	p->entry = e;
+	p->waiting = W_WAIT;
+	examine(e);
+	if (over || p->waiting != W_WAIT)
+		return;
+	if (e->state == E_WAIT) {
+		e->state = E_RUN;
+		e->agreed = r;
+		p->waiting = W_NONE;
+		p->fix_entry = e;
+		wait_run(p, c->nr == SYS_waitid ? (regs.rdi == P_PID ? (long)regs.rsi : 0) :
+			 (long)(int)regs.rdi, FIX_WAIT_LEAD, false);
+	} else if (e->state == E_DONE) {
+		wait_follow(e, p);
+	}
+	group_gc(p->grp);
+}
+
+/* The child a wait got, from its result: wait4 returns it, waitid writes
+ * it into the siginfo. Rewrites the real id to the virtual one. */
+static long wait_result(struct peer *p, struct user_regs_struct *regs)
+{
+	const struct call *c = p->fix_entry->call[p->rep->idx];
+	long ret = (long)regs->rax;
+	siginfo_t si;
+
+	if (c->nr == SYS_wait4) {
+		if (ret > 0)
+			regs->rax = monitor_vtid(p->rep, (pid_t)ret);
+		return (long)regs->rax;
+	}
+	if (ret < 0 || !c->args[2] || mem_read(p->tid, c->args[2], &si, sizeof(si)) < 0)
+		return ret;
+	if (si.si_pid <= 0)
+		return 0;
+	si.si_pid = monitor_vtid(p->rep, si.si_pid);
+	mem_write(p->tid, c->args[2], &si, sizeof(si));
+	return si.si_pid;
+}
+
+/* A syscall-exit stop that a fork or a wait asked for. */
+static void on_syscall_exit(struct peer *p)
+{
+	struct user_regs_struct regs;
+	struct entry *e = p->fix_entry;
+	int i;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	debugx("replica %d group %d: syscall exit %lld, fix %d", p->rep->idx, p->grp->id,
+	       (long long)regs.rax, p->fix);
+	switch (p->fix) {
+	case FIX_RET:
+		regs.rax = (uint64_t)p->fix_val;
+		break;
+	case FIX_WAIT_LEAD:
+		e->ret = wait_result(p, &regs);
+		e->state = E_DONE;
+		for (i = 0; i < opt.n; i++) {
+			struct peer *q = e->grp->member[i];
+
+			if (q && q->waiting == W_WAIT && q->entry == e && !over)
+				wait_follow(e, q);
+		}
+		break;
+	case FIX_WAIT_FOLLOW:
+		wait_result(p, &regs);
+		break;
+	case FIX_NONE:
+	default:
+		break;
+	}
+	p->fix = FIX_NONE;
+	p->fix_entry = NULL;
+	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+	if (e) {
+		e->answered |= 1u << p->rep->idx;
+		group_gc(e->grp);
+	}
 }
 
 static void on_ptrace_stop(struct peer *p, int status)
@@ -930,8 +1132,17 @@ static void on_ptrace_stop(struct peer *p, int status)
 		break;
 	}
 	case PTRACE_EVENT_CLONE:
-		on_clone_event(p);
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		on_clone_event(p, event != PTRACE_EVENT_CLONE);
+		if (p->fix != FIX_NONE) {
+			ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+			return;
+		}
 		break;
+	case PTRACE_EVENT_SECCOMP:
+		on_wait_entry(p);
+		return;
 	case PTRACE_EVENT_STOP:
 		if (p->held) {
 			p->stopped = true;
@@ -940,6 +1151,10 @@ static void on_ptrace_stop(struct peer *p, int status)
 		}
 		break;
 	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_exit(p);
+			return;
+		}
 		if (sig == SIGSEGV && trap_rdtsc(p))
 			return;
 		ptrace(PTRACE_CONT, p->tid, 0, sig);
@@ -1118,6 +1333,7 @@ void monitor_add_initial_peers(void)
 		p->rep = &replicas[i];
 		p->proc = replicas[i].proc0;
 		p->proc->vpid = replicas[0].pid;
+		p->proc->pid = replicas[i].pid;
 		p->proc->refs++;
 		p->grp = &group0;
 		p->initial_exec = true;

@@ -30,6 +30,7 @@ struct proc {
 	int cwd;		/* the monitor's O_PATH descriptor of its working directory */
 	pid_t vpid;		/* the process id every replica sees */
 	pid_t vppid;		/* its parent's */
+	pid_t pid;		/* its real id */
 	int refs;		/* its threads the monitor knows, alive or not */
 };
 
@@ -48,7 +49,20 @@ struct replica {
 };
 
 /* How a peer is waiting for its answer. */
-enum wait_kind { W_NONE, W_NOTIF, W_PTRACE };
+enum wait_kind {
+	W_NONE,
+	W_NOTIF,	/* a seccomp notification */
+	W_PTRACE,	/* an emulated instruction (rdtsc) in a signal stop */
+	W_WAIT,		/* a wait4/waitid stopped at entry (SECCOMP_RET_TRACE) */
+};
+
+/* What to do at a peer's next syscall-exit stop. */
+enum exit_fix {
+	FIX_NONE,
+	FIX_RET,	/* set the return value to fix_val (fork: the child's vpid) */
+	FIX_WAIT_LEAD,	/* a wait4/waitid that decides: record its child */
+	FIX_WAIT_FOLLOW, /* a wait4/waitid that follows: virtualise its child */
+};
 
 struct peer {
 	pid_t tid;		/* real thread id */
@@ -65,6 +79,9 @@ struct peer {
 	bool held;		/* a new thread kept stopped until its group is released */
 	bool stopped;		/* in its first ptrace stop */
 	bool exited;		/* the thread has ended */
+	enum exit_fix fix;	/* pending at its syscall-exit stop */
+	long fix_val;
+	struct entry *fix_entry; /* the wait's entry, answered at that stop */
 	int closing_fd;		/* a close it was let make, done by its next call; or -1 */
 	struct peer *hnext;	/* tid hash chain */
 };

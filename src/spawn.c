@@ -119,7 +119,8 @@ void spawn_replica(struct replica *r, scmp_filter_ctx ctx, const char *path, cha
 		child(ctx, path, argv);
 	r->pid = pid;
 	r->alive = true;
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE) < 0)
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE |
+		   PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD) < 0)
 		die_errno("ptrace(PTRACE_SEIZE, %d)", (int)pid);
 	r->listener = take_listener(pid);
 }

@@ -1,4 +1,6 @@
 # Shared helpers of the end-to-end tests (sourced by tests/t/*.t).
+# `make check` builds everything and runs them all; once built, one file runs
+# alone with e.g. `prove -v tests/t/20-divergence.t`.
 #
 # TAP output: plan N (or done_testing at the end), ok/is/like/same_file/...
 # Every command runs under a timeout; every test gets its own temp dir $T,
@@ -59,7 +61,7 @@ done_testing() {
 
 diag() {
 	local line
-	printf '%s\n' "$@" | while IFS= read -r line; do
+	printf '%s\n' "$@" | cat -v | while IFS= read -r line; do
 		printf '# %s\n' "$line"
 	done
 }
@@ -68,7 +70,7 @@ diag() {
 diag_file() { # LABEL FILE
 	if [ -s "$2" ]; then
 		diag "$1:"
-		head -c 2000 "$2" | head -n 20 | sed 's/^/#   /'
+		head -c 1500 "$2" | head -n 20 | cat -v | cut -c 1-200 | awk '{ print "#   " $0 }'
 	else
 		diag "$1: (empty)"
 	fi
@@ -157,7 +159,7 @@ is_empty() {
 # ($ERR), status in $RC. The braces keep bash's own "Segmentation fault"
 # notices out of the TAP stream.
 run_cmd() {
-	local tag=$1
+	local tag=${1//\//_}
 	shift
 	OUT=$T/$tag.out
 	ERR=$T/$tag.err
@@ -166,7 +168,7 @@ run_cmd() {
 		RC=$?
 	} 2>/dev/null
 	if [ "$RC" = 124 ] || [ "$RC" = 137 ]; then
-		diag "timed out after ${TIMEOUT}s (status $RC): $*"
+		diag "status $RC: the ${TIMEOUT} s timeout may have expired: $*"
 	fi
 	return 0
 }
@@ -215,5 +217,5 @@ run_both() {
 	same_file "$ERR" "$nerr" "$tag -n $n: stderr identical to a plain run"
 }
 
-# Lines of a file, without the trailing newline count surprises of wc -l.
+# The number of lines of a file, as a bare number.
 nlines() { wc -l <"$1" | tr -d ' '; }

@@ -38,8 +38,13 @@ for n in 2 3; do
 	run_both -e cat2.expected -s 0 $n "cat two files" cat small.txt big.txt
 	run_both -i stdin.txt -e stdin.txt -s 0 $n "cat stdin" cat
 	# a pipe as stdin, and stdout to a pipe
-	out=$(printf 'piped\ndata\n' | timeout -k 5 "$TIMEOUT" "$REPLICANT" run -n $n -- cat | od -c | head -n 1)
-	is "$out" "$(printf 'piped\ndata\n' | od -c | head -n 1)" "cat -n $n from a pipe into a pipe"
+	out=$(printf 'piped\ndata\n' | timeout -k 5 "$TIMEOUT" "$REPLICANT" run -n $n -- cat | od -c)
+	is "$out" "$(printf 'piped\ndata\n' | od -c)" "cat -n $n from a pipe into a pipe"
+
+	# each replica's own /proc/self, then an ordinary file
+	printf 'cat\n' >comm.expected
+	cat small.txt >>comm.expected
+	run_both -e comm.expected -s 0 $n "cat /proc/self/comm and a file" cat /proc/self/comm small.txt
 
 	run_both -e big.sorted -s 0 $n "sort --parallel=1 of 1 MiB" sort --parallel=1 big.txt
 	run_both -e big.sha256 -s 0 $n "sha256sum of 1 MiB" sha256sum big.txt

@@ -66,11 +66,11 @@ like "$(head -n 1 "$OUT")" '^usage: replicant run ' "--help: usage on stdout"
 
 # ---- refused syscalls ------------------------------------------------------
 for n in 2 3; do
-	rrun forker.n$n -n $n -- "$PROGS/forker"
-	is "$RC" 125 "fork() -n $n: exit status 125"
-	like "$(cat "$ERR")" '^replicant: refused syscall clone' "fork() -n $n: message names clone"
-	printf 'before fork\n' >forker.expected
-	same_file "$OUT" forker.expected "fork() -n $n: the output before the fork, only"
+	rrun clonefiles.n$n -n $n -- "$PROGS/clonefiles"
+	is "$RC" 125 "clone(CLONE_FILES) -n $n: exit status 125"
+	like "$(cat "$ERR")" '^replicant: refused syscall clone' "clone(CLONE_FILES) -n $n: message names clone"
+	printf 'before clone\n' >clonefiles.expected
+	same_file "$OUT" clonefiles.expected "clone(CLONE_FILES) -n $n: the output before the clone, only"
 
 	rrun iouring.n$n -n $n -- "$PROGS/iouring"
 	is "$RC" 125 "io_uring_setup -n $n: exit status 125"

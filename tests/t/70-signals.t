@@ -35,14 +35,21 @@ for sig in TERM INT KILL; do
 	# (stderr closed here: bash's own "Killed" job notice is no test output)
 	{
 		kill -"$sig" "$rpid"
-		# wait for replicant for at most 5 s
+		# wait for replicant for at most 5 s: gone, or a zombie
+		exited=
 		for i in $(seq 50); do
-			kill -0 "$rpid" || break
-			[[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]] && break
+			if ! kill -0 "$rpid" || [[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]]; then
+				exited=yes
+				break
+			fi
 			sleep 0.1
 		done
-		if kill -0 "$rpid" && ! [[ $(cat "/proc/$rpid/stat") == *") Z "* ]]; then
+		if [ -z "$exited" ]; then
 			fail "SIG$sig: replicant exits within 5 s"
+			for task in /proc/"$rpid"/task/*; do
+				diag "thread ${task##*/}: $(cut -d' ' -f2-3 "$task/stat") wchan $(cat "$task/wchan")"
+			done
+			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "$T/$sig.err")"
 			kill -KILL "$rpid"
 			wait "$rpid"
 		else
