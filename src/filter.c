@@ -2,7 +2,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sysent.h"
 #include "util.h"
@@ -66,4 +70,25 @@ scmp_filter_ctx filter_build(void)
 		}
 	}
 	return ctx;
+}
+
+void filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	int fd = memfd_create("replicant-filter", MFD_CLOEXEC), err;
+	struct stat st;
+	void *code;
+
+	if (fd < 0)
+		die_errno("memfd_create");
+	err = seccomp_export_bpf(ctx, fd);
+	if (err)
+		die("seccomp_export_bpf: %s", strerror(-err));
+	if (fstat(fd, &st) < 0)
+		die_errno("fstat of the filter");
+	code = xmalloc(st.st_size);
+	if (pread(fd, code, st.st_size, 0) != st.st_size)
+		die_errno("reading the filter back");
+	close(fd);
+	prog->len = st.st_size / sizeof(struct sock_filter);
+	prog->filter = code;
 }

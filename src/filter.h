@@ -7,5 +7,8 @@
 /* Local syscalls are allowed, SC_ERRNO ones answered in BPF, and all others
  * go to the monitor as user notifications. */
 scmp_filter_ctx filter_build(void);
+/* The filter as BPF, to load with flags libseccomp does not know. */
+struct sock_fprog;
+void filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog);
 
 #endif

@@ -193,6 +193,7 @@ static void initial_procs(void)
 
 int main(int argc, char **argv)
 {
+	struct sock_fprog prog;
 	scmp_filter_ctx ctx;
 	int i;
 
@@ -201,9 +202,10 @@ int main(int argc, char **argv)
 	monitor_setup();
 	ctx = filter_build();
 	initial_procs();
-	for (i = 0; i < opt.n; i++)
-		spawn_replica(&replicas[i], ctx, opt.prog_path, opt.argv);
+	filter_export(ctx, &prog);
 	seccomp_release(ctx);
+	for (i = 0; i < opt.n; i++)
+		spawn_replica(&replicas[i], &prog, opt.prog_path, opt.argv);
 	monitor_add_initial_peers();
 	return monitor_run();
 }

@@ -52,6 +52,14 @@ static int end_code = -1;	/* exit code decided by a divergence, refusal, signal 
 static bool exit_agreed;	/* a majority agreed on exit_group */
 static int exit_status;		/* its status */
 
+/* A signal sent to replicant, on its way to the replicas (forward_signal). */
+static struct {
+	int sig;		/* pending, or 0 */
+	uint64_t pos;		/* its position in peer group 0 */
+	uint32_t done;		/* replicas it was sent to */
+	uint64_t deadline;
+} fwd;
+
 uint32_t monitor_live_mask(void)
 {
 	uint32_t m = 0;
@@ -631,6 +639,8 @@ static void answer_each(struct peer *p, struct call *c, const struct handler *h)
 		monitor_respond(p, ret, cont);
 }
 
+static void fwd_check(void);
+
 /* A replica's call arrives at its peer's next position. */
 static void arrive(struct peer *p, struct call *c)
 {
@@ -676,6 +686,8 @@ static void arrive(struct peer *p, struct call *c)
 	}
 	e->call[p->rep->idx] = c;
 	p->entry = e;
+	if (fwd.sig && p->grp == &group0 && m != M_EACH)
+		fwd_check(); /* its position may be this one */
 	if (m == M_EACH) {
 		answer_each(p, c, h);
 		e->answered |= 1u << p->rep->idx;
@@ -702,6 +714,25 @@ static void settle_close(struct peer *p)
 	}
 }
 
+/* After a signal handler, the kernel restarts the interrupted call: the
+ * same call as the entry it waited on, which must not take a second place
+ * in the list (nor run twice). True when c was that restart. */
+static bool resume_interrupted(struct peer *p, struct call *c)
+{
+	struct entry *e = p->interrupted;
+
+	p->interrupted = NULL;
+	if (!e || !e->call[p->rep->idx] || !call_equal(e->call[p->rep->idx], c))
+		return false;
+	call_free(c);
+	free(c);
+	p->entry = e;
+	if (e->state == E_DONE)
+		deliver(e, p);
+	group_gc(p->grp);
+	return true;
+}
+
 /* Handles one notification; called with mon_lock held. */
 static void on_notification(struct replica *r, struct seccomp_notif *req)
 {
@@ -715,6 +746,11 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 	if (!p)
 		die("notification from unknown thread %d in replica %d", req->pid, r->idx);
 	settle_close(p);
+	if (p->waiting == W_NOTIF) {
+		/* it left the call we held: a signal interrupted it */
+		p->interrupted = p->entry;
+		p->waiting = W_NONE;
+	}
 	p->waiting = W_NOTIF;
 	p->notif_id = req->id;
 	if (p->initial_exec && req->data.nr == SYS_execve) {
@@ -740,6 +776,8 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 		monitor_respond(p, err, false);
 		return;
 	}
+	if (resume_interrupted(p, c))
+		return;
 	inject_fault(p, c);
 	arrive(p, c);
 }
@@ -1218,18 +1256,85 @@ static void on_sigchld(void)
 	}
 }
 
+/* A signal sent to replicant is forwarded to the initial thread of every
+ * replica at the same point: it is sent while the thread waits for the
+ * monitor at one position of peer group 0's list, and since the monitor
+ * has received that call, the wait is not interrupted
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
+ * as the call returns. A replica that does not reach the position within
+ * FWD_WAIT_NS (asleep in a call that never reaches the monitor, like
+ * nanosleep) gets it where it is. */
+#define FWD_WAIT_NS 1000000000ull
+
+
+static void fwd_check(void)
+{
+	uint32_t live = monitor_live_mask();
+	bool late;
+	int i;
+
+	if (!fwd.sig)
+		return;
+	late = now_ns() >= fwd.deadline;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = group0.member[i];
+
+		if (!(live & (1u << i)) || (fwd.done & (1u << i)))
+			continue;
+		if (p->exited || late ||
+		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
+			if (!p->exited)
+				syscall(SYS_tgkill, p->proc->pid, p->tid, fwd.sig);
+			fwd.done |= 1u << i;
+		}
+	}
+	if ((fwd.done & live) == live)
+		fwd.sig = 0;
+}
+
+static void forward_signal(int sig)
+{
+	uint64_t pos = 0;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = group0.member[i];
+		uint64_t at;
+
+		if (!replicas[i].alive || !p)
+			continue;
+		at = p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
+		if (at > pos)
+			pos = at;
+	}
+	fwd.sig = sig;
+	fwd.pos = pos;
+	fwd.done = 0;
+	fwd.deadline = now_ns() + FWD_WAIT_NS;
+	debugx("forwarding %s at position %llu of peer group 0", strsignal(sig),
+	       (unsigned long long)pos);
+	fwd_check();
+}
+
 static void on_signal(void)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD) {
 			on_sigchld();
 			continue;
 		}
+		/* a second signal while one is on its way ends the run */
+		if (!over && !fwd.sig) {
+			forward_signal(sig);
+			continue;
+		}
 		if (!over)
-			warnx("received %s; stopping all replicas", strsignal(si.ssi_signo));
-		end_run(128 + si.ssi_signo);
+			warnx("received %s again; stopping all replicas", strsignal(sig));
+		end_run(128 + sig);
 	}
 }
 
@@ -1394,7 +1499,7 @@ int monitor_run(void)
 		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ wake_fd, POLLIN, 0 };
 		unlock_and_flush();
-		if (poll(pfd, 2, over ? 100 : 200) < 0 && errno != EINTR)
+		if (poll(pfd, 2, over || fwd.sig ? 50 : 200) < 0 && errno != EINTR)
 			die_errno("poll");
 		pthread_mutex_lock(&mon_lock);
 		if (pfd[0].revents)
@@ -1405,6 +1510,7 @@ int monitor_run(void)
 			monitor_kill_all();
 		else
 			check_stall();
+		fwd_check();
 	}
 	code = final_code();
 	report_finish(code);

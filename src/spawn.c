@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,9 @@
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
@@ -30,7 +34,7 @@ extern char **environ;
 /* In the child: nothing here may return. Once the filter is loaded every
  * syscall but the local ones waits for the monitor, which first must take
  * the listener; so the filter is the last thing before execve. */
-static void child(scmp_filter_ctx ctx, const char *path, char **argv)
+static void child(const struct sock_fprog *prog, const char *path, char **argv)
 {
 	sigset_t none;
 	int err;
@@ -47,12 +51,20 @@ static void child(scmp_filter_ctx ctx, const char *path, char **argv)
 		perror("replicant: prctl");
 		_exit(EXIT_REPLICANT_ERROR);
 	}
-	err = seccomp_load(ctx);
-	if (err) {
-		fprintf(stderr, "replicant: seccomp_load: %s\n", strerror(-err));
+	/* Once the monitor has received a call, only a fatal signal may end
+	 * the replica's wait (WAIT_KILLABLE_RECV, Linux 5.19): another signal
+	 * is delivered when the call returns, at a point the monitor chose,
+	 * and no call the monitor holds fails with EINTR that would not have
+	 * in a plain run. */
+	err = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		      SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
+	if (err < 0 && errno == EINVAL)
+		err = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	if (err < 0) {
+		perror("replicant: seccomp");
 		_exit(EXIT_REPLICANT_ERROR);
 	}
-	if (seccomp_notify_fd(ctx) != LISTENER_FD)
+	if (err != LISTENER_FD)
 		_exit(EXIT_REPLICANT_ERROR);
 	execve(path, argv, environ);
 	/* The monitor let the exec through, so these calls are the program's
@@ -107,7 +119,7 @@ static int take_listener(pid_t pid)
 	return fd;
 }
 
-void spawn_replica(struct replica *r, scmp_filter_ctx ctx, const char *path, char **argv)
+void spawn_replica(struct replica *r, const struct sock_fprog *prog, const char *path, char **argv)
 {
 	pid_t pid;
 
@@ -116,7 +128,7 @@ void spawn_replica(struct replica *r, scmp_filter_ctx ctx, const char *path, cha
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
-		child(ctx, path, argv);
+		child(prog, path, argv);
 	r->pid = pid;
 	r->alive = true;
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE |

@@ -3,10 +3,10 @@
 #ifndef REPLICANT_SPAWN_H
 #define REPLICANT_SPAWN_H
 
-#include <seccomp.h>
+#include <linux/filter.h>
 
 #include "monitor.h"
 
-void spawn_replica(struct replica *r, scmp_filter_ctx ctx, const char *path, char **argv);
+void spawn_replica(struct replica *r, const struct sock_fprog *prog, const char *path, char **argv);
 
 #endif

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# No replica outlives replicant: SIGTERM and SIGINT stop the run (143, 130)
-# and every replica; after SIGKILL of replicant itself the replicas die too
-# (PTRACE_O_EXITKILL, PR_SET_PDEATHSIG).
+# No replica outlives replicant. SIGTERM and SIGINT to replicant are
+# forwarded to every replica (sleep dies of them: 143, 130, as a plain run
+# would); after SIGKILL of replicant itself the replicas die too
+# (PTRACE_O_EXITKILL, PR_SET_PDEATHSIG). A second SIGTERM while the first
+# is on its way stops every replica at once. A program that handles SIGTERM
+# stops at the same line in every replica.
 . "$(dirname "$0")/../lib.sh"
 
 cd "$T" || exit 1
@@ -22,7 +25,8 @@ for sig in TERM INT KILL; do
 	esac
 	# replicant itself in the background, so that $! is its pid (every
 	# wait below is bounded, and it is killed should it not exit)
-	"$REPLICANT" run -n 3 -- sleep 30 >"$T/$sig.out" 2>"$T/$sig.err" </dev/null &
+	# (a background job ignores SIGINT: env gives sleep its default action)
+	env --default-signal=INT "$REPLICANT" run -n 3 -- sleep 30 >"$T/$sig.out" 2>"$T/$sig.err" </dev/null &
 	rpid=$!
 	bg_register "$rpid"
 	sleep 1
@@ -73,9 +77,38 @@ for sig in TERM INT KILL; do
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
 	is_empty "$T/$sig.out" "SIG$sig: nothing on stdout"
 	case $sig in
-	TERM) is "$(cat "$T/$sig.err")" "replicant: received Terminated; stopping all replicas" "SIGTERM: message" ;;
-	INT) is "$(cat "$T/$sig.err")" "replicant: received Interrupt; stopping all replicas" "SIGINT: message" ;;
+	TERM | INT) is_empty "$T/$sig.err" "SIG$sig: nothing on stderr: sleep died of it, as in a plain run" ;;
 	esac
 done
+
+# a program that handles SIGTERM: every replica stops at the same line
+for n in 2 3; do
+	"$REPLICANT" run -n $n -- "$PROGS/sigterm" >"$T/handled.$n.out" 2>"$T/handled.$n.err" </dev/null &
+	rpid=$!
+	bg_register "$rpid"
+	sleep 1
+	kill -TERM "$rpid"
+	wait "$rpid"
+	is "$?" 5 "handled SIGTERM -n $n: the program's own status 5"
+	last=$(tail -n 1 "$T/handled.$n.out")
+	like "$last" '^stopped after [0-9]+ lines$' "handled SIGTERM -n $n: the replicas agreed where they stopped"
+	count=$(grep -c '^line ' "$T/handled.$n.out")
+	is "$last" "stopped after $count lines" "handled SIGTERM -n $n: every line before it was written once"
+	is_empty "$T/handled.$n.err" "handled SIGTERM -n $n: nothing on stderr"
+done
+
+# a second SIGTERM while the first is on its way ends the run
+"$REPLICANT" run -n 2 -- /usr/bin/python3 -c 'import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+time.sleep(30)' >"$T/twice.out" 2>"$T/twice.err" </dev/null &
+rpid=$!
+bg_register "$rpid"
+sleep 1
+kill -TERM "$rpid"
+sleep 0.3
+kill -TERM "$rpid"
+wait "$rpid"
+is "$?" 143 "SIGTERM twice: the run ends, 143"
+is "$(cat "$T/twice.err")" "replicant: received Terminated again; stopping all replicas" "SIGTERM twice: message"
 
 done_testing
