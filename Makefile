@@ -38,7 +38,8 @@ deps:
 		missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
-DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux
+DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux procps \
+	findutils pigz xz-utils
 
 check: deps all $(PROGS) $(UNITS)
 	prove -v -j1 tests/t/ 2>&1 | tee build/check.log | grep -v '^ok ' ; test $${PIPESTATUS[0]} -eq 0
@@ -47,8 +48,11 @@ SHELL = /bin/bash
 demo: all build/tests/addr build/tests/hello
 	@bash tests/demo.sh
 
-bench: all
+bench: all build/tests/manythreads
 	@bash bench/run.sh
+
+soak: all
+	@bash bench/soak.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -57,4 +61,4 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench install clean deps
+.PHONY: all check demo bench soak install clean deps

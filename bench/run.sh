@@ -35,6 +35,18 @@ wplain=$(collect per_op $W $B/sysloop write4k)
 w2=$(collect per_op $W $R run -n 2 -- $B/sysloop write4k)
 w3=$(collect per_op $W $R run -n 3 -- $B/sysloop write4k)
 
+# whole-run costs: thread creation, and fork+exec+wait from a shell
+T=${T:-2000}
+F=${F:-200}
+forkexec=(sh -c "i=0; while [ \$i -lt $F ]; do /bin/true; i=\$((i + 1)); done")
+run_per() { local count=$1; shift; echo $(( $(wall "$@") / count )); }
+tplain=$(collect run_per $T build/tests/manythreads $T 8)
+t2=$(collect run_per $T $R run -n 2 -- build/tests/manythreads $T 8)
+t3=$(collect run_per $T $R run -n 3 -- build/tests/manythreads $T 8)
+fplain=$(collect run_per $F "${forkexec[@]}")
+f2=$(collect run_per $F $R run -n 2 -- "${forkexec[@]}")
+f3=$(collect run_per $F $R run -n 3 -- "${forkexec[@]}")
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }'; }
 printf '\nreplicant bench: median of %d runs, %d syscalls / %d writes per run\n\n' $RUNS $N $W
 printf '%-34s %10s %12s %12s\n' "what" "ns/op" "vs plain" "vs floor"
@@ -45,5 +57,12 @@ printf '%-34s %10s %12s %12s\n' "intercepted getppid, -n 3" "$r3" "$(ratio $r3 $
 printf '%-34s %10s %12s %12s\n' "plain 4 KiB write to /dev/null" "$wplain" "1.0x" "-"
 printf '%-34s %10s %12s %12s\n' "voted 4 KiB write, -n 2" "$w2" "$(ratio $w2 $wplain)" "$(ratio $w2 $floor)"
 printf '%-34s %10s %12s %12s\n' "voted 4 KiB write, -n 3" "$w3" "$(ratio $w3 $wplain)" "$(ratio $w3 $floor)"
+printf '%-34s %10s %12s\n' "thread create+join, plain" "$tplain" "1.0x"
+printf '%-34s %10s %12s\n' "thread create+join, -n 2" "$t2" "$(ratio $t2 $tplain)"
+printf '%-34s %10s %12s\n' "thread create+join, -n 3" "$t3" "$(ratio $t3 $tplain)"
+printf '%-34s %10s %12s\n' "fork+exec+wait from sh, plain" "$fplain" "1.0x"
+printf '%-34s %10s %12s\n' "fork+exec+wait from sh, -n 2" "$f2" "$(ratio $f2 $fplain)"
+printf '%-34s %10s %12s\n' "fork+exec+wait from sh, -n 3" "$f3" "$(ratio $f3 $fplain)"
 echo
 echo "target: intercepted syscall at -n 2 within 2.0x of the floor"
+echo "(thread and fork+exec rows: whole runs divided by the count, start-up included)"

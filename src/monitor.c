@@ -35,6 +35,9 @@ int majority;
 pid_t monitor_pid;
 
 #define TID_HASH 1024
+/* A thread this many calls ahead of the slowest of its peers waits for
+ * them, so that a syscall list (and the monitor's memory) stays bounded. */
+#define MAX_LEAD 16384
 
 static struct peer *tid_hash[TID_HASH];
 static struct group group0;
@@ -271,7 +274,12 @@ int monitor_respond(struct peer *p, long ret, bool cont)
 			resp.error = (int)ret;
 		else
 			resp.val = ret;
-		queue_response(p->rep->listener, &resp);
+		if (p->pos - p->grp->base_seq > MAX_LEAD) {
+			p->held_resp = resp;
+			p->has_held = true;
+		} else {
+			queue_response(p->rep->listener, &resp);
+		}
 		break;
 	case W_PTRACE:
 		if (!pthread_equal(pthread_self(), main_thread)) {
@@ -343,10 +351,20 @@ static void group_gc(struct group *g)
 	uint32_t live = monitor_live_mask();
 	struct entry *e;
 
+	int i;
+
 	while ((e = group_head(g)) && e->state == E_DONE && (e->answered & live) == live) {
 		g->ring[g->base_seq & (g->ring_cap - 1)] = NULL;
 		g->base_seq++;
 		entry_free(e);
+	}
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->has_held && p->pos - g->base_seq <= MAX_LEAD) {
+			p->has_held = false;
+			queue_response(p->rep->listener, &p->held_resp);
+		}
 	}
 }
 

@@ -82,6 +82,8 @@ struct peer {
 	enum exit_fix fix;	/* pending at its syscall-exit stop */
 	long fix_val;
 	struct entry *fix_entry; /* the wait's entry, answered at that stop */
+	bool has_held;		/* an answer kept back: it ran too far ahead */
+	struct seccomp_notif_resp held_resp;
 	struct entry *interrupted; /* the entry it waited on when a signal made it
 				    * leave the call (it restarts it, or not) */
 	int closing_fd;		/* a close it was let make, done by its next call; or -1 */

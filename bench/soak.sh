@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# make soak: the monitor's memory over a long run of a program that makes
+# millions of syscalls (an intercepted getppid loop, and a voted 4 KiB write
+# loop through a pipe), under -n 2. Prints the monitor's RSS every
+# SAMPLE seconds and checks it stays within 10% of the first sample taken
+# after WARM seconds. SOAK_SECONDS bounds the run (default 300).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SOAK_SECONDS=${SOAK_SECONDS:-300}
+SAMPLE=${SAMPLE:-10}
+WARM=${WARM:-10}
+B=build/bench
+mkdir -p $B
+cc -O2 -o $B/sysloop bench/sysloop.c
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+soak() {
+	local what=$1 base=0 max=0 t=0 rss pid calls
+	shift
+	# stops by itself: timeout forwards SIGTERM, which the replicas die of
+	timeout --foreground -s TERM "$SOAK_SECONDS" build/replicant run -n 2 -- "$@" >/dev/null &
+	pid=$!
+	sleep 1
+	# replicant is timeout's child
+	pid=$(pgrep -P "$pid" | head -n 1)
+	printf '\n%s (replicant pid %s)\n%8s %10s\n' "$what" "$pid" "seconds" "RSS KiB"
+	while kill -0 "$pid" 2>/dev/null; do
+		rss=$(rss_kb "$pid")
+		[ "$rss" -gt 0 ] || break
+		printf '%8d %10d\n' "$t" "$rss"
+		if [ "$t" -ge "$WARM" ] && [ "$base" -eq 0 ]; then base=$rss; fi
+		[ "$t" -ge "$WARM" ] && [ "$rss" -gt "$max" ] && max=$rss
+		sleep "$SAMPLE"
+		t=$((t + SAMPLE))
+	done
+	wait || true
+	if [ "$base" -eq 0 ]; then
+		echo "too short a run to judge (SOAK_SECONDS=$SOAK_SECONDS)"
+		return
+	fi
+	awk -v b="$base" -v m="$max" 'BEGIN {
+		g = (m - b) * 100.0 / b
+		printf "RSS after warm-up %d KiB, at most %d KiB: %+.1f%% (%s)\n", b, m, g,
+		       g <= 10 ? "flat, within 10%" : "GREW more than 10%"
+	}'
+}
+
+soak "intercepted getppid loop" $B/sysloop getppid 1000000000
+soak "voted 4 KiB writes" $B/sysloop write4k 1000000000
