@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 
 #include "mem.h"
+#include "monitor_int.h"
 #include "pool.h"
 #include "report.h"
 #include "util.h"
@@ -40,9 +41,9 @@ pid_t monitor_pid;
 #define MAX_LEAD 16384
 
 static struct peer *tid_hash[TID_HASH];
-static struct group group0;
-static struct group *all_groups = &group0;
-static int ngroups = 1;
+struct group group0;
+struct group *all_groups = &group0;
+int ngroups = 1;
 static int sfd, wake_fd;
 static pthread_t main_thread;
 /* Guards all monitor state: the listener threads, the main thread (signals,
@@ -50,18 +51,11 @@ static pthread_t main_thread;
 static pthread_mutex_t mon_lock = PTHREAD_MUTEX_INITIALIZER; /* not adaptive: its spin reads the TSC */
 
 /* How the run ends. */
-static bool over;		/* stop starting anything; kill what is left */
-static int end_code = -1;	/* exit code decided by a divergence, refusal, signal */
-static bool exit_agreed;	/* a majority agreed on exit_group */
+bool run_over;		/* stop starting anything; kill what is left */
+int run_end_code = -1;	/* exit code decided by a divergence, refusal, signal */
+bool run_exit_agreed;	/* a majority agreed on exit_group */
 static int exit_status;		/* its status */
 
-/* A signal sent to replicant, on its way to the replicas (forward_signal). */
-static struct {
-	int sig;		/* pending, or 0 */
-	uint64_t pos;		/* its position in peer group 0 */
-	uint32_t done;		/* replicas it was sent to */
-	uint64_t deadline;
-} fwd;
 
 uint32_t monitor_live_mask(void)
 {
@@ -85,7 +79,7 @@ static int healthy_count(void)
 	return n;
 }
 
-static void peer_add(struct peer *p)
+void peer_add(struct peer *p)
 {
 	struct peer **b = &tid_hash[p->tid % TID_HASH];
 
@@ -93,7 +87,7 @@ static void peer_add(struct peer *p)
 	*b = p;
 }
 
-static struct peer *peer_find(pid_t tid)
+struct peer *peer_find(pid_t tid)
 {
 	struct peer *p;
 
@@ -101,6 +95,16 @@ static struct peer *peer_find(pid_t tid)
 		if (p->tid == tid)
 			return p;
 	return NULL;
+}
+
+void peer_remove(struct peer *p)
+{
+	struct peer **pp = &tid_hash[p->tid % TID_HASH];
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = p->hnext;
 }
 
 static void wake_main(void)
@@ -162,31 +166,6 @@ int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
 	return fd;
 }
 
-/* Ended threads leave the tid hash (their ids may be reused) but stay in
- * their groups: a child that has exited is still waited for by its id. */
-pid_t monitor_vtid(const struct replica *r, pid_t tid)
-{
-	struct peer *p = peer_find(tid);
-	struct group *g;
-
-	if (p && p->rep == r)
-		return p->grp->vtid;
-	for (g = all_groups; g; g = g->next_all)
-		if (g->member[r->idx] && g->member[r->idx]->tid == tid)
-			return g->vtid;
-	return tid;
-}
-
-pid_t monitor_real_tid(const struct replica *r, pid_t vtid)
-{
-	struct group *g;
-
-	for (g = all_groups; g; g = g->next_all)
-		if (g->vtid == vtid)
-			return g->member[r->idx] ? g->member[r->idx]->tid : -1;
-	return -1;
-}
-
 void monitor_kill_all(void)
 {
 	int i;
@@ -199,11 +178,11 @@ void monitor_kill_all(void)
 }
 
 /* Ends the run with code: no call is answered or executed after this. */
-static void end_run(int code)
+void end_run(int code)
 {
-	if (end_code < 0)
-		end_code = code;
-	over = true;
+	if (run_end_code < 0)
+		run_end_code = code;
+	run_over = true;
 	monitor_kill_all();
 }
 
@@ -257,8 +236,6 @@ static void unlock_and_flush(void)
 	pthread_mutex_unlock(&mon_lock);
 	flush_responses();
 }
-
-static void wait_follow(struct entry *e, struct peer *p);
 
 int monitor_respond(struct peer *p, long ret, bool cont)
 {
@@ -346,7 +323,7 @@ static struct entry *group_head(const struct group *g)
 }
 
 /* Frees entries at the head that every live replica has consumed. */
-static void group_gc(struct group *g)
+void group_gc(struct group *g)
 {
 	uint32_t live = monitor_live_mask();
 	struct entry *e;
@@ -368,7 +345,7 @@ static void group_gc(struct group *g)
 	}
 }
 
-static bool entry_is_new(const struct entry *e)
+bool entry_is_new(const struct entry *e)
 {
 	int i;
 
@@ -392,7 +369,7 @@ static void ring_grow(struct group *g)
 
 /* The entry at seq, created when seq is the next one; NULL if seq was
  * collected already or lies beyond the next. */
-static struct entry *group_entry(struct group *g, uint64_t seq)
+struct entry *group_entry(struct group *g, uint64_t seq)
 {
 	struct entry *e;
 
@@ -412,7 +389,7 @@ static struct entry *group_entry(struct group *g, uint64_t seq)
 	return e;
 }
 
-static void deliver(struct entry *e, struct peer *p)
+void deliver(struct entry *e, struct peer *p)
 {
 	int err;
 
@@ -445,7 +422,7 @@ static void complete(struct entry *e)
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = g->member[i];
 
-		if (p && p->waiting != W_NONE && p->entry == e && !over)
+		if (p && p->waiting != W_NONE && p->entry == e && !run_over)
 			deliver(e, p);
 	}
 }
@@ -501,7 +478,7 @@ static void worker_done(struct entry *e)
 	struct group *g = e->grp;
 
 	pthread_mutex_lock(&mon_lock);
-	if (!over) {
+	if (!run_over) {
 		complete(e);
 		group_gc(g);
 	}
@@ -539,7 +516,7 @@ static void diverged(struct entry *e, const struct tally *t)
 
 /* Looks at entry e after an arrival or a death: divergence, and whether an
  * output now has its majority. */
-static void examine(struct entry *e)
+void examine(struct entry *e)
 {
 	struct tally t;
 	int i;
@@ -547,7 +524,7 @@ static void examine(struct entry *e)
 	vote_tally(e->call, opt.n, monitor_live_mask(), majority, &t);
 	if (t.differ & monitor_live_mask()) {
 		diverged(e, &t);
-		if (over)
+		if (run_over)
 			return;
 		vote_tally(e->call, opt.n, monitor_live_mask(), majority, &t);
 	} else if (!t.possible) {
@@ -559,7 +536,7 @@ static void examine(struct entry *e)
 	for (i = 0; i < opt.n && e->state == E_DONE; i++) {
 		struct peer *p = e->grp->member[i];
 
-		if (p && p->waiting != W_NONE && p->entry == e && !over)
+		if (p && p->waiting != W_NONE && p->entry == e && !run_over)
 			deliver(e, p);
 	}
 }
@@ -657,10 +634,8 @@ static void answer_each(struct peer *p, struct call *c, const struct handler *h)
 		monitor_respond(p, ret, cont);
 }
 
-static void fwd_check(void);
-
 /* A replica's call arrives at its peer's next position. */
-static void arrive(struct peer *p, struct call *c)
+void arrive(struct peer *p, struct call *c)
 {
 	const struct handler *h = handler_find(c->nr);
 	enum mode m = classify(p, c, h);
@@ -704,7 +679,7 @@ static void arrive(struct peer *p, struct call *c)
 	}
 	e->call[p->rep->idx] = c;
 	p->entry = e;
-	if (fwd.sig && p->grp == &group0 && m != M_EACH)
+	if (fwd_pending() && p->grp == &group0 && m != M_EACH)
 		fwd_check(); /* its position may be this one */
 	if (m == M_EACH) {
 		answer_each(p, c, h);
@@ -716,7 +691,7 @@ static void arrive(struct peer *p, struct call *c)
 		start_exec(e, p->rep->idx);
 	}
 	examine(e);
-	if (!over && e->state == E_DONE && p->waiting != W_NONE && p->entry == e)
+	if (!run_over && e->state == E_DONE && p->waiting != W_NONE && p->entry == e)
 		deliver(e, p);
 	group_gc(p->grp);
 }
@@ -724,7 +699,7 @@ static void arrive(struct peer *p, struct call *c)
 static void inject_fault(struct peer *p, struct call *c);
 
 /* p's thread made the close it was let make: its number is free again. */
-static void settle_close(struct peer *p)
+void settle_close(struct peer *p)
 {
 	if (p->closing_fd >= 0) {
 		fdtab_closed(&p->proc->fds, p->closing_fd);
@@ -758,7 +733,7 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 	struct call *c;
 	int err;
 
-	if (over)
+	if (run_over)
 		return; /* the replicas are being killed */
 	p = peer_find(req->pid);
 	if (!p)
@@ -836,7 +811,7 @@ static void *listener_thread(void *arg)
 		if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
 				continue;
-			if (over || r->reaped)
+			if (run_over || r->reaped)
 				return NULL;
 			die_errno("receiving a notification from replica %d", r->idx);
 		}
@@ -847,493 +822,6 @@ static void *listener_thread(void *arg)
 	return NULL;
 }
 
-/* An rdtsc or rdtscp trapped (PR_TSC_SIGSEGV): the time stamp is an input. */
-static bool trap_rdtsc(struct peer *p)
-{
-	struct user_regs_struct regs;
-	unsigned char ins[3];
-	struct call *c;
-	long nr;
-
-	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0 ||
-	    mem_read(p->tid, regs.rip, ins, sizeof(ins)) < 0 || ins[0] != 0x0f)
-		return false;
-	if (ins[1] == 0x31)
-		nr = RSYS_RDTSC;
-	else if (ins[1] == 0x01 && ins[2] == 0xf9)
-		nr = RSYS_RDTSCP;
-	else
-		return false;
-	c = xcalloc(1, sizeof(*c));
-	c->nr = nr;
-	c->ip = regs.rip;
-	p->waiting = W_PTRACE;
-	arrive(p, c);
-	return true;
-}
-
-/* The process of peer p died of a signal it did not get from us: that is an
- * event in its list, compared like a syscall. */
-static void record_signal_death(struct peer *p, int sig)
-{
-	struct call *c = xcalloc(1, sizeof(*c));
-	struct entry *e;
-
-	c->nr = RSYS_SIGNALED;
-	c->args[0] = sig;
-	e = group_entry(p->grp, p->pos++);
-	if (!e)
-		die("internal error: no position for a signal death");
-	if (entry_is_new(e)) {
-		e->mode = M_OUTPUT;
-		e->h = handler_find(RSYS_SIGNALED);
-	}
-	e->call[p->rep->idx] = c;
-	e->answered |= 1u << p->rep->idx;
-	examine(e);
-	if (e->mode == M_OUTPUT && e->state == E_DONE && e->agreed >= 0 &&
-	    e->call[e->agreed]->nr == RSYS_SIGNALED && end_code < 0 && !exit_agreed)
-		end_code = 128 + sig;
-}
-
-/* Threads whose first stop came before their creator's clone event. */
-static pid_t early_stops[256];
-static int nearly;
-
-static bool take_early_stop(pid_t tid)
-{
-	int i;
-
-	for (i = 0; i < nearly; i++) {
-		if (early_stops[i] == tid) {
-			early_stops[i] = early_stops[--nearly];
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Lets the group's new threads run once a majority of replicas created
- * theirs, so that a thread never runs ahead of a creation that its peers
- * have not confirmed. */
-static void group_release(struct group *g)
-{
-	int i, count = 0;
-
-	for (i = 0; i < opt.n; i++)
-		if (g->member[i])
-			count++;
-	if (count >= majority)
-		g->released = true;
-	if (!g->released)
-		return;
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = g->member[i];
-
-		if (p && p->held && p->stopped) {
-			p->held = false;
-			p->stopped = false;
-			ptrace(PTRACE_CONT, p->tid, 0, 0);
-		}
-	}
-}
-
-/* The k-th thread that group g's members create forms g's k-th child
- * group, in every replica. */
-static struct group *child_group(struct group *g, int k)
-{
-	struct group *c;
-
-	if (k < g->nkids)
-		return g->kids[k];
-	g->kids = xrealloc(g->kids, (k + 1) * sizeof(*g->kids));
-	c = xcalloc(1, sizeof(*c));
-	c->id = ngroups++;
-	c->vtid = replicas[0].pid + c->id;
-	c->next_all = all_groups;
-	all_groups = c;
-	g->kids[g->nkids++] = c;
-	return c;
-}
-
-/* PTRACE_EVENT_CLONE, _FORK or _VFORK in p's thread: the kernel made a
- * thread or a process. */
-static void on_clone_event(struct peer *p, bool process)
-{
-	unsigned long msg = 0;
-	struct peer *np;
-	struct group *g;
-	int r = p->rep->idx;
-
-	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
-		die_errno("PTRACE_GETEVENTMSG");
-	g = child_group(p->grp, p->grp->created[r]++);
-	p->rep->threads_made++;
-	if (g->member[r])
-		die("internal error: replica %d created thread %d of peer group %d twice", r,
-		    g->id, p->grp->id);
-	np = xcalloc(1, sizeof(*np));
-	np->tid = (pid_t)msg;
-	np->closing_fd = -1;
-	np->rep = p->rep;
-	np->proc = process ? proc_fork(p->proc, g->vtid) : p->proc;
-	if (process)
-		np->proc->pid = np->tid;
-	np->proc->refs++;
-	np->grp = g;
-	if (process) {
-		/* fork returns the child's id: the virtual one */
-		p->fix = FIX_RET;
-		p->fix_val = g->vtid;
-	}
-	np->held = true;
-	np->stopped = take_early_stop(np->tid);
-	g->member[r] = np;
-	peer_add(np);
-	debugx("replica %d: peer group %d created peer group %d (thread %d)", r, p->grp->id, g->id,
-	       np->tid);
-	group_release(g);
-}
-
-/* The real id in replica r of the process with virtual id vpid. */
-static pid_t real_pid(const struct replica *r, long vpid)
-{
-	if (vpid <= 0)
-		return (pid_t)vpid; /* any child, or a process group: as it is */
-	return monitor_real_tid(r, (pid_t)vpid);
-}
-
-static void wait_fail(struct peer *p, long err)
-{
-	struct user_regs_struct regs;
-
-	/* skip the syscall; its result is set at the exit stop */
-	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) == 0) {
-		regs.orig_rax = -1;
-		ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
-	}
-	p->fix = FIX_RET;
-	p->fix_val = err;
-	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
-}
-
-/* Lets p's wait run for the child id arg, translated to p's replica. */
-static void wait_run(struct peer *p, long vchild, enum exit_fix fix, bool block)
-{
-	struct user_regs_struct regs;
-	pid_t real = real_pid(p->rep, vchild);
-	bool waitid = p->fix_entry->call[p->rep->idx]->nr == SYS_waitid;
-
-	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
-		return;
-	if (vchild > 0 && real < 0) {
-		wait_fail(p, -ECHILD);
-		return;
-	}
-	if (waitid) {
-		if (vchild > 0 && block) {
-			regs.rdi = P_PID;
-			regs.rsi = real;
-			regs.rdx &= ~(uint64_t)WNOHANG;
-		} else if (regs.rdi == P_PID) {
-			regs.rsi = real_pid(p->rep, (long)regs.rsi);
-		}
-	} else {
-		regs.rdi = (uint64_t)(long)real;
-		if (block)
-			regs.rdx &= ~(uint64_t)WNOHANG;
-	}
-	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
-	p->fix = fix;
-	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
-}
-
-/* A follower's wait: the same child the leader's wait got. The entry is
- * answered for it at its exit stop, so it stays until then. */
-static void wait_follow(struct entry *e, struct peer *p)
-{
-	p->waiting = W_NONE;
-	p->fix_entry = e;
-	if (e->ret <= 0) {
-		wait_fail(p, e->ret);
-		return;
-	}
-	wait_run(p, e->ret, FIX_WAIT_FOLLOW, true);
-}
-
-/* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
- * wait reaps is an input: the first replica to wait decides by waiting,
- * the others then wait for that same child. */
-static void on_wait_entry(struct peer *p)
-{
-	struct user_regs_struct regs;
-	struct call *c;
-	uint64_t args[6];
-	struct entry *e;
-	int r = p->rep->idx;
-
-	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
-		return;
-	args[0] = regs.rdi, args[1] = regs.rsi, args[2] = regs.rdx;
-	args[3] = regs.r10, args[4] = regs.r8, args[5] = regs.r9;
-	c = xcalloc(1, sizeof(*c));
-	if (call_capture(c, p->tid, (long)regs.orig_rax, args, regs.rip) < 0) {
-		call_free(c);
-		free(c);
-		wait_fail(p, -EFAULT);
-		return;
-	}
-	debugx("replica %d group %d pos %llu: %s(%lld, ..., %#llx) at entry", r, p->grp->id,
-	       (unsigned long long)p->pos, call_name(c->nr), (long long)(int)c->args[0],
-	       (unsigned long long)c->args[2]);
-	e = group_entry(p->grp, p->pos++);
-	if (entry_is_new(e))
-		e->mode = M_INPUT;
-	e->call[r] = c;
-	p->entry = e;
-	p->waiting = W_WAIT;
-	examine(e);
-	if (over || p->waiting != W_WAIT)
-		return;
-	if (e->state == E_WAIT) {
-		e->state = E_RUN;
-		e->agreed = r;
-		p->waiting = W_NONE;
-		p->fix_entry = e;
-		wait_run(p, c->nr == SYS_waitid ? (regs.rdi == P_PID ? (long)regs.rsi : 0) :
-			 (long)(int)regs.rdi, FIX_WAIT_LEAD, false);
-	} else if (e->state == E_DONE) {
-		wait_follow(e, p);
-	}
-	group_gc(p->grp);
-}
-
-/* The child a wait got, from its result: wait4 returns it, waitid writes
- * it into the siginfo. Rewrites the real id to the virtual one. */
-static long wait_result(struct peer *p, struct user_regs_struct *regs)
-{
-	const struct call *c = p->fix_entry->call[p->rep->idx];
-	long ret = (long)regs->rax;
-	siginfo_t si;
-
-	if (c->nr == SYS_wait4) {
-		if (ret > 0)
-			regs->rax = monitor_vtid(p->rep, (pid_t)ret);
-		return (long)regs->rax;
-	}
-	if (ret < 0 || !c->args[2] || mem_read(p->tid, c->args[2], &si, sizeof(si)) < 0)
-		return ret;
-	if (si.si_pid <= 0)
-		return 0;
-	si.si_pid = monitor_vtid(p->rep, si.si_pid);
-	mem_write(p->tid, c->args[2], &si, sizeof(si));
-	return si.si_pid;
-}
-
-/* A syscall-exit stop that a fork or a wait asked for. */
-static void on_syscall_exit(struct peer *p)
-{
-	struct user_regs_struct regs;
-	struct entry *e = p->fix_entry;
-	int i;
-
-	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
-		return;
-	debugx("replica %d group %d: syscall exit %lld, fix %d", p->rep->idx, p->grp->id,
-	       (long long)regs.rax, p->fix);
-	switch (p->fix) {
-	case FIX_RET:
-		regs.rax = (uint64_t)p->fix_val;
-		break;
-	case FIX_WAIT_LEAD:
-		e->ret = wait_result(p, &regs);
-		e->state = E_DONE;
-		for (i = 0; i < opt.n; i++) {
-			struct peer *q = e->grp->member[i];
-
-			if (q && q->waiting == W_WAIT && q->entry == e && !over)
-				wait_follow(e, q);
-		}
-		break;
-	case FIX_WAIT_FOLLOW:
-		wait_result(p, &regs);
-		break;
-	case FIX_NONE:
-	default:
-		break;
-	}
-	p->fix = FIX_NONE;
-	p->fix_entry = NULL;
-	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
-	ptrace(PTRACE_CONT, p->tid, 0, 0);
-	if (e) {
-		e->answered |= 1u << p->rep->idx;
-		group_gc(e->grp);
-	}
-}
-
-static void on_ptrace_stop(struct peer *p, int status)
-{
-	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
-
-	switch (event) {
-	case PTRACE_EVENT_EXEC: {
-		int err = vdso_patch(p->tid);
-
-		fdtab_exec(&p->proc->fds);
-		if (err) {
-			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
-			end_run(EXIT_REPLICANT_ERROR);
-		}
-		break;
-	}
-	case PTRACE_EVENT_CLONE:
-	case PTRACE_EVENT_FORK:
-	case PTRACE_EVENT_VFORK:
-		on_clone_event(p, event != PTRACE_EVENT_CLONE);
-		if (p->fix != FIX_NONE) {
-			ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
-			return;
-		}
-		break;
-	case PTRACE_EVENT_SECCOMP:
-		on_wait_entry(p);
-		return;
-	case PTRACE_EVENT_STOP:
-		if (p->held) {
-			p->stopped = true;
-			group_release(p->grp);
-			return;
-		}
-		break;
-	case 0:
-		if (sig == (SIGTRAP | 0x80)) {
-			on_syscall_exit(p);
-			return;
-		}
-		if (sig == SIGSEGV && trap_rdtsc(p))
-			return;
-		ptrace(PTRACE_CONT, p->tid, 0, sig);
-		return;
-	default:
-		break;
-	}
-	ptrace(PTRACE_CONT, p->tid, 0, 0);
-}
-
-static void peer_remove(struct peer *p)
-{
-	struct peer **pp = &tid_hash[p->tid % TID_HASH];
-
-	while (*pp && *pp != p)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = p->hnext;
-}
-
-static void on_exit_status(struct peer *p, int status)
-{
-	struct replica *r = p->rep;
-	bool was_alive = r->alive;
-
-	p->exited = true;
-	settle_close(p);
-	if (p->tid != r->pid) {
-		/* a thread: its tid may be reused, so it leaves the hash */
-		peer_remove(p);
-		return;
-	}
-	r->reaped = true;
-	r->wstatus = status;
-	if (WIFSIGNALED(status) && was_alive && !over)
-		record_signal_death(p, WTERMSIG(status));
-	r->alive = false;
-	group_gc(p->grp);
-}
-
-static void on_sigchld(void)
-{
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
-		struct peer *p;
-
-		if (pid <= 0)
-			return;
-		p = peer_find(pid);
-		if (!p) {
-			/* a new thread stopping before its creator's clone event */
-			if (WIFSTOPPED(status) && nearly < (int)(sizeof(early_stops) / sizeof(early_stops[0])))
-				early_stops[nearly++] = pid;
-			continue;
-		}
-		if (WIFSTOPPED(status))
-			on_ptrace_stop(p, status);
-		else
-			on_exit_status(p, status);
-	}
-}
-
-/* A signal sent to replicant is forwarded to the initial thread of every
- * replica at the same point: it is sent while the thread waits for the
- * monitor at one position of peer group 0's list, and since the monitor
- * has received that call, the wait is not interrupted
- * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
- * as the call returns. A replica that does not reach the position within
- * FWD_WAIT_NS (asleep in a call that never reaches the monitor, like
- * nanosleep) gets it where it is. */
-#define FWD_WAIT_NS 1000000000ull
-
-
-static void fwd_check(void)
-{
-	uint32_t live = monitor_live_mask();
-	bool late;
-	int i;
-
-	if (!fwd.sig)
-		return;
-	late = now_ns() >= fwd.deadline;
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = group0.member[i];
-
-		if (!(live & (1u << i)) || (fwd.done & (1u << i)))
-			continue;
-		if (p->exited || late ||
-		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
-			if (!p->exited)
-				syscall(SYS_tgkill, p->proc->pid, p->tid, fwd.sig);
-			fwd.done |= 1u << i;
-		}
-	}
-	if ((fwd.done & live) == live)
-		fwd.sig = 0;
-}
-
-static void forward_signal(int sig)
-{
-	uint64_t pos = 0;
-	int i;
-
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = group0.member[i];
-		uint64_t at;
-
-		if (!replicas[i].alive || !p)
-			continue;
-		at = p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
-		if (at > pos)
-			pos = at;
-	}
-	fwd.sig = sig;
-	fwd.pos = pos;
-	fwd.done = 0;
-	fwd.deadline = now_ns() + FWD_WAIT_NS;
-	debugx("forwarding %s at position %llu of peer group 0", strsignal(sig),
-	       (unsigned long long)pos);
-	fwd_check();
-}
-
 static void on_signal(void)
 {
 	struct signalfd_siginfo si;
@@ -1342,15 +830,15 @@ static void on_signal(void)
 		int sig = (int)si.ssi_signo;
 
 		if (sig == SIGCHLD) {
-			on_sigchld();
+			tracer_on_sigchld();
 			continue;
 		}
 		/* a second signal while one is on its way ends the run */
-		if (!over && !fwd.sig) {
+		if (!run_over && !fwd_pending()) {
 			forward_signal(sig);
 			continue;
 		}
-		if (!over)
+		if (!run_over)
 			warnx("received %s again; stopping all replicas", strsignal(sig));
 		end_run(128 + sig);
 	}
@@ -1365,7 +853,7 @@ static void check_stall_group(struct group *g)
 	uint64_t waited;
 	int i;
 
-	if (!e || over)
+	if (!e || run_over)
 		return;
 	for (i = 0; i < opt.n; i++)
 		if (e->call[i])
@@ -1393,7 +881,7 @@ static void check_stall(void)
 {
 	struct group *g;
 
-	for (g = all_groups; g && !over; g = g->next_all)
+	for (g = all_groups; g && !run_over; g = g->next_all)
 		check_stall_group(g);
 }
 
@@ -1469,8 +957,8 @@ void monitor_add_initial_peers(void)
 void monitor_exit_agreed(int status);
 void monitor_exit_agreed(int status)
 {
-	if (!exit_agreed) {
-		exit_agreed = true;
+	if (!run_exit_agreed) {
+		run_exit_agreed = true;
 		exit_status = status & 0xff;
 	}
 }
@@ -1479,9 +967,9 @@ static int final_code(void)
 {
 	int i;
 
-	if (end_code >= 0)
-		return end_code;
-	if (exit_agreed)
+	if (run_end_code >= 0)
+		return run_end_code;
+	if (run_exit_agreed)
 		return exit_status;
 	/* every thread called exit: the status of the last, as the kernel
 	 * reports it for the process */
@@ -1517,14 +1005,14 @@ int monitor_run(void)
 		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ wake_fd, POLLIN, 0 };
 		unlock_and_flush();
-		if (poll(pfd, 2, over || fwd.sig ? 50 : 200) < 0 && errno != EINTR)
+		if (poll(pfd, 2, run_over || fwd_pending() ? 50 : 200) < 0 && errno != EINTR)
 			die_errno("poll");
 		pthread_mutex_lock(&mon_lock);
 		if (pfd[0].revents)
 			on_signal();
 		if (pfd[1].revents)
 			flush_ptrace_answers();
-		if (over)
+		if (run_over)
 			monitor_kill_all();
 		else
 			check_stall();

@@ -1,0 +1,82 @@
+/* Forwarding signals sent to replicant to the replicas. */
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "monitor_int.h"
+#include "util.h"
+
+/* A signal sent to replicant, on its way to the replicas (forward_signal). */
+static struct {
+	int sig;		/* pending, or 0 */
+	uint64_t pos;		/* its position in peer group 0 */
+	uint32_t done;		/* replicas it was sent to */
+	uint64_t deadline;
+} fwd;
+
+bool fwd_pending(void)
+{
+	return fwd.sig != 0;
+}
+
+/* A signal sent to replicant is forwarded to the initial thread of every
+ * replica at the same point: it is sent while the thread waits for the
+ * monitor at one position of peer group 0's list, and since the monitor
+ * has received that call, the wait is not interrupted
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
+ * as the call returns. A replica that does not reach the position within
+ * FWD_WAIT_NS (asleep in a call that never reaches the monitor, like
+ * nanosleep) gets it where it is. */
+#define FWD_WAIT_NS 1000000000ull
+
+
+void fwd_check(void)
+{
+	uint32_t live = monitor_live_mask();
+	bool late;
+	int i;
+
+	if (!fwd.sig)
+		return;
+	late = now_ns() >= fwd.deadline;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = group0.member[i];
+
+		if (!(live & (1u << i)) || (fwd.done & (1u << i)))
+			continue;
+		if (p->exited || late ||
+		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
+			if (!p->exited)
+				syscall(SYS_tgkill, p->proc->pid, p->tid, fwd.sig);
+			fwd.done |= 1u << i;
+		}
+	}
+	if ((fwd.done & live) == live)
+		fwd.sig = 0;
+}
+
+void forward_signal(int sig)
+{
+	uint64_t pos = 0;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = group0.member[i];
+		uint64_t at;
+
+		if (!replicas[i].alive || !p)
+			continue;
+		at = p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
+		if (at > pos)
+			pos = at;
+	}
+	fwd.sig = sig;
+	fwd.pos = pos;
+	fwd.done = 0;
+	fwd.deadline = now_ns() + FWD_WAIT_NS;
+	debugx("forwarding %s at position %llu of peer group 0", strsignal(sig),
+	       (unsigned long long)pos);
+	fwd_check();
+}
+

@@ -1,0 +1,37 @@
+/* What monitor.c shares with tracer.c (ptrace events) and forward.c
+ * (signals sent to replicant). Everything here is used with mon_lock held. */
+#ifndef REPLICANT_MONITOR_INT_H
+#define REPLICANT_MONITOR_INT_H
+
+#include "monitor.h"
+
+extern struct group group0;		/* the initial thread's peer group */
+extern struct group *all_groups;	/* every group, newest first */
+extern int ngroups;
+extern bool run_over;			/* the run ends: start nothing, kill what is left */
+extern int run_end_code;		/* exit code decided by a divergence, refusal, signal */
+extern bool run_exit_agreed;		/* a majority agreed on the initial exit_group */
+
+/* monitor.c */
+void peer_add(struct peer *p);
+struct peer *peer_find(pid_t tid);
+void peer_remove(struct peer *p);
+struct entry *group_entry(struct group *g, uint64_t seq);
+bool entry_is_new(const struct entry *e);
+void group_gc(struct group *g);
+void examine(struct entry *e);
+void deliver(struct entry *e, struct peer *p);
+void arrive(struct peer *p, struct call *c);
+void end_run(int code);
+void settle_close(struct peer *p);
+
+/* tracer.c */
+void tracer_on_sigchld(void);
+void wait_follow(struct entry *e, struct peer *p);
+
+/* forward.c */
+bool fwd_pending(void);
+void fwd_check(void);
+void forward_signal(int sig);
+
+#endif

@@ -1,0 +1,461 @@
+/* The ptrace side of the monitor: thread and process creation, exec,
+ * exits, signal stops, the emulated rdtsc, and wait4/waitid, whose child
+ * ids are translated at syscall entry and exit stops. All of it runs in
+ * the main thread (the tracer), with mon_lock held. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "monitor_int.h"
+#include "util.h"
+#include "vdso.h"
+
+/* Ended threads leave the tid hash (their ids may be reused) but stay in
+ * their groups: a child that has exited is still waited for by its id. */
+pid_t monitor_vtid(const struct replica *r, pid_t tid)
+{
+	struct peer *p = peer_find(tid);
+	struct group *g;
+
+	if (p && p->rep == r)
+		return p->grp->vtid;
+	for (g = all_groups; g; g = g->next_all)
+		if (g->member[r->idx] && g->member[r->idx]->tid == tid)
+			return g->vtid;
+	return tid;
+}
+
+pid_t monitor_real_tid(const struct replica *r, pid_t vtid)
+{
+	struct group *g;
+
+	for (g = all_groups; g; g = g->next_all)
+		if (g->vtid == vtid)
+			return g->member[r->idx] ? g->member[r->idx]->tid : -1;
+	return -1;
+}
+
+/* An rdtsc or rdtscp trapped (PR_TSC_SIGSEGV): the time stamp is an input. */
+static bool trap_rdtsc(struct peer *p)
+{
+	struct user_regs_struct regs;
+	unsigned char ins[3];
+	struct call *c;
+	long nr;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0 ||
+	    mem_read(p->tid, regs.rip, ins, sizeof(ins)) < 0 || ins[0] != 0x0f)
+		return false;
+	if (ins[1] == 0x31)
+		nr = RSYS_RDTSC;
+	else if (ins[1] == 0x01 && ins[2] == 0xf9)
+		nr = RSYS_RDTSCP;
+	else
+		return false;
+	c = xcalloc(1, sizeof(*c));
+	c->nr = nr;
+	c->ip = regs.rip;
+	p->waiting = W_PTRACE;
+	arrive(p, c);
+	return true;
+}
+
+/* The process of peer p died of a signal it did not get from us: that is an
+ * event in its list, compared like a syscall. */
+static void record_signal_death(struct peer *p, int sig)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+	struct entry *e;
+
+	c->nr = RSYS_SIGNALED;
+	c->args[0] = sig;
+	e = group_entry(p->grp, p->pos++);
+	if (!e)
+		die("internal error: no position for a signal death");
+	if (entry_is_new(e)) {
+		e->mode = M_OUTPUT;
+		e->h = handler_find(RSYS_SIGNALED);
+	}
+	e->call[p->rep->idx] = c;
+	e->answered |= 1u << p->rep->idx;
+	examine(e);
+	if (e->mode == M_OUTPUT && e->state == E_DONE && e->agreed >= 0 &&
+	    e->call[e->agreed]->nr == RSYS_SIGNALED && run_end_code < 0 && !run_exit_agreed)
+		run_end_code = 128 + sig;
+}
+
+/* Threads whose first stop came before their creator's clone event. */
+static pid_t early_stops[256];
+static int nearly;
+
+static bool take_early_stop(pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < nearly; i++) {
+		if (early_stops[i] == tid) {
+			early_stops[i] = early_stops[--nearly];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Lets the group's new threads run once a majority of replicas created
+ * theirs, so that a thread never runs ahead of a creation that its peers
+ * have not confirmed. */
+static void group_release(struct group *g)
+{
+	int i, count = 0;
+
+	for (i = 0; i < opt.n; i++)
+		if (g->member[i])
+			count++;
+	if (count >= majority)
+		g->released = true;
+	if (!g->released)
+		return;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->held && p->stopped) {
+			p->held = false;
+			p->stopped = false;
+			ptrace(PTRACE_CONT, p->tid, 0, 0);
+		}
+	}
+}
+
+/* The k-th thread that group g's members create forms g's k-th child
+ * group, in every replica. */
+static struct group *child_group(struct group *g, int k)
+{
+	struct group *c;
+
+	if (k < g->nkids)
+		return g->kids[k];
+	g->kids = xrealloc(g->kids, (k + 1) * sizeof(*g->kids));
+	c = xcalloc(1, sizeof(*c));
+	c->id = ngroups++;
+	c->vtid = replicas[0].pid + c->id;
+	c->next_all = all_groups;
+	all_groups = c;
+	g->kids[g->nkids++] = c;
+	return c;
+}
+
+/* PTRACE_EVENT_CLONE, _FORK or _VFORK in p's thread: the kernel made a
+ * thread or a process. */
+static void on_clone_event(struct peer *p, bool process)
+{
+	unsigned long msg = 0;
+	struct peer *np;
+	struct group *g;
+	int r = p->rep->idx;
+
+	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
+		die_errno("PTRACE_GETEVENTMSG");
+	g = child_group(p->grp, p->grp->created[r]++);
+	p->rep->threads_made++;
+	if (g->member[r])
+		die("internal error: replica %d created thread %d of peer group %d twice", r,
+		    g->id, p->grp->id);
+	np = xcalloc(1, sizeof(*np));
+	np->tid = (pid_t)msg;
+	np->closing_fd = -1;
+	np->rep = p->rep;
+	np->proc = process ? proc_fork(p->proc, g->vtid) : p->proc;
+	if (process)
+		np->proc->pid = np->tid;
+	np->proc->refs++;
+	np->grp = g;
+	if (process) {
+		/* fork returns the child's id: the virtual one */
+		p->fix = FIX_RET;
+		p->fix_val = g->vtid;
+	}
+	np->held = true;
+	np->stopped = take_early_stop(np->tid);
+	g->member[r] = np;
+	peer_add(np);
+	debugx("replica %d: peer group %d created peer group %d (thread %d)", r, p->grp->id, g->id,
+	       np->tid);
+	group_release(g);
+}
+
+/* The real id in replica r of the process with virtual id vpid. */
+static pid_t real_pid(const struct replica *r, long vpid)
+{
+	if (vpid <= 0)
+		return (pid_t)vpid; /* any child, or a process group: as it is */
+	return monitor_real_tid(r, (pid_t)vpid);
+}
+
+static void wait_fail(struct peer *p, long err)
+{
+	struct user_regs_struct regs;
+
+	/* skip the syscall; its result is set at the exit stop */
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) == 0) {
+		regs.orig_rax = -1;
+		ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	}
+	p->fix = FIX_RET;
+	p->fix_val = err;
+	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+}
+
+/* Lets p's wait run for the child id arg, translated to p's replica. */
+static void wait_run(struct peer *p, long vchild, enum exit_fix fix, bool block)
+{
+	struct user_regs_struct regs;
+	pid_t real = real_pid(p->rep, vchild);
+	bool waitid = p->fix_entry->call[p->rep->idx]->nr == SYS_waitid;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	if (vchild > 0 && real < 0) {
+		wait_fail(p, -ECHILD);
+		return;
+	}
+	if (waitid) {
+		if (vchild > 0 && block) {
+			regs.rdi = P_PID;
+			regs.rsi = real;
+			regs.rdx &= ~(uint64_t)WNOHANG;
+		} else if (regs.rdi == P_PID) {
+			regs.rsi = real_pid(p->rep, (long)regs.rsi);
+		}
+	} else {
+		regs.rdi = (uint64_t)(long)real;
+		if (block)
+			regs.rdx &= ~(uint64_t)WNOHANG;
+	}
+	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	p->fix = fix;
+	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+}
+
+/* A follower's wait: the same child the leader's wait got. The entry is
+ * answered for it at its exit stop, so it stays until then. */
+void wait_follow(struct entry *e, struct peer *p)
+{
+	p->waiting = W_NONE;
+	p->fix_entry = e;
+	if (e->ret <= 0) {
+		wait_fail(p, e->ret);
+		return;
+	}
+	wait_run(p, e->ret, FIX_WAIT_FOLLOW, true);
+}
+
+/* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
+ * wait reaps is an input: the first replica to wait decides by waiting,
+ * the others then wait for that same child. */
+static void on_wait_entry(struct peer *p)
+{
+	struct user_regs_struct regs;
+	struct call *c;
+	uint64_t args[6];
+	struct entry *e;
+	int r = p->rep->idx;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	args[0] = regs.rdi, args[1] = regs.rsi, args[2] = regs.rdx;
+	args[3] = regs.r10, args[4] = regs.r8, args[5] = regs.r9;
+	c = xcalloc(1, sizeof(*c));
+	if (call_capture(c, p->tid, (long)regs.orig_rax, args, regs.rip) < 0) {
+		call_free(c);
+		free(c);
+		wait_fail(p, -EFAULT);
+		return;
+	}
+	debugx("replica %d group %d pos %llu: %s(%lld, ..., %#llx) at entry", r, p->grp->id,
+	       (unsigned long long)p->pos, call_name(c->nr), (long long)(int)c->args[0],
+	       (unsigned long long)c->args[2]);
+	e = group_entry(p->grp, p->pos++);
+	if (entry_is_new(e))
+		e->mode = M_INPUT;
+	e->call[r] = c;
+	p->entry = e;
+	p->waiting = W_WAIT;
+	examine(e);
+	if (run_over || p->waiting != W_WAIT)
+		return;
+	if (e->state == E_WAIT) {
+		e->state = E_RUN;
+		e->agreed = r;
+		p->waiting = W_NONE;
+		p->fix_entry = e;
+		wait_run(p, c->nr == SYS_waitid ? (regs.rdi == P_PID ? (long)regs.rsi : 0) :
+			 (long)(int)regs.rdi, FIX_WAIT_LEAD, false);
+	} else if (e->state == E_DONE) {
+		wait_follow(e, p);
+	}
+	group_gc(p->grp);
+}
+
+/* The child a wait got, from its result: wait4 returns it, waitid writes
+ * it into the siginfo. Rewrites the real id to the virtual one. */
+static long wait_result(struct peer *p, struct user_regs_struct *regs)
+{
+	const struct call *c = p->fix_entry->call[p->rep->idx];
+	long ret = (long)regs->rax;
+	siginfo_t si;
+
+	if (c->nr == SYS_wait4) {
+		if (ret > 0)
+			regs->rax = monitor_vtid(p->rep, (pid_t)ret);
+		return (long)regs->rax;
+	}
+	if (ret < 0 || !c->args[2] || mem_read(p->tid, c->args[2], &si, sizeof(si)) < 0)
+		return ret;
+	if (si.si_pid <= 0)
+		return 0;
+	si.si_pid = monitor_vtid(p->rep, si.si_pid);
+	mem_write(p->tid, c->args[2], &si, sizeof(si));
+	return si.si_pid;
+}
+
+/* A syscall-exit stop that a fork or a wait asked for. */
+static void on_syscall_exit(struct peer *p)
+{
+	struct user_regs_struct regs;
+	struct entry *e = p->fix_entry;
+	int i;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	debugx("replica %d group %d: syscall exit %lld, fix %d", p->rep->idx, p->grp->id,
+	       (long long)regs.rax, p->fix);
+	switch (p->fix) {
+	case FIX_RET:
+		regs.rax = (uint64_t)p->fix_val;
+		break;
+	case FIX_WAIT_LEAD:
+		e->ret = wait_result(p, &regs);
+		e->state = E_DONE;
+		for (i = 0; i < opt.n; i++) {
+			struct peer *q = e->grp->member[i];
+
+			if (q && q->waiting == W_WAIT && q->entry == e && !run_over)
+				wait_follow(e, q);
+		}
+		break;
+	case FIX_WAIT_FOLLOW:
+		wait_result(p, &regs);
+		break;
+	case FIX_NONE:
+	default:
+		break;
+	}
+	p->fix = FIX_NONE;
+	p->fix_entry = NULL;
+	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+	if (e) {
+		e->answered |= 1u << p->rep->idx;
+		group_gc(e->grp);
+	}
+}
+
+static void on_ptrace_stop(struct peer *p, int status)
+{
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+
+	switch (event) {
+	case PTRACE_EVENT_EXEC: {
+		int err = vdso_patch(p->tid);
+
+		fdtab_exec(&p->proc->fds);
+		if (err) {
+			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
+			end_run(EXIT_REPLICANT_ERROR);
+		}
+		break;
+	}
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		on_clone_event(p, event != PTRACE_EVENT_CLONE);
+		if (p->fix != FIX_NONE) {
+			ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+			return;
+		}
+		break;
+	case PTRACE_EVENT_SECCOMP:
+		on_wait_entry(p);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (p->held) {
+			p->stopped = true;
+			group_release(p->grp);
+			return;
+		}
+		break;
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_exit(p);
+			return;
+		}
+		if (sig == SIGSEGV && trap_rdtsc(p))
+			return;
+		ptrace(PTRACE_CONT, p->tid, 0, sig);
+		return;
+	default:
+		break;
+	}
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+}
+
+static void on_exit_status(struct peer *p, int status)
+{
+	struct replica *r = p->rep;
+	bool was_alive = r->alive;
+
+	p->exited = true;
+	settle_close(p);
+	if (p->tid != r->pid) {
+		/* a thread: its tid may be reused, so it leaves the hash */
+		peer_remove(p);
+		return;
+	}
+	r->reaped = true;
+	r->wstatus = status;
+	if (WIFSIGNALED(status) && was_alive && !run_over)
+		record_signal_death(p, WTERMSIG(status));
+	r->alive = false;
+	group_gc(p->grp);
+}
+
+void tracer_on_sigchld(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+		struct peer *p;
+
+		if (pid <= 0)
+			return;
+		p = peer_find(pid);
+		if (!p) {
+			/* a new thread stopping before its creator's clone event */
+			if (WIFSTOPPED(status) && nearly < (int)(sizeof(early_stops) / sizeof(early_stops[0])))
+				early_stops[nearly++] = pid;
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_ptrace_stop(p, status);
+		else
+			on_exit_status(p, status);
+	}
+}
+
