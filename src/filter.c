@@ -56,9 +56,12 @@ scmp_filter_ctx filter_build(void)
 			add(ctx, SCMP_ACT_ERRNO(se->errno_val), nr, 0, NULL);
 			break;
 		case SC_CONTROL:
-			/* wait4 and waitid run in the replica, with their child
-			 * ids translated at ptrace stops (monitor.c) */
-			if (nr == SCMP_SYS(wait4) || nr == SCMP_SYS(waitid))
+			/* wait4, waitid and the process group calls run in the
+			 * replica, with their ids translated at ptrace stops
+			 * (tracer.c) */
+			if (nr == SCMP_SYS(wait4) || nr == SCMP_SYS(waitid) || nr == SCMP_SYS(setsid) ||
+			    nr == SCMP_SYS(setpgid) || nr == SCMP_SYS(getpgid) ||
+			    nr == SCMP_SYS(getpgrp) || nr == SCMP_SYS(getsid))
 				add(ctx, SCMP_ACT_TRACE(1), nr, 0, NULL);
 			break;
 		case SC_REFUSED:

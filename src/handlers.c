@@ -750,6 +750,37 @@ static int poll_deliver(struct entry *e, struct peer *p)
 	return monitor_respond(p, e->ret, false);
 }
 
+/* ---- prctl: what a program may do to itself ---- */
+
+/* Options that change only the calling process, harmless to the monitor.
+ * Not among them: PR_SET_DUMPABLE (would end the monitor's access to the
+ * replica's memory), PR_SET_TSC, PR_SET_SECCOMP, PR_SET_PTRACER. */
+static const int prctl_own[] = {
+	PR_SET_NAME, PR_GET_NAME, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
+	PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAPBSET_READ, PR_GET_KEEPCAPS,
+	PR_SET_KEEPCAPS, PR_GET_TIMERSLACK, PR_SET_TIMERSLACK, PR_GET_SECUREBITS,
+	PR_SET_THP_DISABLE, PR_GET_THP_DISABLE, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER,
+	PR_MCE_KILL, PR_MCE_KILL_GET, PR_GET_TSC, PR_SET_VMA,
+};
+
+static enum mode prctl_classify(struct peer *p, struct call *c)
+{
+	size_t i;
+
+	(void)p;
+	for (i = 0; i < sizeof(prctl_own) / sizeof(prctl_own[0]); i++)
+		if ((int)c->args[0] == prctl_own[i])
+			return M_EACH;
+	return M_REFUSE;
+}
+
+static int prctl_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	(void)e, (void)p, (void)c, (void)ret;
+	*cont = true;
+	return 0;
+}
+
 /* ---- events that are not syscalls ---- */
 
 /* The monitor itself runs with rdtsc disabled (see monitor_tsc_off), so
@@ -841,6 +872,7 @@ static const struct handler handlers[] = {
 	{ SYS_fchdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
 	{ SYS_getcwd, NULL, getcwd_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_mmap, NULL, NULL, NULL, NULL, mmap_each, false, NULL },
+	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, prctl_each, false, "this prctl option is not supported" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ RSYS_RDTSC, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },

@@ -62,6 +62,7 @@ enum exit_fix {
 	FIX_RET,	/* set the return value to fix_val (fork: the child's vpid) */
 	FIX_WAIT_LEAD,	/* a wait4/waitid that decides: record its child */
 	FIX_WAIT_FOLLOW, /* a wait4/waitid that follows: virtualise its child */
+	FIX_VPID,	/* a process id returned: virtualise it */
 };
 
 struct peer {

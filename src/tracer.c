@@ -303,6 +303,44 @@ static void on_wait_entry(struct peer *p)
 	group_gc(p->grp);
 }
 
+/* setsid, setpgid, getpgid, getpgrp, getsid: the replica's own process
+ * groups, made in the replica itself; process ids in their arguments are
+ * virtual ones made real, and the id they return is made virtual. An id
+ * that is no replica's (replicant's own process group) is the same in
+ * every replica and passes as it is. */
+static void on_pid_call(struct peer *p, struct user_regs_struct *regs)
+{
+	switch ((long)regs->orig_rax) {
+	case SYS_setpgid:
+		if ((long)regs->rsi > 0 && monitor_real_tid(p->rep, (pid_t)regs->rsi) > 0)
+			regs->rsi = monitor_real_tid(p->rep, (pid_t)regs->rsi);
+		/* fall through */
+	case SYS_getpgid:
+	case SYS_getsid:
+		if ((long)regs->rdi > 0 && monitor_real_tid(p->rep, (pid_t)regs->rdi) > 0)
+			regs->rdi = monitor_real_tid(p->rep, (pid_t)regs->rdi);
+		break;
+	default:
+		break;
+	}
+	ptrace(PTRACE_SETREGS, p->tid, 0, regs);
+	p->fix = FIX_VPID;
+	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
+}
+
+/* A call the filter traces (SECCOMP_RET_TRACE), stopped at its entry. */
+static void on_traced_entry(struct peer *p)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return;
+	if ((long)regs.orig_rax == SYS_wait4 || (long)regs.orig_rax == SYS_waitid)
+		on_wait_entry(p);
+	else
+		on_pid_call(p, &regs);
+}
+
 /* The child a wait got, from its result: wait4 returns it, waitid writes
  * it into the siginfo. Rewrites the real id to the virtual one. */
 static long wait_result(struct peer *p, struct user_regs_struct *regs)
@@ -353,6 +391,10 @@ static void on_syscall_exit(struct peer *p)
 	case FIX_WAIT_FOLLOW:
 		wait_result(p, &regs);
 		break;
+	case FIX_VPID:
+		if ((long)regs.rax > 0)
+			regs.rax = monitor_vtid(p->rep, (pid_t)regs.rax);
+		break;
 	case FIX_NONE:
 	default:
 		break;
@@ -392,7 +434,7 @@ static void on_ptrace_stop(struct peer *p, int status)
 		}
 		break;
 	case PTRACE_EVENT_SECCOMP:
-		on_wait_entry(p);
+		on_traced_entry(p);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (p->held) {
