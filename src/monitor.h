@@ -126,6 +126,10 @@ struct group {
 	int id;			/* in order of creation: 0 is the initial thread */
 	pid_t vtid;		/* the thread id every replica sees for it */
 	struct group *next_all;	/* all groups, newest first */
+	struct group *parent;	/* the group that created it, and its index there */
+	int index;
+	bool is_thread;		/* a thread's group, freed once done (a process's
+				 * stays: its id is waited for after it ends) */
 	struct group **kids;	/* the groups its threads created, by order */
 	int nkids;
 	int created[MAX_REPLICAS]; /* threads each replica's member created */

@@ -140,15 +140,50 @@ static struct group *child_group(struct group *g, int k)
 	struct group *c;
 
 	if (k < g->nkids)
-		return g->kids[k];
+		return g->kids[k]; /* NULL once finished and freed */
 	g->kids = xrealloc(g->kids, (k + 1) * sizeof(*g->kids));
 	c = xcalloc(1, sizeof(*c));
 	c->id = ngroups++;
 	c->vtid = replicas[0].pid + c->id;
 	c->next_all = all_groups;
+	c->parent = g;
+	c->index = g->nkids;
 	all_groups = c;
 	g->kids[g->nkids++] = c;
 	return c;
+}
+
+/* A thread's group whose members have all ended and whose list is empty
+ * is freed, so that a program that makes threads all day does not grow
+ * the monitor. */
+static void group_release_done(struct group *g)
+{
+	struct group **pp;
+	int i;
+
+	if (!g->is_thread || g->base_seq != g->next_seq)
+		return;
+	/* every thread reported its end (a replica's ending does not mean its
+	 * threads' ends were reported yet), and no live replica has yet to
+	 * create its own */
+	for (i = 0; i < opt.n; i++) {
+		if (g->member[i] ? !g->member[i]->exited : replicas[i].alive)
+			return;
+	}
+	for (pp = &all_groups; *pp && *pp != g; pp = &(*pp)->next_all)
+		;
+	if (*pp)
+		*pp = g->next_all;
+	if (g->parent && g->index < g->parent->nkids && g->parent->kids[g->index] == g)
+		g->parent->kids[g->index] = NULL;
+	for (i = 0; i < g->nkids; i++)
+		if (g->kids[i])
+			g->kids[i]->parent = NULL;
+	for (i = 0; i < opt.n; i++)
+		free(g->member[i]);
+	free(g->kids);
+	free(g->ring);
+	free(g);
 }
 
 /* PTRACE_EVENT_CLONE, _FORK or _VFORK in p's thread: the kernel made a
@@ -163,6 +198,9 @@ static void on_clone_event(struct peer *p, bool process)
 	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
 		die_errno("PTRACE_GETEVENTMSG");
 	g = child_group(p->grp, p->grp->created[r]++);
+	if (!g)
+		die("internal error: replica %d created a thread of a finished peer group", r);
+	g->is_thread = !process;
 	p->rep->threads_made++;
 	if (g->member[r])
 		die("internal error: replica %d created thread %d of peer group %d twice", r,
@@ -468,6 +506,8 @@ static void on_exit_status(struct peer *p, int status)
 	if (p->tid != r->pid) {
 		/* a thread: its tid may be reused, so it leaves the hash */
 		peer_remove(p);
+		group_gc(p->grp);
+		group_release_done(p->grp);
 		return;
 	}
 	r->reaped = true;
