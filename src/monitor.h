@@ -83,6 +83,9 @@ struct peer {
 	enum exit_fix fix;	/* pending at its syscall-exit stop */
 	long fix_val;
 	struct entry *fix_entry; /* the wait's entry, answered at that stop */
+	long wait_vchild;	/* the virtual child id its wait runs for */
+	bool restarting;	/* a signal interrupted its traced call, which the
+				 * kernel restarts: the same call, not a new one */
 	bool has_held;		/* an answer kept back: it ran too far ahead */
 	struct seccomp_notif_resp held_resp;
 	struct entry *interrupted; /* the entry it waited on when a signal made it

@@ -17,6 +17,10 @@
 #include "util.h"
 #include "vdso.h"
 
+/* The kernel's restart codes (include/linux/errno.h), not in the uapi. */
+#define ERESTARTSYS_K 512
+#define ERESTART_BLOCK_K 516
+
 /* Ended threads leave the tid hash (their ids may be reused) but stay in
  * their groups: a child that has exited is still waited for by its id. */
 pid_t monitor_vtid(const struct replica *r, pid_t tid)
@@ -259,6 +263,7 @@ static void wait_run(struct peer *p, long vchild, enum exit_fix fix, bool block)
 
 	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
 		return;
+	p->wait_vchild = vchild;
 	if (vchild > 0 && real < 0) {
 		wait_fail(p, -ECHILD);
 		return;
@@ -366,6 +371,28 @@ static void on_pid_call(struct peer *p, struct user_regs_struct *regs)
 	ptrace(PTRACE_SYSCALL, p->tid, 0, 0);
 }
 
+/* The restart of a traced call that a signal interrupted: it goes on in
+ * the role it had. */
+static void resume_traced(struct peer *p, struct user_regs_struct *regs)
+{
+	p->restarting = false;
+	switch (p->fix) {
+	case FIX_WAIT_LEAD:
+	case FIX_WAIT_FOLLOW:
+		/* its registers hold the translated id already */
+		wait_run(p, p->wait_vchild, p->fix, p->fix == FIX_WAIT_FOLLOW);
+		break;
+	case FIX_VPID:
+		on_pid_call(p, regs);
+		break;
+	case FIX_RET:
+	case FIX_NONE:
+	default:
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		break;
+	}
+}
+
 /* A call the filter traces (SECCOMP_RET_TRACE), stopped at its entry. */
 static void on_traced_entry(struct peer *p)
 {
@@ -373,6 +400,10 @@ static void on_traced_entry(struct peer *p)
 
 	if (ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
 		return;
+	if (p->restarting) {
+		resume_traced(p, &regs);
+		return;
+	}
 	if ((long)regs.orig_rax == SYS_wait4 || (long)regs.orig_rax == SYS_waitid)
 		on_wait_entry(p);
 	else
@@ -412,6 +443,14 @@ static void on_syscall_exit(struct peer *p)
 		return;
 	debugx("replica %d group %d: syscall exit %lld, fix %d", p->rep->idx, p->grp->id,
 	       (long long)regs.rax, p->fix);
+	if ((long)regs.rax <= -ERESTARTSYS_K && (long)regs.rax >= -ERESTART_BLOCK_K &&
+	    p->fix != FIX_RET) {
+		/* a signal came (SIGCHLD, as a rule); the kernel restarts the
+		 * call after it, and the call's entry stop continues it */
+		p->restarting = true;
+		ptrace(PTRACE_CONT, p->tid, 0, 0);
+		return;
+	}
 	switch (p->fix) {
 	case FIX_RET:
 		regs.rax = (uint64_t)p->fix_val;
