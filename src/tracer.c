@@ -3,6 +3,7 @@
  * ids are translated at syscall entry and exit stops. All of it runs in
  * the main thread (the tracer), with mon_lock held. */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,25 @@ static void group_release(struct group *g)
 	}
 }
 
+/* Virtual ids of threads and processes after the first lie above every
+ * real id (pid_max), so that a real id can never be taken for one. */
+static pid_t vtid_base(void)
+{
+	static pid_t base;
+	FILE *f;
+
+	if (base)
+		return base;
+	base = 4194304;
+	f = fopen("/proc/sys/kernel/pid_max", "r");
+	if (f) {
+		if (fscanf(f, "%d", &base) != 1 || base <= 0)
+			base = 4194304;
+		fclose(f);
+	}
+	return base;
+}
+
 /* The k-th thread that group g's members create forms g's k-th child
  * group, in every replica. */
 static struct group *child_group(struct group *g, int k)
@@ -148,7 +168,7 @@ static struct group *child_group(struct group *g, int k)
 	g->kids = xrealloc(g->kids, (k + 1) * sizeof(*g->kids));
 	c = xcalloc(1, sizeof(*c));
 	c->id = ngroups++;
-	c->vtid = replicas[0].pid + c->id;
+	c->vtid = vtid_base() + c->id;
 	c->next_all = all_groups;
 	c->parent = g;
 	c->index = g->nkids;
