@@ -698,6 +698,20 @@ void arrive(struct peer *p, struct call *c)
 
 static void inject_fault(struct peer *p, struct call *c);
 
+/* Signals held back while p's call was not yet received (tracer.c,
+ * defer_signal): now that it is, they wait for it to return. */
+static void send_deferred(struct peer *p)
+{
+	int sig;
+
+	for (sig = 1; p->deferred_sigs && sig <= 64; sig++) {
+		if (!(p->deferred_sigs & (1ull << (sig - 1))))
+			continue;
+		p->deferred_sigs &= ~(1ull << (sig - 1));
+		syscall(SYS_tgkill, p->proc->pid, p->tid, sig);
+	}
+}
+
 /* p's thread made the close it was let make: its number is free again. */
 void settle_close(struct peer *p)
 {
@@ -736,9 +750,15 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 	if (run_over)
 		return; /* the replicas are being killed */
 	p = peer_find(req->pid);
-	if (!p)
-		die("notification from unknown thread %d in replica %d", req->pid, r->idx);
+	if (!p) {
+		/* a thread whose creation the tracer has not seen yet cannot
+		 * run (it is held); one whose end it has seen cannot call */
+		warnx("notification from unknown thread %d in replica %d", req->pid, r->idx);
+		end_run(EXIT_REPLICANT_ERROR);
+		return;
+	}
 	settle_close(p);
+	send_deferred(p);
 	if (p->waiting == W_NOTIF) {
 		/* it left the call we held: a signal interrupted it */
 		p->interrupted = p->entry;

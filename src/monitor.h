@@ -84,6 +84,8 @@ struct peer {
 	long fix_val;
 	struct entry *fix_entry; /* the wait's entry, answered at that stop */
 	long wait_vchild;	/* the virtual child id its wait runs for */
+	uint64_t deferred_sigs;	/* signals held back from a call the monitor had
+				 * not received yet (bit sig - 1) */
 	bool restarting;	/* a signal interrupted its traced call, which the
 				 * kernel restarts: the same call, not a new one */
 	bool has_held;		/* an answer kept back: it ran too far ahead */

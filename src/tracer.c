@@ -506,6 +506,29 @@ static void on_syscall_exit(struct peer *p)
 	}
 }
 
+/* A signal that came while the thread waited for the monitor to receive
+ * its call interrupted that call, which a plain run would not have
+ * waited in: it would fail with EINTR (dash's SIGCHLD handler has no
+ * SA_RESTART, and its stat() calls would fail). The signal is held back,
+ * the call restarts, and the signal is sent again once the monitor has
+ * received the call (on_notification), when it can no longer interrupt
+ * it: it is delivered as the call returns. */
+static bool defer_signal(struct peer *p, int sig)
+{
+	struct user_regs_struct regs;
+	const struct sysent *se;
+
+	if (sig == SIGKILL || sig == SIGSTOP || sig > 64 ||
+	    ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
+		return false;
+	se = sysent_get((long)regs.orig_rax);
+	if ((long)regs.rax != -ERESTARTSYS_K || !se || se->cls == SC_LOCAL || se->cls == SC_ERRNO)
+		return false;
+	p->deferred_sigs |= 1ull << (sig - 1);
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+	return true;
+}
+
 static void on_ptrace_stop(struct peer *p, int status)
 {
 	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
@@ -546,6 +569,8 @@ static void on_ptrace_stop(struct peer *p, int status)
 			return;
 		}
 		if (sig == SIGSEGV && trap_rdtsc(p))
+			return;
+		if (defer_signal(p, sig))
 			return;
 		ptrace(PTRACE_CONT, p->tid, 0, sig);
 		return;
