@@ -135,6 +135,17 @@ static void flush_ptrace_answers(void)
 	}
 }
 
+/* The process whose table replica i's thread of g uses: a thread that
+ * replica has not created yet will share its creator's (or, for a process
+ * to come, copy it). */
+static struct proc *group_proc(const struct group *g, int i)
+{
+	for (; g; g = g->parent)
+		if (g->member[i])
+			return g->member[i]->proc;
+	return NULL;
+}
+
 /* Descriptor numbers are chosen once per call and used in every replica
  * (SECCOMP_ADDFD_FLAG_SETFD), so that threads racing to open files cannot
  * give the replicas different numbers. While the program has one thread
@@ -154,15 +165,15 @@ int monitor_fd_number(struct entry *e, struct peer *p, int k, int min)
 		bool ok = fdtab_is_free(&p->proc->fds, fd);
 
 		for (i = 0; i < opt.n && ok && p->rep->threads_made; i++)
-			if (replicas[i].alive && e->grp->member[i])
-				ok = fdtab_is_free(&e->grp->member[i]->proc->fds, fd);
+			if (replicas[i].alive && group_proc(e->grp, i))
+				ok = fdtab_is_free(&group_proc(e->grp, i)->fds, fd);
 		if (ok && (k == 0 || fd != e->fdnum[0]))
 			break;
 	}
 	e->fdnum[k] = fd;
 	for (i = 0; i < opt.n; i++)
-		if (&replicas[i] != p->rep && replicas[i].alive && e->grp->member[i])
-			fdtab_reserve(&e->grp->member[i]->proc->fds, fd);
+		if (&replicas[i] != p->rep && replicas[i].alive && group_proc(e->grp, i))
+			fdtab_reserve(&group_proc(e->grp, i)->fds, fd);
 	return fd;
 }
 
