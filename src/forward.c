@@ -49,6 +49,10 @@ void fwd_check(void)
 		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
 			if (!p->exited)
 				syscall(SYS_tgkill, p->proc->pid, p->tid, fwd.sig);
+			/* a wait held for a leader: let it go, the signal
+			 * interrupts it as it would a plain run's */
+			if (!p->exited && p->waiting == W_WAIT)
+				wait_abandon(p);
 			fwd.done |= 1u << i;
 		}
 	}

@@ -28,6 +28,7 @@ void settle_close(struct peer *p);
 /* tracer.c */
 void tracer_on_sigchld(void);
 void wait_follow(struct entry *e, struct peer *p);
+void wait_abandon(struct peer *p);
 
 /* forward.c */
 bool fwd_pending(void);

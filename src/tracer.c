@@ -319,6 +319,19 @@ void wait_follow(struct entry *e, struct peer *p)
 	wait_run(p, e->ret, FIX_WAIT_FOLLOW, true);
 }
 
+/* A wait held at its entry for a leader that will not decide (a signal
+ * is on its way to it): it runs as the program asked. */
+void wait_abandon(struct peer *p)
+{
+	struct entry *e = p->entry;
+	const struct call *c = e->call[p->rep->idx];
+
+	p->waiting = W_NONE;
+	p->fix_entry = e;
+	wait_run(p, c->nr == SYS_waitid ? (c->args[0] == P_PID ? (long)c->args[1] : 0) :
+		 (long)(int)c->args[0], FIX_WAIT_FOLLOW, false);
+}
+
 /* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
  * wait reaps is an input: the first replica to wait decides by waiting,
  * the others then wait for that same child. */
@@ -522,7 +535,10 @@ static bool defer_signal(struct peer *p, int sig)
 	    ptrace(PTRACE_GETREGS, p->tid, 0, &regs) < 0)
 		return false;
 	se = sysent_get((long)regs.orig_rax);
-	if ((long)regs.rax != -ERESTARTSYS_K || !se || se->cls == SC_LOCAL || se->cls == SC_ERRNO)
+	/* local calls and the traced ones (waits) block in the kernel as they
+	 * would in a plain run: a signal interrupts them as it would there */
+	if ((long)regs.rax != -ERESTARTSYS_K || !se || se->cls == SC_LOCAL || se->cls == SC_ERRNO ||
+	    se->cls == SC_CONTROL)
 		return false;
 	p->deferred_sigs |= 1ull << (sig - 1);
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
