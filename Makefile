@@ -50,6 +50,7 @@ demo: all build/tests/addr build/tests/hello
 
 bench: all build/tests/manythreads
 	@bash bench/run.sh
+	@bash bench/seq.sh
 
 soak: all
 	@bash bench/soak.sh
@@ -62,3 +63,70 @@ clean:
 	rm -rf build
 
 .PHONY: all check demo bench soak install clean deps
+
+# ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
+# The library loaded into replicas: PIC objects with hidden visibility (only
+# the API is exported), a shared object with its soname, a pkg-config file.
+# Its unit tests (tests/unit/test_orderlog.c, test_seq*.c) and benchmark link
+# its objects directly, not src/.
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:lib/%.c=build/lib/%.o)
+LIB_HDR = $(wildcard lib/*.h) include/replicant.h
+LIB_SONAME = libreplicant.so.0
+LIB_REAL = libreplicant.so.0.1
+LIB_VERSION = 0.1
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -Iinclude -Ilib
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# an rpath unless the library goes where the dynamic linker looks anyway
+PC_RPATH = $(if $(filter /usr/lib /lib /usr/lib64 /lib64,$(LIBDIR)),,-Wl,-rpath,$${libdir})
+
+all: build/lib/libreplicant.so
+
+build/lib:
+	mkdir -p build/lib build/unit build/bench
+
+build/lib/%.o: lib/%.c $(LIB_HDR) | build/lib
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+build/lib/$(LIB_REAL): $(LIB_OBJ)
+	$(CC) $(LIB_CFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined -Wl,-z,now \
+		$^ -o $@
+
+build/lib/libreplicant.so: build/lib/$(LIB_REAL)
+	ln -sf $(LIB_REAL) build/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $@
+
+LIB_UNITS = $(filter build/unit/test_orderlog build/unit/test_seq build/unit/test_seq%,$(UNITS))
+
+$(LIB_UNITS): build/unit/%: tests/unit/%.c $(LIB_OBJ) | build/lib
+	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread -lseccomp
+
+build/bench/seq: bench/seq.c $(LIB_OBJ) | build/lib
+	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
+
+bench: build/bench/seq
+
+install: install-lib
+
+install-lib: build/lib/libreplicant.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/replicant.h $(DESTDIR)$(INCLUDEDIR)/replicant.h
+	install -m 755 build/lib/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_REAL)
+	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libreplicant.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		-e 's|@RPATH@|$(PC_RPATH)|' lib/replicant.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/replicant.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/replicant.pc
+
+# make check also checks the shared object: only the API is exported, and
+# an annotated program builds against an installed copy with pkg-config and
+# runs outside replicant, in pass-through and in REPLICANT_SEQ_CHECK mode.
+check: lib-check
+
+lib-check: build/lib/libreplicant.so
+	@bash lib/check.sh
+
+.PHONY: install-lib lib-check

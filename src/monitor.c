@@ -595,8 +595,8 @@ static enum mode classify(struct peer *p, struct call *c, const struct handler *
 		return h->classify(p, c);
 	if (h && h->each)
 		return M_EACH;
-	if (!se)
-		return M_INPUT; /* rdtsc */
+	if (!se) /* rdtsc is an input; a number beyond the table, refused */
+		return c->nr == RSYS_RDTSC || c->nr == RSYS_RDTSCP ? M_INPUT : M_REFUSE;
 	if ((se->flags & SF_HANDLER) && !h)
 		return M_REFUSE;
 	if (names_own_proc(c) || uses_private_fd(p, c))

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make check, libreplicant as it is installed: the shared object exports the
+# API and nothing else, under its soname; `make install` puts it where
+# pkg-config finds it; an annotated program (lib/example/counter.c) builds
+# with `pkg-config --cflags --libs replicant` and runs outside replicant, in
+# pass-through mode and in REPLICANT_SEQ_CHECK mode.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MAKE=${MAKE:-make}
+failed=0
+check() {
+	local what=$1; shift
+	if "$@"; then
+		echo "lib-check: ok - $what"
+	else
+		echo "lib-check: FAILED - $what"
+		failed=1
+	fi
+}
+
+so=build/lib/libreplicant.so.0.1
+exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
+	sort | tr '\n' ' ')
+check "exports exactly the API ($exports)" \
+	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom "
+check "soname libreplicant.so.0" \
+	sh -c "readelf -d $so | grep -q 'SONAME.*\[libreplicant.so.0\]'"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+check "make install-lib PREFIX=..." \
+	sh -c "$MAKE -s install-lib PREFIX='$prefix' >'$tmp/install.log' 2>&1"
+check "installed header, library links and pkg-config file" \
+	test -f "$prefix/include/replicant.h" -a -L "$prefix/lib/libreplicant.so" \
+	-a "$(readlink "$prefix/lib/libreplicant.so.0")" = libreplicant.so.0.1 \
+	-a -f "$prefix/lib/pkgconfig/replicant.pc"
+flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs replicant)
+check "cc counter.c \$(pkg-config --cflags --libs replicant)" \
+	cc -std=c11 -Wall -Wextra -Werror lib/example/counter.c $flags -lpthread \
+	-o "$tmp/counter"
+check "it runs outside replicant (pass-through)" \
+	sh -c "'$tmp/counter' >'$tmp/out' && grep -qx 'total 10, 0 errors' '$tmp/out'"
+check "it runs with REPLICANT_SEQ_CHECK=1 (its own order log)" \
+	sh -c "REPLICANT_SEQ_CHECK=1 '$tmp/counter' >'$tmp/out' &&
+	       grep -qx 'total 10, 0 errors' '$tmp/out'"
+exit $failed

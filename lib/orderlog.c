@@ -1,0 +1,656 @@
+/* The order log (see orderlog.h and protocol.h).
+ *
+ * Each domain has one log of thread ids, shared by all replicas, and each
+ * replica has its own position (turn) in it. A thread enters when its
+ * replica's turn reaches its entry and no thread of its replica is inside;
+ * leaving advances the turn. So the log fixes the order, the turn gives
+ * mutual exclusion within a replica, and no replica talks to the monitor.
+ *
+ * Who appends: a thread looks for its entry from its replica's turn on. If
+ * it finds none, it may append one at the end only when every pending entry
+ * before it was appended by its own replica: then its replica is the one
+ * furthest ahead (the thesis' master) and its threads queue up behind each
+ * other, like a FIFO lock. Otherwise it waits, and looks again when its
+ * replica reaches the end of the log. Every append is a CAS on the entry
+ * itself, so replicas racing to lead agree on a single winner.
+ *
+ * Waiting: spin for a calibrated time, then sleep on the replica's futex
+ * word (registered in the state word's waiter count, so leaving costs no
+ * syscall when nobody sleeps). A thread sleeps on the bit of its vtid
+ * (FUTEX_WAIT_BITSET), and leaving wakes only the bit of the next entry's
+ * thread; all sleepers only when the next entry does not exist yet, since
+ * then any of them may be the one to append it.
+ *
+ * Space: the entry for position p overwrites p - log_cap, so p may be
+ * appended only after every live replica has passed p - log_cap. A replica
+ * that is that far ahead sleeps until the slowest one has freed half the
+ * log (one wake per log_cap / 2 entries, not one per entry), with a timeout
+ * so that a replica the monitor killed stops holding it back.
+ */
+#include "orderlog.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "sys.h"
+
+#define ld_acq(p) atomic_load_explicit((p), memory_order_acquire)
+#define ld_rlx(p) atomic_load_explicit((p), memory_order_relaxed)
+#define st_rel(p, v) atomic_store_explicit((p), (v), memory_order_release)
+#define st_rlx(p, v) atomic_store_explicit((p), (v), memory_order_relaxed)
+
+#define BITS_ALL FUTEX_BITSET_MATCH_ANY
+
+struct layout {
+	uint32_t stride;	/* bytes per slot */
+	uint32_t log_off;	/* order log within a slot */
+	uint64_t init_off;
+	uint64_t dom_off;
+	uint64_t size;
+};
+
+static const struct timespec space_poll = { 0, RP_SPACE_POLL_NS };
+
+static bool pow2(uint32_t x)
+{
+	return x >= 2 && !(x & (x - 1));
+}
+
+static unsigned log2u(uint32_t x)
+{
+	return (unsigned)__builtin_ctz(x);
+}
+
+static bool layout(const struct olog_geom *g, struct layout *l)
+{
+	if (!g->nreplicas || g->nreplicas > RP_MAX_REPLICAS || !g->dom_max ||
+	    g->dom_max >= RP_SLOT_NONE || !pow2(g->log_cap) || g->log_cap > (1u << 20) ||
+	    !pow2(g->init_cap) || g->init_cap > (1u << 24))
+		return false;
+	l->log_off = sizeof(struct rp_dom) + g->nreplicas * sizeof(struct rp_rstate);
+	l->stride = (l->log_off + g->log_cap * 8 + 63) & ~63u;
+	l->init_off = RP_PAGE;
+	l->dom_off = (RP_PAGE + (uint64_t)g->init_cap * 8 + RP_PAGE - 1) & ~(uint64_t)(RP_PAGE - 1);
+	l->size = l->dom_off + (uint64_t)g->dom_max * l->stride;
+	return true;
+}
+
+size_t olog_region_size(const struct olog_geom *g)
+{
+	struct layout l;
+
+	return layout(g, &l) ? l.size : 0;
+}
+
+int olog_format(void *mem, size_t size, const struct olog_geom *g)
+{
+	struct rp_region *rg = mem;
+	struct layout l;
+
+	if (!mem || !layout(g, &l) || size < l.size)
+		return EINVAL;
+	rg->magic = RP_MAGIC;
+	rg->version = REPLICANT_PROTOCOL_VERSION;
+	rg->nreplicas = g->nreplicas;
+	rg->log_cap = g->log_cap;
+	rg->init_cap = g->init_cap;
+	rg->dom_max = g->dom_max;
+	rg->dom_stride = l.stride;
+	rg->dom_log_off = l.log_off;
+	rg->size = l.size;
+	rg->init_off = l.init_off;
+	rg->dom_off = l.dom_off;
+	st_rlx(&rg->free_head, 0);
+	st_rlx(&rg->bump, 1);	/* slot 0 is domain 0 */
+	st_rel(&rg->live, (uint32_t)((1ull << g->nreplicas) - 1));
+	return 0;
+}
+
+int olog_open(struct olog *lg, void *mem, size_t size, unsigned replica, uint32_t spin)
+{
+	struct rp_region *rg = mem;
+	struct olog_geom g;
+	struct layout l;
+
+	if (!mem || size < sizeof(*rg) || rg->magic != RP_MAGIC)
+		return EINVAL;
+	if (rg->version != REPLICANT_PROTOCOL_VERSION)
+		return EPROTO;
+	g = (struct olog_geom){ .nreplicas = rg->nreplicas, .dom_max = rg->dom_max,
+				.log_cap = rg->log_cap, .init_cap = rg->init_cap };
+	if (!layout(&g, &l) || l.size > size || l.size != rg->size ||
+	    l.stride != rg->dom_stride || l.log_off != rg->dom_log_off ||
+	    l.init_off != rg->init_off || l.dom_off != rg->dom_off || replica >= g.nreplicas)
+		return EINVAL;
+	*lg = (struct olog){
+		.rg = rg,
+		.doms = (char *)mem + l.dom_off,
+		.ilog = (_Atomic uint64_t *)((char *)mem + l.init_off),
+		.replica = replica,
+		.n = g.nreplicas,
+		.log_shift = log2u(g.log_cap),
+		.init_shift = log2u(g.init_cap),
+		.dom_max = g.dom_max,
+		.dom_stride = l.stride,
+		.dom_log_off = l.log_off,
+		.spin = spin,
+	};
+	return 0;
+}
+
+static inline struct rp_dom *dom_at(const struct olog *lg, uint32_t slot)
+{
+	return (struct rp_dom *)(lg->doms + (size_t)slot * lg->dom_stride);
+}
+
+static inline struct rp_rstate *rstate(struct rp_dom *d, unsigned replica)
+{
+	return (struct rp_rstate *)(d + 1) + replica;
+}
+
+static inline _Atomic uint64_t *dom_log(const struct olog *lg, struct rp_dom *d)
+{
+	return (_Atomic uint64_t *)((char *)d + lg->dom_log_off);
+}
+
+/* The futex word: the low half of the state, which every turn changes. */
+static inline _Atomic uint32_t *futex_word(_Atomic uint64_t *state)
+{
+	return (_Atomic uint32_t *)state;
+}
+
+/* The futex bit a thread sleeps on; bit 31 is left to sleepers on all. */
+static inline uint32_t vbit(uint32_t vtid)
+{
+	return 1u << (vtid % 31);
+}
+
+/* The one spin loop: olog_spin_calibrate() times exactly this. */
+static bool spin_until_change(_Atomic uint64_t *w, uint64_t seen, uint32_t iters)
+{
+	uint32_t i;
+
+	for (i = 0; i < iters; i++) {
+		rp_cpu_relax();
+		if (ld_rlx(w) != seen)
+			return true;
+	}
+	return false;
+}
+
+uint32_t olog_spin_calibrate(unsigned ns)
+{
+	const uint32_t iters = 20000;
+	_Atomic uint64_t w = 0;
+	uint64_t best = UINT64_MAX, t, per;
+	struct timespec a, b;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		spin_until_change(&w, 0, iters);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u + (uint64_t)b.tv_nsec -
+		    (uint64_t)a.tv_nsec;
+		if (t < best)
+			best = t;
+	}
+	if (!best)
+		best = 1;
+	per = (uint64_t)ns * iters / best;
+	return per > UINT32_MAX ? UINT32_MAX : (uint32_t)per;
+}
+
+static void wake_space(struct rp_rstate *rs, uint64_t at);
+
+/* Sleeps on the replica's state while its low half still reads as in seen:
+ * spins first, then registers as a waiter (so that whoever changes it
+ * wakes), checks again and sleeps on bits. Returns when the state may have
+ * changed; the caller looks again. A leader of another replica waiting for
+ * this one to free log space is let go first: this replica stops here. */
+static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen, uint32_t bits)
+{
+	_Atomic uint64_t *state = &rs->state;
+	uint64_t old, space;
+
+	if (spin_until_change(state, seen, lg->spin))
+		return;
+	space = atomic_load(&rs->space_at);
+	if (space)
+		wake_space(rs, space);
+	old = atomic_fetch_add(state, RP_ST_WAITER);
+	if (rp_st_waiters(old) == RP_ST_WAITERS_MAX) {
+		/* the count wrapped: nobody would wake us */
+		atomic_fetch_sub(state, RP_ST_WAITER);
+		rp_syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+		return;
+	}
+	if ((uint32_t)old == (uint32_t)seen)
+		rp_futex_wait(futex_word(state), (uint32_t)seen, bits, NULL);
+	atomic_fetch_sub(state, RP_ST_WAITER);
+}
+
+/* The lowest turn of the live replicas in d, and which replica is there:
+ * every live replica has passed the positions below it. */
+static uint64_t horizon(const struct olog *lg, struct rp_dom *d, unsigned *slow)
+{
+	uint32_t live = ld_acq(&lg->rg->live);
+	uint64_t min = UINT64_MAX, t;
+	unsigned r;
+
+	for (r = 0; r < lg->n; r++) {
+		if (!(live & (1u << r)))
+			continue;
+		t = rp_st_turn(ld_acq(&rstate(d, r)->state));
+		if (t < min) {
+			min = t;
+			*slow = r;
+		}
+	}
+	return min;
+}
+
+/* Sleeps until the slow replica srs reaches turn want: asks for it in
+ * space_at (the lowest asked wins), checks, and sleeps on space_word; with a
+ * timeout, so that a replica killed meanwhile is seen. */
+static void sleep_space(struct rp_rstate *srs, uint64_t want)
+{
+	uint32_t seen = atomic_load(&srs->space_word);
+	uint64_t at = atomic_load(&srs->space_at);
+
+	while ((!at || at > want) && !atomic_compare_exchange_weak(&srs->space_at, &at, want))
+		;
+	/* pairs with olog_exit(): it advances the turn, then reads space_at */
+	if (rp_st_turn(atomic_load(&srs->state)) >= want)
+		return;
+	rp_futex_wait(&srs->space_word, seen, BITS_ALL, &space_poll);
+}
+
+/* Whether position p may be appended now: its entry overwrites p - cap,
+ * which every live replica must have passed. The horizon is cached in the
+ * replica's own state, so the other replicas' lines are read only once per
+ * log_cap appends. When it may not, sleeps until the slowest replica has
+ * freed half the log and returns false: the caller looks at the log again. */
+static bool make_room(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+		      uint64_t p)
+{
+	uint64_t cap = 1ull << lg->log_shift, h = ld_rlx(&rs->horizon);
+	unsigned slow = 0;
+
+	if (h > p || p - h < cap)
+		return true;
+	h = horizon(lg, d, &slow);
+	if (h == UINT64_MAX)
+		return true;	/* no live replica: nothing to wait for */
+	st_rlx(&rs->horizon, h);
+	if (h > p || p - h < cap)
+		return true;
+	sleep_space(rstate(d, slow), p - cap / 2);
+	return false;
+}
+
+enum scan_result {
+	SCAN_FOUND,		/* vtid's entry, at *pos */
+	SCAN_TAIL,		/* the end of the log, at *pos; this replica leads */
+	SCAN_FOLLOW,		/* the end, after entries other replicas appended */
+	SCAN_STALE,		/* the log moved on under the walk */
+};
+
+/* Walks d's log from a turn: to vtid's first entry, or to the end of the
+ * log (*old: what the free entry holds). More than a log of entries, or an
+ * entry of a later lap, means every replica moved on while we looked. */
+static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log, uint64_t turn,
+			     uint32_t vtid, uint64_t *pos, uint64_t *old)
+{
+	uint64_t mask = (1ull << lg->log_shift) - 1, p, e;
+	bool ours = true;
+	uint32_t tag;
+
+	for (p = turn; p - turn <= mask + 1; p++) {
+		tag = rp_ent_tag_of(p, lg->log_shift);
+		e = ld_acq(&log[p & mask]);
+		if (rp_ent_tag(e) == tag) {
+			if (rp_ent_id(e) == vtid) {
+				*pos = p;
+				return SCAN_FOUND;
+			}
+			ours &= rp_ent_replica(e) == lg->replica;
+			continue;
+		}
+		if (rp_ent_tag(e) != ((tag - 1) & RP_ENT_TAG_MASK))
+			break;
+		*pos = p;
+		*old = e;
+		return ours ? SCAN_TAIL : SCAN_FOLLOW;
+	}
+	return SCAN_STALE;
+}
+
+/* Finds thread vtid's position in d's log: its entry at or after its
+ * replica's turn, or a new entry at the end when its replica is the one
+ * furthest ahead (see the top of the file); else waits for its replica to
+ * move and looks again. */
+static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint32_t vtid,
+		uint64_t *pos)
+{
+	_Atomic uint64_t *log = dom_log(lg, d);
+	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0;
+
+	for (;;) {
+		st = ld_acq(&rs->state);
+		switch (scan(lg, log, rp_st_turn(st), vtid, &p, &e)) {
+		case SCAN_FOUND:
+			*pos = p;
+			return 0;
+		case SCAN_TAIL:
+			/* a CAS that fails: another thread appended p first */
+			if (make_room(lg, d, rs, p) &&
+			    atomic_compare_exchange_strong_explicit(
+				    &log[p & mask], &e,
+				    rp_ent_make(p, lg->log_shift, lg->replica, vtid),
+				    memory_order_acq_rel, memory_order_acquire)) {
+				*pos = p;
+				return 0;
+			}
+			break;
+		case SCAN_FOLLOW:
+			sleep_on(lg, rs, st, vbit(vtid));
+			break;
+		case SCAN_STALE:
+			if (rp_st_turn(ld_acq(&rs->state)) == rp_st_turn(st))
+				return EPROTO;
+			break;
+		default:
+			return EPROTO;
+		}
+	}
+}
+
+/* Waits until the replica is at pos with nobody inside. */
+static int wait_turn(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, uint32_t vtid)
+{
+	for (;;) {
+		uint64_t st = ld_acq(&rs->state), turn = rp_st_turn(st);
+
+		if (turn == pos && !(st & RP_ST_BUSY))
+			return 0;
+		if (turn > pos)
+			return EPROTO;
+		sleep_on(lg, rs, st, vbit(vtid));
+	}
+}
+
+int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+	uint64_t pos, old;
+	uint32_t depth;
+	int err;
+
+	if (slot >= lg->dom_max || !vtid)
+		return EINVAL;
+	d = dom_at(lg, slot);
+	rs = rstate(d, lg->replica);
+	if (ld_rlx(&rs->holder) == vtid) {
+		depth = ld_rlx(&rs->depth);
+		if (depth == UINT32_MAX)
+			return EAGAIN;
+		st_rlx(&rs->depth, depth + 1);
+		return 0;
+	}
+	err = book(lg, d, rs, vtid, &pos);
+	if (!err)
+		err = wait_turn(lg, rs, pos, vtid);
+	if (err)
+		return err;
+	/* only the thread of entry pos claims pos, so nothing else changes
+	 * the turn or the busy bit meanwhile */
+	old = atomic_fetch_add_explicit(&rs->state, RP_ST_BUSY, memory_order_acquire);
+	if (rp_st_turn(old) != pos || (old & RP_ST_BUSY))
+		return EPROTO;
+	st_rlx(&rs->holder, vtid);
+	st_rlx(&rs->depth, 1);
+	return 0;
+}
+
+/* Wakes whoever may go next after position p - 1: the thread of entry p,
+ * or every sleeper when p has no entry yet. */
+static void wake_next(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t p)
+{
+	uint64_t mask = (1ull << lg->log_shift) - 1;
+	uint64_t e = ld_acq(&dom_log(lg, d)[p & mask]);
+	uint32_t bits = BITS_ALL;
+
+	if (rp_ent_tag(e) == rp_ent_tag_of(p, lg->log_shift))
+		bits = vbit(rp_ent_id(e));
+	rp_futex_wake(futex_word(&rs->state), INT_MAX, bits);
+}
+
+/* Wakes the leaders of other replicas that wait for this one to free log
+ * space (once: the first to clear space_at does it). */
+static void wake_space(struct rp_rstate *rs, uint64_t at)
+{
+	if (!atomic_compare_exchange_strong(&rs->space_at, &at, 0))
+		return;
+	atomic_fetch_add(&rs->space_word, 1);
+	rp_futex_wake(&rs->space_word, INT_MAX, BITS_ALL);
+}
+
+int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+	uint64_t old, space;
+	uint32_t depth;
+
+	if (slot >= lg->dom_max)
+		return EINVAL;
+	d = dom_at(lg, slot);
+	rs = rstate(d, lg->replica);
+	if (!vtid || ld_rlx(&rs->holder) != vtid)
+		return EPERM;
+	depth = ld_rlx(&rs->depth);
+	if (depth > 1) {
+		st_rlx(&rs->depth, depth - 1);
+		return 0;
+	}
+	st_rlx(&rs->depth, 0);
+	st_rlx(&rs->holder, 0);
+	/* busy (turn t) + 1 = not busy (turn t + 1), and the waiter count
+	 * comes back in the same atomic step */
+	old = atomic_fetch_add(&rs->state, 1);
+	if (!(old & RP_ST_BUSY))
+		return EPROTO;
+	if (rp_st_waiters(old))
+		wake_next(lg, d, rs, rp_st_turn(old) + 1);
+	space = atomic_load(&rs->space_at);
+	if (space && rp_st_turn(old) + 1 >= space)
+		wake_space(rs, space);
+	return 0;
+}
+
+static uint32_t slot_pop(const struct olog *lg)
+{
+	struct rp_region *rg = lg->rg;
+	uint64_t h = ld_acq(&rg->free_head);
+	uint32_t b;
+
+	while ((uint32_t)h) {
+		uint32_t s = (uint32_t)h - 1, next;
+
+		if (s >= lg->dom_max)
+			return RP_SLOT_NONE;
+		/* s may be popped and reused under us: then the tag differs
+		 * and the CAS fails */
+		next = ld_rlx(&dom_at(lg, s)->next_free);
+		if (atomic_compare_exchange_weak_explicit(&rg->free_head, &h,
+							  ((h >> 32) + 1) << 32 | next,
+							  memory_order_acquire,
+							  memory_order_acquire))
+			return s;
+	}
+	b = ld_rlx(&rg->bump);
+	while (b < lg->dom_max)
+		if (atomic_compare_exchange_weak(&rg->bump, &b, b + 1))
+			return b;
+	return RP_SLOT_NONE;
+}
+
+static void slot_push(const struct olog *lg, uint32_t s)
+{
+	struct rp_region *rg = lg->rg;
+	uint64_t h = ld_rlx(&rg->free_head);
+
+	do {
+		st_rlx(&dom_at(lg, s)->next_free, (uint32_t)h);
+	} while (!atomic_compare_exchange_weak_explicit(&rg->free_head, &h,
+							 ((h >> 32) + 1) << 32 | (s + 1),
+							 memory_order_release,
+							 memory_order_relaxed));
+}
+
+/* Whether init log position k may be appended: every live replica has
+ * passed k - init_cap. If not, naps (inits that far apart are rare). */
+static bool init_room(const struct olog *lg, uint64_t k)
+{
+	uint32_t live = ld_acq(&lg->rg->live);
+	uint64_t cap = 1ull << lg->init_shift, t;
+	unsigned r;
+
+	for (r = 0; r < lg->n; r++) {
+		_Atomic uint64_t *cur = &lg->rg->init[r].turn;
+
+		if (!(live & (1u << r)))
+			continue;
+		t = ld_acq(cur);
+		if (t < k && k - t >= cap) {
+			rp_futex_wait(futex_word(cur), (uint32_t)t, BITS_ALL, &space_poll);
+			return false;
+		}
+	}
+	return true;
+}
+
+int olog_dom_create(struct olog *lg, uint32_t *slot)
+{
+	_Atomic uint64_t *cur = &lg->rg->init[lg->replica].turn;
+	uint64_t k = ld_rlx(cur), mask = (1ull << lg->init_shift) - 1, e, mine;
+	_Atomic uint64_t *ent = &lg->ilog[k & mask];
+	uint32_t tag = rp_ent_tag_of(k, lg->init_shift), s;
+
+	for (;;) {
+		e = ld_acq(ent);
+		if (rp_ent_tag(e) == tag)
+			break;
+		if (rp_ent_tag(e) != ((tag - 1) & RP_ENT_TAG_MASK))
+			return EPROTO;
+		if (!init_room(lg, k))
+			continue;
+		/* first replica here: its slot (or none) becomes everyone's */
+		s = slot_pop(lg);
+		mine = rp_ent_make(k, lg->init_shift, lg->replica, s);
+		if (atomic_compare_exchange_strong_explicit(ent, &e, mine, memory_order_acq_rel,
+							    memory_order_acquire)) {
+			e = mine;
+			break;
+		}
+		if (s != RP_SLOT_NONE)
+			slot_push(lg, s);
+	}
+	st_rel(cur, k + 1);
+	s = rp_ent_id(e);
+	if (s == RP_SLOT_NONE)
+		return ENOMEM;
+	if (!s || s >= lg->dom_max)
+		return EPROTO;
+	*slot = s;
+	return 0;
+}
+
+/* Makes a slot that every live replica destroyed look never used. */
+static void slot_reset(const struct olog *lg, struct rp_dom *d)
+{
+	_Atomic uint64_t *log = dom_log(lg, d);
+	uint32_t i, cap = 1u << lg->log_shift;
+	unsigned r;
+
+	for (r = 0; r < lg->n; r++) {
+		struct rp_rstate *rs = rstate(d, r);
+
+		st_rlx(&rs->state, 0);
+		st_rlx(&rs->holder, 0);
+		st_rlx(&rs->depth, 0);
+		st_rlx(&rs->horizon, 0);
+		st_rlx(&rs->space_at, 0);
+	}
+	for (i = 0; i < cap; i++)
+		st_rlx(&log[i], 0);
+	d->reuse++;
+	st_rel(&d->destroyed, 0);
+}
+
+int olog_dom_destroy(struct olog *lg, uint32_t slot)
+{
+	uint32_t bit = 1u << lg->replica, all = (uint32_t)((1ull << lg->n) - 1), v, live;
+	struct rp_dom *d;
+
+	if (!slot)
+		return EPERM;
+	if (slot >= lg->dom_max)
+		return EINVAL;
+	d = dom_at(lg, slot);
+	if (ld_rlx(&rstate(d, lg->replica)->holder))
+		return EBUSY;
+	v = atomic_fetch_or(&d->destroyed, bit);
+	if (v & bit)
+		return EINVAL;
+	v |= bit;
+	/* the replica that completes the set recycles it; the flag keeps a
+	 * second one (after a live-mask change) from doing it again */
+	for (;;) {
+		live = ld_acq(&lg->rg->live);
+		if ((v & RP_DOM_RECYCLING) || ((v | ~live) & all) != all)
+			return 0;
+		if (atomic_compare_exchange_weak(&d->destroyed, &v, v | RP_DOM_RECYCLING))
+			break;
+	}
+	slot_reset(lg, d);
+	slot_push(lg, slot);
+	return 0;
+}
+
+void olog_reserve(struct olog *lg, uint32_t nslots)
+{
+	uint32_t b = ld_rlx(&lg->rg->bump);
+
+	if (nslots > lg->dom_max)
+		nslots = lg->dom_max;
+	while (b < nslots && !atomic_compare_exchange_weak(&lg->rg->bump, &b, nslots))
+		;
+}
+
+void olog_kill_replica(struct rp_region *rg, unsigned replica)
+{
+	if (replica < RP_MAX_REPLICAS)
+		atomic_fetch_and(&rg->live, ~(1u << replica));
+}
+
+uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica)
+{
+	if (slot >= lg->dom_max || replica >= lg->n)
+		return 0;
+	return rp_st_turn(ld_acq(&rstate(dom_at(lg, slot), replica)->state));
+}
+
+uint64_t olog_entry(const struct olog *lg, uint32_t slot, uint64_t pos)
+{
+	uint64_t e;
+
+	if (slot >= lg->dom_max)
+		return 0;
+	e = ld_acq(&dom_log(lg, dom_at(lg, slot))[pos & ((1ull << lg->log_shift) - 1)]);
+	return rp_ent_tag(e) == rp_ent_tag_of(pos, lg->log_shift) ? e : 0;
+}

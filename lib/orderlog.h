@@ -1,0 +1,85 @@
+/* The order log: the core of sequential regions, on a region laid out as in
+ * protocol.h. Pure: it does not care how the memory was obtained (a memfd
+ * the monitor made, an anonymous mapping, a test's buffer), so the monitor,
+ * the library, the unit tests and the benchmark all drive it the same way.
+ *
+ * One struct olog is one replica's view of a region. Calls that take a vtid
+ * are made by that thread; olog_dom_create() and olog_dom_destroy() must be
+ * serialised per replica by the caller (the library's init lock). Every call
+ * returns 0 or an error number. */
+#ifndef REPLICANT_ORDERLOG_H
+#define REPLICANT_ORDERLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+/* What olog_format() lays out. */
+struct olog_geom {
+	unsigned nreplicas;	/* 1..RP_MAX_REPLICAS */
+	uint32_t dom_max;	/* domain slots, domain 0 included */
+	uint32_t log_cap;	/* order log entries per domain, power of 2 >= 2 */
+	uint32_t init_cap;	/* init log entries, power of 2 >= 2 */
+};
+
+struct olog {
+	struct rp_region *rg;	/* the mapped region */
+	char *doms;		/* slot 0 */
+	_Atomic uint64_t *ilog;	/* the init log */
+	unsigned replica;	/* this view's replica index */
+	unsigned n;		/* replicas */
+	unsigned log_shift;	/* log2(log_cap) */
+	unsigned init_shift;	/* log2(init_cap) */
+	uint32_t dom_max;
+	uint32_t dom_stride;
+	uint32_t dom_log_off;
+	uint32_t spin;		/* spin iterations before sleeping */
+};
+
+/* Bytes a region of geometry g needs (0 if g is invalid). */
+size_t olog_region_size(const struct olog_geom *g);
+
+/* Lays out a zeroed region of size bytes (the monitor, or a test): every
+ * replica live, domain 0 allocated. EINVAL: bad geometry or too small. */
+int olog_format(void *mem, size_t size, const struct olog_geom *g);
+
+/* Opens replica's view of a formatted region after checking its header.
+ * EINVAL: not a region or bad replica; EPROTO: another protocol version. */
+int olog_open(struct olog *lg, void *mem, size_t size, unsigned replica, uint32_t spin);
+
+/* Enters a region of domain slot as thread vtid: waits for its turn in the
+ * domain's log, appending itself when this replica is the one furthest
+ * ahead. Nesting by the holder is counted. EINVAL: bad slot or vtid 0;
+ * EAGAIN: nesting too deep; EPROTO: the log is inconsistent. */
+int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid);
+
+/* Leaves it. EINVAL: bad slot; EPERM: vtid is not inside. */
+int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid);
+
+/* The slot of this replica's next domain: the same slot in every replica
+ * for the k-th call. ENOMEM: no slot was left (for every replica alike);
+ * EPROTO: the init log is inconsistent. */
+int olog_dom_create(struct olog *lg, uint32_t *slot);
+
+/* This replica is done with the slot; the last live replica to say so
+ * recycles it. EINVAL: bad slot or already destroyed here; EPERM: slot 0;
+ * EBUSY: a thread of this replica is inside. */
+int olog_dom_destroy(struct olog *lg, uint32_t slot);
+
+/* Slots below nslots count as handed out (a fork child keeps the domains
+ * it inherited: its fresh region must not hand their slots out again). */
+void olog_reserve(struct olog *lg, uint32_t nslots);
+
+/* The monitor: replica is gone, stop waiting for it. */
+void olog_kill_replica(struct rp_region *rg, unsigned replica);
+
+/* Iterations of the spin loop that take about ns nanoseconds here. */
+uint32_t olog_spin_calibrate(unsigned ns);
+
+/* For reports and tests: the replica's position in a slot's log, and the
+ * entry at a position (0 if it is not in the log now). */
+uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica);
+uint64_t olog_entry(const struct olog *lg, uint32_t slot, uint64_t pos);
+
+#endif
