@@ -15,9 +15,18 @@ static struct {
 	uint64_t deadline;
 } fwd;
 
+static uint64_t fwd_last_ns; /* when a signal was last forwarded */
+
 bool fwd_pending(void)
 {
 	return fwd.sig != 0;
+}
+
+/* A signal is on its way, or was sent within the last 5 s: the replicas
+ * may be dying of it. */
+bool fwd_recent(void)
+{
+	return fwd.sig != 0 || (fwd_last_ns && now_ns() - fwd_last_ns < 5000000000ull);
 }
 
 /* A signal sent to replicant is forwarded to the initial thread of every
@@ -76,6 +85,7 @@ void forward_signal(int sig)
 			pos = at;
 	}
 	fwd.sig = sig;
+	fwd_last_ns = now_ns();
 	fwd.pos = pos;
 	fwd.done = 0;
 	fwd.deadline = now_ns() + FWD_WAIT_NS;

@@ -768,7 +768,7 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 		 * (a test hit it once): the call fails, the thread is dying. */
 		struct seccomp_notif_resp resp = { .id = req->id, .error = -EINTR };
 
-		if (fwd_pending()) {
+		if (fwd_recent()) {
 			queue_response(r->listener, &resp);
 			return;
 		}

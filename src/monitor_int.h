@@ -32,6 +32,7 @@ void wait_abandon(struct peer *p);
 
 /* forward.c */
 bool fwd_pending(void);
+bool fwd_recent(void);
 void fwd_check(void);
 void forward_signal(int sig);
 
