@@ -54,6 +54,9 @@ void fwd_check(void)
 
 		if (!(live & (1u << i)) || (fwd.done & (1u << i)))
 			continue;
+		/* a held wait is let go with ptrace: by the tracer thread */
+		if (p->waiting == W_WAIT && !on_tracer_thread())
+			continue;
 		if (p->exited || late ||
 		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
 			if (!p->exited)

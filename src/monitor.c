@@ -107,6 +107,11 @@ void peer_remove(struct peer *p)
 		*pp = p->hnext;
 }
 
+bool on_tracer_thread(void)
+{
+	return pthread_equal(pthread_self(), main_thread);
+}
+
 static void wake_main(void)
 {
 	uint64_t one = 1;

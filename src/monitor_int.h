@@ -24,6 +24,7 @@ void deliver(struct entry *e, struct peer *p);
 void arrive(struct peer *p, struct call *c);
 void end_run(int code);
 void settle_close(struct peer *p);
+bool on_tracer_thread(void);
 
 /* tracer.c */
 void tracer_on_sigchld(void);
