@@ -30,6 +30,7 @@ bool on_tracer_thread(void);
 void tracer_on_sigchld(void);
 void wait_follow(struct entry *e, struct peer *p);
 void wait_abandon(struct peer *p);
+void chld_check(struct group *g);
 
 /* forward.c */
 bool fwd_pending(void);

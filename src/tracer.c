@@ -545,6 +545,82 @@ static bool defer_signal(struct peer *p, int sig)
 	return true;
 }
 
+/* SIGCHLD tells a process that one of its children ended: when, depends
+ * on each replica's scheduling, and a shell that reaps from its handler
+ * (dash) then makes its calls in a different order in each replica. So
+ * the kernel's SIGCHLD is held back, and the first replica to get one
+ * decides where its peer group gets it: at the position the furthest of
+ * its peers has reached, where each replica's thread is sent one
+ * (chld_deliver). A replica's own SIGCHLD that comes after it was given
+ * one there is the same event and is dropped. Which child the handler's
+ * wait reaps is decided by the waits (on_wait_entry). */
+static bool chld_arrived(struct peer *p)
+{
+	struct group *g = p->grp;
+	uint64_t pos = 0;
+	int i;
+
+	if (p->chld_inject) {
+		p->chld_inject = false;
+		return false; /* ours: delivered */
+	}
+	p->chld_real++;
+	if (p->chld_given >= p->chld_real || g->chld_pos) {
+		ptrace(PTRACE_CONT, p->tid, 0, 0); /* given already, or on its way */
+		return true;
+	}
+	for (i = 0; i < opt.n; i++) {
+		struct peer *q = g->member[i];
+		uint64_t at;
+
+		if (!q || q->exited)
+			continue;
+		at = q->waiting == W_NOTIF && q->entry ? q->entry->seq : q->pos;
+		if (at > pos)
+			pos = at;
+	}
+	g->chld_pos = pos + 1; /* 0 means none */
+	g->chld_done = 0;
+	g->chld_since = now_ns();
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+	chld_check(g);
+	return true;
+}
+
+/* Sends the decided SIGCHLD to the peers that reached its position (or,
+ * after CHLD_WAIT_NS, to those that are asleep where the monitor cannot
+ * see them, as in sigsuspend or pause). */
+#define CHLD_WAIT_NS 200000000ull
+
+void chld_check(struct group *g)
+{
+	bool late;
+	int i;
+
+	if (!g->chld_pos)
+		return;
+	late = now_ns() - g->chld_since >= CHLD_WAIT_NS;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *q = g->member[i];
+
+		if (!q || !replicas[i].alive || (g->chld_done & (1u << i)))
+			continue;
+		if (q->exited || late ||
+		    (q->waiting == W_NOTIF && q->entry && q->entry->seq + 1 == g->chld_pos)) {
+			if (!q->exited) {
+				q->chld_given++;
+				q->chld_inject = true;
+				syscall(SYS_tgkill, q->proc->pid, q->tid, SIGCHLD);
+			}
+			g->chld_done |= 1u << i;
+		}
+	}
+	for (i = 0; i < opt.n; i++)
+		if (g->member[i] && replicas[i].alive && !(g->chld_done & (1u << i)))
+			return;
+	g->chld_pos = 0;
+}
+
 static void on_ptrace_stop(struct peer *p, int status)
 {
 	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
@@ -585,6 +661,8 @@ static void on_ptrace_stop(struct peer *p, int status)
 			return;
 		}
 		if (sig == SIGSEGV && trap_rdtsc(p))
+			return;
+		if (sig == SIGCHLD && chld_arrived(p))
 			return;
 		if (defer_signal(p, sig))
 			return;
