@@ -76,6 +76,28 @@ diag_file() { # LABEL FILE
 	fi
 }
 
+# alive PID COMM: true while PID is a live (not zombie) process named COMM
+# (not a reused pid)
+alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ $stat == "$1 ($2) "* ]] || return 1
+	[[ $stat != "$1 ($2) Z "* ]]
+}
+
+# ended_within TENTHS PID: true once PID is gone or a zombie, polling every
+# 0.1 s at most TENTHS times
+ended_within() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		if ! kill -0 "$2" 2>/dev/null || [[ $(cat "/proc/$2/stat" 2>/dev/null) == "$2 ("*") Z "* ]]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 # TODO="reason" before a block marks its tests as known to fail (TAP TODO:
 # prove lists them, and says so should they pass); TODO= ends the block.
 pass() {

@@ -9,14 +9,6 @@
 
 cd "$T" || exit 1
 
-# alive PID COMM: true while PID is a live (not zombie) process named COMM
-alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	[[ $stat == "$1 ($2) "* ]] || return 1 # the pid was reused
-	[[ $stat != "$1 ($2) Z "* ]]
-}
-
 for sig in TERM INT KILL; do
 	case $sig in
 	TERM) want=143 ;;
@@ -40,15 +32,7 @@ for sig in TERM INT KILL; do
 	{
 		kill -"$sig" "$rpid"
 		# wait for replicant for at most 5 s: gone, or a zombie
-		exited=
-		for i in $(seq 50); do
-			if ! kill -0 "$rpid" || [[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]]; then
-				exited=yes
-				break
-			fi
-			sleep 0.1
-		done
-		if [ -z "$exited" ]; then
+		if ! ended_within 50 "$rpid"; then
 			fail "SIG$sig: replicant exits within 5 s"
 			for task in /proc/"$rpid"/task/*; do
 				diag "thread ${task##*/}: $(cut -d' ' -f2-3 "$task/stat") wchan $(cat "$task/wchan")"

@@ -176,15 +176,7 @@ for n in 2 3; do
 	start=$(date +%s%N)
 	{
 		kill -TERM "$rpid"
-		exited=
-		for i in $(seq 50); do
-			if ! kill -0 "$rpid" || [[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]]; then
-				exited=yes
-				break
-			fi
-			sleep 0.1
-		done
-		if [ -z "$exited" ]; then
+		if ! ended_within 50 "$rpid"; then
 			fail "SIGTERM threadwait -n $n: replicant exits within 5 s"
 			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "term$n.err")"
 			kill -KILL "$rpid"

@@ -251,13 +251,6 @@ tree() {
 		tree $(pgrep -P "$p")
 	done
 }
-# alive PID COMM: true while PID is a live (not zombie) process named COMM
-alive() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	[[ $stat == "$1 ($2) "* ]] || return 1
-	[[ $stat != "$1 ($2) Z "* ]]
-}
 for n in 2 3; do
 	"$REPLICANT" run -n $n -- sh -c '/bin/sleep 30 & /bin/sleep 31; wait' >"term$n.out" 2>"term$n.err" </dev/null &
 	rpid=$!
@@ -278,15 +271,7 @@ for n in 2 3; do
 	start=$(date +%s%N)
 	{
 		kill -TERM "$rpid"
-		exited=
-		for i in $(seq 50); do
-			if ! kill -0 "$rpid" || [[ $(cat "/proc/$rpid/stat") == "$rpid ("*") Z "* ]]; then
-				exited=yes
-				break
-			fi
-			sleep 0.1
-		done
-		if [ -z "$exited" ]; then
+		if ! ended_within 50 "$rpid"; then
 			fail "SIGTERM sh -n $n: replicant exits within 5 s"
 			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "term$n.err")"
 			kill -KILL "$rpid"
