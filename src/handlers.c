@@ -607,20 +607,15 @@ static int exit_prepare(struct entry *e)
 	return 1;
 }
 
-/* A thread's exit has no effect outside its replica: it keeps its place
- * in the list (compared), but does not wait for its peers, who may be
- * blocked on a lock this thread's replica-mates hold (pigz joins its
- * threads in whatever order they end). */
-static int thread_exit_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)ret;
-	*cont = true;
-	return 0;
-}
-
-/* Credentials the process changes for itself: with no_new_privs it can only
- * give privileges up (posix_spawn with POSIX_SPAWN_RESETIDS, daemons). */
-static int own_creds_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+/* A call the replica makes itself, after comparison, that touches nothing
+ * outside it:
+ * - a thread's exit keeps its place in the list, but does not wait for its
+ *   peers, who may be blocked on a lock this thread's replica-mates hold
+ *   (pigz joins its threads in whatever order they end);
+ * - credentials the process changes for itself: with no_new_privs it can
+ *   only give privileges up (posix_spawn with POSIX_SPAWN_RESETIDS);
+ * - the prctl options in prctl_own. */
+static int own_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	(void)e, (void)p, (void)c, (void)ret;
 	*cont = true;
@@ -795,13 +790,6 @@ static enum mode prctl_classify(struct peer *p, struct call *c)
 	return M_REFUSE;
 }
 
-static int prctl_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)ret;
-	*cont = true;
-	return 0;
-}
-
 /* ---- libreplicant's HELLO (lib/protocol.h) ---- */
 
 /* The monitor does not serve sequential regions yet: the library is told
@@ -909,21 +897,21 @@ static const struct handler handlers[] = {
 	{ SYS_kill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
 	{ SYS_tkill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
 	{ SYS_tgkill, kill_classify, NULL, NULL, NULL, kill_each, false, NULL },
-	{ SYS_exit, NULL, NULL, NULL, NULL, thread_exit_each, false, NULL },
+	{ SYS_exit, NULL, NULL, NULL, NULL, own_each, false, NULL },
 	{ SYS_exit_group, NULL, exit_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_execve, NULL, cont_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_chdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
 	{ SYS_fchdir, NULL, chdir_prepare, chdir_finish, chdir_deliver, NULL, false, NULL },
 	{ SYS_getcwd, NULL, getcwd_prepare, NULL, NULL, NULL, false, NULL },
 	{ SYS_mmap, NULL, NULL, NULL, NULL, mmap_each, false, NULL },
-	{ SYS_setuid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setgid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setreuid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setregid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setresuid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setresgid, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_setgroups, NULL, NULL, NULL, NULL, own_creds_each, false, NULL },
-	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, prctl_each, false, "this prctl option is not supported" },
+	{ SYS_setuid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setgid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setreuid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setregid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setresuid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setresgid, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_setgroups, NULL, NULL, NULL, NULL, own_each, false, NULL },
+	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, own_each, false, "this prctl option is not supported" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ REPLICANT_SYS_HELLO, hello_classify, NULL, NULL, NULL, hello_each, false, NULL },
