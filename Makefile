@@ -20,7 +20,11 @@ all: build/replicant
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/replicant: $(OBJ)
+# the monitor formats and reads the regions of sequential regions with the
+# library's own order log code
+MON_LIB_OBJ = build/lib/orderlog.o
+
+build/replicant: $(OBJ) $(MON_LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS)
 
 build:
@@ -29,7 +33,7 @@ build:
 build/tests/%: tests/progs/%.c | build
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 
-build/unit/%: tests/unit/%.c $(filter-out build/main.o,$(OBJ)) | build
+build/unit/%: tests/unit/%.c $(filter-out build/main.o,$(OBJ)) $(MON_LIB_OBJ) | build
 	$(CC) $(ALL_CFLAGS) -Isrc $^ -o $@ $(LDLIBS)
 
 # Debian packages the build and the tests need.

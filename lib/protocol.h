@@ -56,6 +56,20 @@
 /* 'R' 'P': far above any real syscall number, so the kernel answers ENOSYS. */
 #define REPLICANT_SYS_HELLO 0x5250
 
+/* DECIDE
+ *	long ret = syscall(REPLICANT_SYS_DECIDE, proposal);
+ * makes a timing-dependent choice once for every replica: the monitor
+ * answers, in every replica, the proposal (0..INT32_MAX) of the first
+ * replica of the calling thread's peer group to make the call. For the
+ * outcome of trylock, timedlock and timed waits, which the replica that
+ * gets there first decides and the others reproduce. The kernel answers
+ * -ENOSYS (no monitor). -EINVAL: proposal out of range. */
+#define REPLICANT_SYS_DECIDE 0x5251
+
+/* hello.flags: delay region entries at random (replicant run --perturb),
+ * to bring out races that sequential regions do not cover. */
+#define RP_HELLO_PERTURB 1u
+
 #define RP_MAGIC 0x434c5052u		/* "RPLC" as bytes in memory */
 #define RP_MAX_REPLICAS 16
 #define RP_PAGE 4096
@@ -69,8 +83,11 @@ struct replicant_hello_v1 {
 	uint32_t spin_iters;	/* spin budget before sleeping, in iterations of
 				 * olog's spin loop (olog_spin_calibrate()); 0:
 				 * sleep at once (replicas x threads > cores) */
-	uint32_t flags;		/* none yet: 0 */
-	uint64_t reserved[4];	/* 0 */
+	uint32_t flags;		/* RP_HELLO_* */
+	uint64_t perturb_seed;	/* RP_HELLO_PERTURB: this replica's seed */
+	uint32_t perturb_max_us; /* RP_HELLO_PERTURB: longest delay */
+	uint32_t reserved0;	/* 0 */
+	uint64_t reserved[2];	/* 0 */
 };
 
 /* The region header, at offset 0. Geometry fields are written by

@@ -65,10 +65,13 @@ static struct {
 	struct dinfo *info;	/* per slot, info_slots of them */
 	uint32_t info_slots;
 	uint32_t max_slot;	/* slots below may be in use here */
+	uint64_t perturb_seed;	/* replicant run --perturb: this replica's seed */
+	uint32_t perturb_max_us; /* and its longest delay; 0: no delays */
 } rp;
 
 static _Thread_local uint32_t tl_vtid TLS_IE;
 static _Thread_local unsigned long tl_depth TLS_IE;	/* pass-through nesting */
+static _Thread_local uint64_t tl_rnd TLS_IE;		/* --perturb's sequence */
 
 /* The init lock (Drepper's "Futexes are tricky", mutex 2), on a private
  * futex: only threads of this process contend. */
@@ -175,9 +178,15 @@ static int hello(void)
 	if (rp_mmap_failed(mem))
 		return ENOMEM;
 	err = use_region(mem, h.size, h.replica, h.spin_iters);
-	if (err)
+	if (err) {
 		rp_munmap(mem, h.size);
-	return err;
+		return err;
+	}
+	if ((h.flags & RP_HELLO_PERTURB) && h.perturb_max_us) {
+		rp.perturb_seed = h.perturb_seed;
+		rp.perturb_max_us = h.perturb_max_us;
+	}
+	return 0;
 }
 
 static int private_region(void)
@@ -377,6 +386,25 @@ API int alias_dom(long label, long alias)
 	return err;
 }
 
+/* --perturb: one region entry in four waits up to perturb_max_us, in a
+ * sequence of the replica's seed and the thread, so that races which the
+ * regions do not cover show up as divergences. */
+static void perturb(void)
+{
+	uint64_t x = tl_rnd;
+	struct timespec ts;
+
+	if (!x)
+		x = rp.perturb_seed ^ (0x9e3779b97f4a7c15ull * vtid()) ^ 1;
+	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+	tl_rnd = x;
+	if ((x & 3) != 0)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)((x >> 8) % rp.perturb_max_us) * 1000;
+	rp_syscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+}
+
 API int begin_seq(long label)
 {
 	uint32_t slot;
@@ -387,6 +415,8 @@ API int begin_seq(long label)
 	}
 	if (unlikely(dtab_find(&rp.tab, label, &slot) == DTAB_NONE))
 		return EINVAL;
+	if (unlikely(rp.perturb_max_us))
+		perturb();
 	return olog_enter(&rp.lg, slot, vtid());
 }
 

@@ -26,6 +26,7 @@
 #include "epoll.h"
 #include "mem.h"
 #include "monitor.h"
+#include "seq.h"
 #include "util.h"
 
 void monitor_exit_agreed(int status);
@@ -790,29 +791,6 @@ static enum mode prctl_classify(struct peer *p, struct call *c)
 	return M_REFUSE;
 }
 
-/* ---- libreplicant's HELLO (lib/protocol.h) ---- */
-
-/* The monitor does not serve sequential regions yet: the library is told
- * there is no monitor and runs in pass-through mode, its regions order
- * nothing, and a race they would have ordered shows as a divergence. */
-static const struct sysent hello_sysent = {
-	"replicant_hello", 3, SC_INPUT, 0, 0,
-	{ { A_INT, 0, -1, 0 }, { A_PTR, 0, -1, 0 }, { A_INT, 0, -1, 0 } } };
-
-static enum mode hello_classify(struct peer *p, struct call *c)
-{
-	(void)p;
-	c->se = &hello_sysent; /* its struct pointer differs under ASLR */
-	return M_EACH;
-}
-
-static int hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)cont;
-	*ret = -ENOSYS;
-	return 0;
-}
-
 /* ---- events that are not syscalls ---- */
 
 /* The monitor itself runs with rdtsc disabled (see monitor_tsc_off), so
@@ -914,7 +892,8 @@ static const struct handler handlers[] = {
 	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, own_each, false, "this prctl option is not supported" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
-	{ REPLICANT_SYS_HELLO, hello_classify, NULL, NULL, NULL, hello_each, false, NULL },
+	{ REPLICANT_SYS_HELLO, seq_hello_classify, NULL, NULL, NULL, seq_hello_each, false, NULL },
+	{ REPLICANT_SYS_DECIDE, seq_decide_classify, seq_decide_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_RDTSC, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_RDTSCP, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_SIGNALED, NULL, signaled_prepare, NULL, NULL, NULL, false, NULL },

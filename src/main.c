@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "filter.h"
 #include "monitor.h"
+#include "seq.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -31,6 +33,12 @@ static void usage(FILE *f)
 		"                                kill-minority (N >= 3) kills the minority and goes on\n"
 		"  --report FILE                 write a JSON report of the run to FILE\n"
 		"  --stall-timeout SECONDS       a replica this far behind is a divergence (default 10)\n"
+		"  --pthread                     load libreplicant-pthread.so into the replicas:\n"
+		"                                their pthread locks become sequential regions\n"
+		"  --perturb                     random per-replica delays at syscalls and region\n"
+		"                                entries, to bring out races (seed in the report)\n"
+		"  --perturb-seed N              the seed (default: drawn at random)\n"
+		"  --perturb-max-us N            the longest delay (default 2000)\n"
 		"  --debug                       trace the monitor's decisions on stderr\n",
 		MAX_REPLICAS);
 }
@@ -91,6 +99,8 @@ static const char *resolve(const char *prog)
 	exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
+static uint64_t parse_seed(const char *s);
+
 static void parse(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -100,12 +110,18 @@ static void parse(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "debug", no_argument, NULL, 'D' },
+		{ "pthread", no_argument, NULL, 'P' },
+		{ "perturb", no_argument, NULL, 'p' },
+		{ "perturb-seed", required_argument, NULL, 'S' },
+		{ "perturb-max-us", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool seeded = false;
 	int ch;
 
 	opt.n = 2;
+	opt.perturb_max_us = 2000;
 	opt.divergence_exit = 86;
 	opt.stall_ns = 10ull * 1000000000ull;
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -145,6 +161,21 @@ static void parse(int argc, char **argv)
 		case 'D':
 			util_debug = 1;
 			break;
+		case 'P':
+			opt.pthread = true;
+			break;
+		case 'p':
+			opt.perturb = true;
+			break;
+		case 'S':
+			opt.perturb = true;
+			opt.perturb_seed = parse_seed(optarg);
+			seeded = true;
+			break;
+		case 'M':
+			opt.perturb_max_us = (uint32_t)parse_long(optarg, 1, 1000000,
+								  "bad --perturb-max-us '%s' (1 to 1000000)");
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -158,6 +189,54 @@ static void parse(int argc, char **argv)
 	if (opt.on_div == DIV_KILL_MINORITY && opt.n < 3)
 		bad_usage("--on-divergence kill-minority needs at least 3 replicas%s", "");
 	opt.argv = argv + optind;
+	if (opt.perturb && !seeded && getrandom(&opt.perturb_seed, sizeof(opt.perturb_seed), 0) < 0)
+		die_errno("getrandom");
+}
+
+static uint64_t parse_seed(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *s == 0 || *end || *s == '-')
+		bad_usage("bad --perturb-seed '%s' (an unsigned 64-bit number)", s);
+	return v;
+}
+
+/* --pthread: the library beside replicant's binary (build/replicant and
+ * build/lib/, or PREFIX/bin and PREFIX/lib), or $REPLICANT_PTHREAD_LIB. */
+static void preload_pthread(void)
+{
+	static const char *const rel[] = { "lib/libreplicant-pthread.so",
+					   "../lib/libreplicant-pthread.so" };
+	char self[PATH_MAX], path[PATH_MAX * 2], *slash, *env;
+	const char *old = getenv("LD_PRELOAD"), *lib = getenv("REPLICANT_PTHREAD_LIB");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i;
+
+	if (!lib && n > 0) {
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash)
+			slash[1] = 0;
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]) && !lib; i++) {
+			snprintf(path, sizeof(path), "%s%s", self, rel[i]);
+			if (access(path, R_OK) == 0)
+				lib = path;
+		}
+	}
+	if (!lib || access(lib, R_OK) < 0) {
+		fprintf(stderr, "replicant: --pthread: cannot find libreplicant-pthread.so%s%s "
+			"(set REPLICANT_PTHREAD_LIB)\n", lib ? " at " : " beside replicant",
+			lib ? lib : "");
+		exit(EXIT_REPLICANT_ERROR);
+	}
+	if (asprintf(&env, "%s%s%s", lib, old && *old ? ":" : "", old && *old ? old : "") < 0 ||
+	    setenv("LD_PRELOAD", env, 1) < 0)
+		die_errno("setting LD_PRELOAD");
+	free(env);
 }
 
 /* Every replica starts in replicant's working directory, with its
@@ -199,7 +278,13 @@ int main(int argc, char **argv)
 
 	parse(argc, argv);
 	opt.prog_path = resolve(opt.argv[0]);
+	if (opt.pthread)
+		preload_pthread();
 	monitor_setup();
+	seq_init();
+	if (opt.perturb)
+		fprintf(stderr, "replicant: --perturb seed %llu (replay with --perturb-seed %llu)\n",
+			(unsigned long long)opt.perturb_seed, (unsigned long long)opt.perturb_seed);
 	ctx = filter_build();
 	initial_procs();
 	filter_export(ctx, &prog);

@@ -26,6 +26,7 @@
 #include "monitor_int.h"
 #include "pool.h"
 #include "report.h"
+#include "seq.h"
 #include "util.h"
 #include "vdso.h"
 #include "vote.h"
@@ -211,6 +212,7 @@ static void kill_replica(int idx)
 	r->alive = false;
 	r->killed = true;
 	kill(r->pid, SIGKILL);
+	seq_replica_gone(idx);
 }
 
 /* Answers are sent after the thread drops mon_lock: an answer wakes the
@@ -842,6 +844,23 @@ static void inject_fault(struct peer *p, struct call *c)
 		((unsigned char *)c->buf[1])[0] ^= 0x20;
 }
 
+/* --perturb: one call in four waits up to perturb_max_us before the
+ * monitor looks at it, a different sequence in every replica, so threads
+ * that race for shared memory take their turns in different orders. */
+static void perturb_delay(uint64_t *rnd)
+{
+	uint64_t x = *rnd;
+	struct timespec ts;
+
+	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+	*rnd = x;
+	if ((x & 3) != 0)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)((x >> 8) % opt.perturb_max_us) * 1000;
+	nanosleep(&ts, NULL);
+}
+
 /* One thread per replica waits in SECCOMP_IOCTL_NOTIF_RECV: with
  * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel wakes it on the replica's
  * own CPU, as cheap as a notification round trip gets. A single thread
@@ -849,6 +868,7 @@ static void inject_fault(struct peer *p, struct call *c)
 static void *listener_thread(void *arg)
 {
 	struct replica *r = arg;
+	uint64_t rnd = opt.perturb_seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(r->idx + 1));
 
 	for (;;) {
 		struct seccomp_notif req;
@@ -861,6 +881,8 @@ static void *listener_thread(void *arg)
 				return NULL;
 			die_errno("receiving a notification from replica %d", r->idx);
 		}
+		if (opt.perturb)
+			perturb_delay(&rnd);
 		pthread_mutex_lock(&mon_lock);
 		on_notification(r, &req);
 		unlock_and_flush();
@@ -921,14 +943,42 @@ static void check_stall_group(struct group *g)
 	end_run(opt.divergence_exit);
 }
 
+/* A domain of sequential regions where live replicas stopped behind the
+ * one furthest ahead: those are the stalled ones. */
+static void region_stalled(const struct seq_stall *st)
+{
+	uint32_t live = monitor_live_mask(), behind = 0;
+	uint64_t hi = 0;
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if ((live & (1u << i)) && st->turn[i] > hi)
+			hi = st->turn[i];
+	for (i = 0; i < opt.n; i++)
+		if ((live & (1u << i)) && st->turn[i] < hi)
+			behind |= 1u << i;
+	if (opt.on_div == DIV_KILL_MINORITY && healthy_count() - __builtin_popcount(behind) >= majority) {
+		report_region_stall(st, "stalled replica(s) killed; the run goes on");
+		for (i = 0; i < opt.n; i++)
+			if (behind & (1u << i))
+				kill_replica(i);
+		return;
+	}
+	report_region_stall(st, "run aborted");
+	end_run(opt.divergence_exit);
+}
+
 /* A live replica that has not reached the oldest entry others reached in
  * a peer group stalls the run once --stall-timeout has passed. */
 static void check_stall(void)
 {
+	struct seq_stall st;
 	struct group *g;
 
 	for (g = all_groups; g && !run_over; g = g->next_all)
 		check_stall_group(g);
+	if (!run_over && seq_check_stall(&st))
+		region_stalled(&st);
 }
 
 static bool all_reaped(void)
@@ -1051,10 +1101,12 @@ int monitor_run(void)
 		if (pthread_create(&t, NULL, listener_thread, &replicas[i]) != 0)
 			die("cannot start a listener thread");
 	while (!all_reaped()) {
+		int wait_ms = run_over || fwd_pending() ? 50 : 200, due = tracer_start_delayed();
+
 		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ wake_fd, POLLIN, 0 };
 		unlock_and_flush();
-		if (poll(pfd, 2, run_over || fwd_pending() ? 50 : 200) < 0 && errno != EINTR)
+		if (poll(pfd, 2, due >= 0 && due < wait_ms ? due : wait_ms) < 0 && errno != EINTR)
 			die_errno("poll");
 		pthread_mutex_lock(&mon_lock);
 		if (pfd[0].revents)

@@ -22,6 +22,10 @@ struct options {
 	uint64_t stall_ns;	/* --stall-timeout */
 	char **argv;		/* program and its arguments */
 	const char *prog_path;	/* resolved executable */
+	bool perturb;		/* --perturb: random delays at syscalls and regions */
+	uint64_t perturb_seed;	/* --perturb-seed, or drawn at start */
+	uint32_t perturb_max_us; /* the longest delay */
+	bool pthread;		/* --pthread: preload libreplicant-pthread.so */
 };
 
 /* One process of a replica: what its threads share. */

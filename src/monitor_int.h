@@ -31,6 +31,7 @@ void tracer_on_sigchld(void);
 void wait_follow(struct entry *e, struct peer *p);
 void wait_abandon(struct peer *p);
 void chld_check(struct group *g);
+int tracer_start_delayed(void);
 
 /* forward.c */
 bool fwd_pending(void);

@@ -11,6 +11,9 @@
 void report_divergence(const struct entry *e, const struct tally *t, const char *action);
 /* A replica that did not reach entry e within the stall timeout. */
 void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, const char *action);
+/* A domain of sequential regions where a replica stopped behind. */
+struct seq_stall;
+void report_region_stall(const struct seq_stall *st, const char *action);
 /* Writes the JSON report file, if --report was given, for a run that ends. */
 void report_finish(int exit_code);
 

@@ -15,6 +15,7 @@
 
 #include "mem.h"
 #include "monitor_int.h"
+#include "seq.h"
 #include "util.h"
 #include "vdso.h"
 
@@ -116,6 +117,64 @@ static bool take_early_stop(pid_t tid)
 /* Lets the group's new threads run once a majority of replicas created
  * theirs, so that a thread never runs ahead of a creation that its peers
  * have not confirmed. */
+/* --perturb: a new thread of replica r starts up to perturb_max_us late,
+ * in a sequence of its own, so that threads racing for a lock right after
+ * they start take it in different orders in different replicas. */
+#define MAX_DELAYED 256
+
+static struct {
+	pid_t tid;
+	struct peer *p;
+	uint64_t at;
+} delayed[MAX_DELAYED];
+static int ndelayed;
+
+static uint64_t start_delay_ns(int r)
+{
+	static uint64_t rnd[MAX_REPLICAS];
+	uint64_t x = rnd[r];
+
+	if (!x)
+		x = opt.perturb_seed ^ (0xd1b54a32d192ed03ull * (uint64_t)(r + 1)) ^ 1;
+	x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+	rnd[r] = x;
+	return (x & 1) ? ((x >> 8) % opt.perturb_max_us) * 1000 : 0;
+}
+
+static void start_thread(struct peer *p)
+{
+	uint64_t d = opt.perturb ? start_delay_ns(p->rep->idx) : 0;
+
+	if (d && ndelayed < MAX_DELAYED) {
+		delayed[ndelayed].tid = p->tid;
+		delayed[ndelayed].p = p;
+		delayed[ndelayed++].at = now_ns() + d;
+		return;
+	}
+	ptrace(PTRACE_CONT, p->tid, 0, 0);
+}
+
+/* Starts the delayed threads that are due; returns the milliseconds until
+ * the next one is (-1: none). A thread that died meanwhile is left. */
+int tracer_start_delayed(void)
+{
+	uint64_t now = now_ns(), next = UINT64_MAX;
+	int i = 0;
+
+	while (i < ndelayed) {
+		if (delayed[i].at <= now || run_over) {
+			if (peer_find(delayed[i].tid) == delayed[i].p)
+				ptrace(PTRACE_CONT, delayed[i].tid, 0, 0);
+			delayed[i] = delayed[--ndelayed];
+			continue;
+		}
+		if (delayed[i].at < next)
+			next = delayed[i].at;
+		i++;
+	}
+	return next == UINT64_MAX ? -1 : (int)((next - now) / 1000000 + 1);
+}
+
 static void group_release(struct group *g)
 {
 	int i, count = 0;
@@ -133,7 +192,7 @@ static void group_release(struct group *g)
 		if (p && p->held && p->stopped) {
 			p->held = false;
 			p->stopped = false;
-			ptrace(PTRACE_CONT, p->tid, 0, 0);
+			start_thread(p);
 		}
 	}
 }
@@ -630,6 +689,7 @@ static void on_ptrace_stop(struct peer *p, int status)
 		int err = vdso_patch(p->tid);
 
 		fdtab_exec(&p->proc->fds);
+		seq_proc_gone(p->rep->idx, p->proc);
 		if (err) {
 			warnx("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
 			end_run(EXIT_REPLICANT_ERROR);
@@ -681,6 +741,8 @@ static void on_exit_status(struct peer *p, int status)
 
 	p->exited = true;
 	settle_close(p);
+	if (p->tid == p->proc->pid)
+		seq_proc_gone(r->idx, p->proc);
 	if (p->tid != r->pid) {
 		/* a thread: its tid may be reused, so it leaves the hash */
 		peer_remove(p);
@@ -693,6 +755,8 @@ static void on_exit_status(struct peer *p, int status)
 	if (WIFSIGNALED(status) && was_alive && !run_over)
 		record_signal_death(p, WTERMSIG(status));
 	r->alive = false;
+	if (was_alive)
+		seq_replica_gone(r->idx);
 	group_gc(p->grp);
 }
 

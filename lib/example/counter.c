@@ -27,9 +27,11 @@ static void *thread_start(void *arg)
 	pthread_mutex_lock(&lock);
 	counter += id;
 	local = counter;
+	/* inside the region too: printf fills stdio's buffer, which the
+	 * threads share, so the order of the lines is shared state */
+	printf("thread %ld saw %ld\n", id, local);
 	pthread_mutex_unlock(&lock);
 	err |= END_SEQ_REGION(&lock);
-	printf("thread %ld saw %ld\n", id, local);
 	return (void *)(long)err;
 }
 

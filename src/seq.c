@@ -1,0 +1,335 @@
+/* The monitor's side of sequential regions (lib/protocol.h): it answers
+ * libreplicant's HELLO with a shared region, answers DECIDE, tells the
+ * regions when a replica is gone, and watches them for stalls.
+ *
+ * A region belongs to one HELLO: the position of one peer group's list
+ * where a process (or a process after execve) said it. The corresponding
+ * processes of every replica say it at that same position and get the same
+ * memfd. The region carries only ordering: nothing in it is trusted for an
+ * output, so a replica that scribbles on it can stall the run or make it
+ * diverge, never get an output past the vote. */
+#include "seq.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/orderlog.h"
+#include "mem.h"
+#include "monitor_int.h"
+#include "report.h"
+#include "util.h"
+
+/* Every mutex of a program under --pthread is a domain: room for a million
+ * (the region is sparse; a slot costs memory once used). A leader may run
+ * LOG_CAP regions ahead of the slowest replica in a domain. */
+#define DOM_MAX (1u << 20)
+#define LOG_CAP 256
+#define INIT_CAP 4096
+#define SCAN_NS 1000000000ull
+
+struct suspect {
+	uint32_t slot;
+	uint64_t turns[MAX_REPLICAS];
+	uint64_t since;
+};
+
+struct seqreg {
+	struct seqreg *next;
+	int gid;			/* the HELLO: peer group and position */
+	uint64_t pos;
+	int memfd;
+	struct rp_region *rg;		/* the monitor's mapping */
+	size_t size;
+	struct olog view;		/* replica 0's view, for reading */
+	struct proc *proc[MAX_REPLICAS]; /* each replica's process that has it */
+	uint32_t holders;		/* replicas whose process still maps it */
+	struct suspect *sus;		/* domains where a replica lags */
+	size_t nsus;
+};
+
+static struct seqreg *regions;
+static uint32_t spin_iters;
+static uint64_t last_scan;
+
+static struct seqreg *region_new(int gid, uint64_t pos)
+{
+	const struct olog_geom g = { .nreplicas = (unsigned)opt.n, .dom_max = DOM_MAX,
+				     .log_cap = LOG_CAP, .init_cap = INIT_CAP };
+	struct seqreg *s = xcalloc(1, sizeof(*s));
+	int err;
+
+	s->gid = gid;
+	s->pos = pos;
+	s->size = olog_region_size(&g);
+	s->memfd = memfd_create("replicant-seq", MFD_CLOEXEC);
+	if (s->memfd < 0 || ftruncate(s->memfd, (off_t)s->size) < 0)
+		goto fail;
+	s->rg = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, s->memfd, 0);
+	if (s->rg == MAP_FAILED)
+		goto fail;
+	err = olog_format(s->rg, s->size, &g);
+	if (!err)
+		err = olog_open(&s->view, s->rg, s->size, 0, 0);
+	if (err) {
+		errno = err;
+		goto fail;
+	}
+	s->next = regions;
+	regions = s;
+	return s;
+fail:
+	warnx("cannot make a sequential region: %s", strerror(errno));
+	if (s->rg && s->rg != MAP_FAILED)
+		munmap(s->rg, s->size);
+	if (s->memfd >= 0)
+		close(s->memfd);
+	free(s);
+	return NULL;
+}
+
+static void region_free(struct seqreg *s)
+{
+	struct seqreg **pp = &regions;
+
+	while (*pp != s)
+		pp = &(*pp)->next;
+	*pp = s->next;
+	munmap(s->rg, s->size);
+	close(s->memfd);
+	free(s->sus);
+	free(s);
+}
+
+static struct seqreg *region_of(const struct entry *e)
+{
+	struct seqreg *s;
+
+	for (s = regions; s; s = s->next)
+		if (s->gid == e->grp->id && s->pos == e->seq)
+			return s;
+	return region_new(e->grp->id, e->seq);
+}
+
+void seq_init(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	/* Spinning pays only while the thread we wait for can run meanwhile:
+	 * with no more replicas than CPUs. */
+	spin_iters = cpus > opt.n ? olog_spin_calibrate(4000) : olog_spin_calibrate(500);
+}
+
+/* ---- HELLO ---- */
+
+static const struct sysent hello_sysent = {
+	"replicant_hello", 3, SC_INPUT, 0, 0,
+	{ { A_INT, 0, -1, 0 }, { A_PTR, 0, -1, 0 }, { A_INT, 0, -1, 0 } } };
+
+enum mode seq_hello_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	c->se = &hello_sysent; /* its struct pointer differs under ASLR */
+	return M_EACH;
+}
+
+static uint64_t splitmix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void hello_fill(struct replicant_hello_v1 *h, const struct seqreg *s, int idx, int fd)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = REPLICANT_PROTOCOL_VERSION;
+	h->replica = (uint32_t)idx;
+	h->nreplicas = (uint32_t)opt.n;
+	h->fd = fd;
+	h->size = s->size;
+	h->spin_iters = spin_iters;
+	if (opt.perturb) {
+		h->flags |= RP_HELLO_PERTURB;
+		h->perturb_seed = splitmix(opt.perturb_seed ^ (0x100ull + (uint64_t)idx)) |
+				  ((uint64_t)s->gid << 48);
+		h->perturb_max_us = opt.perturb_max_us;
+	}
+}
+
+/* The region goes in as a descriptor the replica owns (a private object):
+ * its mmap and close run in the replica. */
+int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	struct replicant_hello_v1 h;
+	struct seqreg *s;
+	struct fobj *o;
+	int idx = p->rep->idx, fd, err;
+
+	(void)cont;
+	if ((uint32_t)c->args[0] != REPLICANT_PROTOCOL_VERSION) {
+		warnx("replica %d speaks sequential-region protocol %u, this monitor %u: "
+		      "its regions order nothing", idx, (unsigned)c->args[0], REPLICANT_PROTOCOL_VERSION);
+		*ret = -EPROTONOSUPPORT;
+		return 0;
+	}
+	if (c->args[2] < sizeof(h)) {
+		*ret = -EINVAL;
+		return 0;
+	}
+	s = region_of(e);
+	if (!s) {
+		*ret = -ENOMEM;
+		return 0;
+	}
+	fd = peer_addfd(p, s->memfd, monitor_fd_number(e, p, 0, 0), true);
+	if (fd < 0) {
+		*ret = fd;
+		return 0;
+	}
+	o = fobj_new(-1, true);
+	o->type = S_IFREG;
+	o->accmode = O_RDWR;
+	fdtab_set(&p->proc->fds, fd, o, true);
+	s->proc[idx] = p->proc;
+	s->holders |= 1u << idx;
+	hello_fill(&h, s, idx, fd);
+	err = mem_write(p->tid, c->args[1], &h, sizeof(h));
+	*ret = err ? -EFAULT : idx;
+	return 0;
+}
+
+/* ---- DECIDE ---- */
+
+/* The proposal is not compared: replicas propose different things, and
+ * the first one's is the answer. */
+static const struct sysent decide_sysent = {
+	"replicant_decide", 1, SC_INPUT, 0, 0, { { A_PTR, 0, -1, 0 } } };
+
+enum mode seq_decide_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	c->se = &decide_sysent;
+	return M_INPUT;
+}
+
+int seq_decide_prepare(struct entry *e)
+{
+	uint64_t v = e->call[e->agreed]->args[0];
+
+	e->ret = v > INT32_MAX ? -EINVAL : (long)v;
+	return 1;
+}
+
+/* ---- replicas and processes that are gone ---- */
+
+void seq_replica_gone(int idx)
+{
+	struct seqreg *s;
+
+	for (s = regions; s; s = s->next)
+		olog_kill_replica(s->rg, (unsigned)idx);
+}
+
+/* Replica idx's process pr exited or replaced its program: its regions
+ * are unmapped there, and freed once no replica maps them. */
+void seq_proc_gone(int idx, const struct proc *pr)
+{
+	struct seqreg *s, *next;
+
+	for (s = regions; s; s = next) {
+		next = s->next;
+		if (s->proc[idx] != pr || !(s->holders & (1u << idx)))
+			continue;
+		s->holders &= ~(1u << idx);
+		if (!s->holders)
+			region_free(s);
+	}
+}
+
+/* ---- the watchdog ---- */
+
+static struct suspect *find_suspect(struct suspect *v, size_t n, uint32_t slot)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].slot == slot)
+			return &v[i];
+	return NULL;
+}
+
+/* A domain where a live replica is behind another and none of them moved
+ * for --stall-timeout: the laggard's thread never came. */
+static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
+{
+	uint32_t bump = atomic_load(&s->rg->bump), slot, live = monitor_live_mask();
+	struct suspect *nv = NULL, *old;
+	size_t nn = 0, cap = 0;
+	bool stalled = false;
+	int i;
+
+	if (bump > DOM_MAX)
+		bump = DOM_MAX; /* a scribbled header */
+	for (slot = 0; slot < bump && !stalled; slot++) {
+		uint64_t t[MAX_REPLICAS], lo = UINT64_MAX, hi = 0;
+
+		for (i = 0; i < opt.n; i++) {
+			t[i] = olog_turn(&s->view, slot, (unsigned)i);
+			if (!(live & (1u << i)))
+				continue;
+			lo = t[i] < lo ? t[i] : lo;
+			hi = t[i] > hi ? t[i] : hi;
+		}
+		if (lo >= hi)
+			continue;
+		if (nn == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = xrealloc(nv, cap * sizeof(*nv));
+		}
+		nv[nn] = (struct suspect){ .slot = slot, .since = now };
+		memcpy(nv[nn].turns, t, sizeof(t));
+		old = find_suspect(s->sus, s->nsus, slot);
+		if (old && !memcmp(old->turns, t, sizeof(t)))
+			nv[nn].since = old->since;
+		if (now - nv[nn].since >= opt.stall_ns) {
+			st->slot = slot;
+			st->waited_ns = now - nv[nn].since;
+			for (i = 0; i < opt.n; i++) {
+				st->turn[i] = t[i];
+				st->next_vtid[i] = rp_ent_id(olog_entry(&s->view, slot, t[i]));
+				st->holder[i] = atomic_load(&((struct rp_rstate *)(s->view.doms +
+					(size_t)slot * s->view.dom_stride + sizeof(struct rp_dom)))[i].holder);
+			}
+			st->gid = s->gid;
+			stalled = true;
+		}
+		nn++;
+	}
+	free(s->sus);
+	s->sus = nv;
+	s->nsus = nn;
+	return stalled;
+}
+
+/* Called often by the main loop; scans once a second. True with *st
+ * filled when a domain stalled. */
+bool seq_check_stall(struct seq_stall *st)
+{
+	uint64_t now = now_ns();
+	struct seqreg *s;
+
+	if (!regions || now - last_scan < SCAN_NS)
+		return false;
+	last_scan = now;
+	for (s = regions; s; s = s->next)
+		if (scan_region(s, now, st))
+			return true;
+	return false;
+}

@@ -1,0 +1,29 @@
+/* The monitor's side of sequential regions (seq.c, lib/protocol.h). */
+#ifndef REPLICANT_SEQ_H
+#define REPLICANT_SEQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "monitor.h"
+
+/* A domain where a replica stopped behind its peers. */
+struct seq_stall {
+	int gid;			/* the peer group that said HELLO */
+	uint32_t slot;			/* the domain */
+	uint64_t waited_ns;
+	uint64_t turn[MAX_REPLICAS];	/* each replica's position in its log */
+	uint32_t next_vtid[MAX_REPLICAS]; /* the thread the log says enters there */
+	uint32_t holder[MAX_REPLICAS];	/* the thread inside, 0 = none */
+};
+
+void seq_init(void);
+enum mode seq_hello_classify(struct peer *p, struct call *c);
+int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont);
+enum mode seq_decide_classify(struct peer *p, struct call *c);
+int seq_decide_prepare(struct entry *e);
+void seq_replica_gone(int idx);
+void seq_proc_gone(int idx, const struct proc *pr);
+bool seq_check_stall(struct seq_stall *st);
+
+#endif
