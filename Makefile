@@ -102,10 +102,41 @@ build/lib/libreplicant.so: build/lib/$(LIB_REAL)
 	ln -sf $(LIB_REAL) build/lib/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $@
 
+# libreplicant-pthread.so (lib/pthread/): an LD_PRELOAD library that turns
+# pthread calls into regions. It uses libreplicant.so.0 (found beside it:
+# $$ORIGIN) and exports only the pthread and sem_ functions it replaces.
+PT_SRC = $(wildcard lib/pthread/*.c)
+PT_OBJ = $(PT_SRC:lib/%.c=build/lib/%.o)
+PT_HDR = $(wildcard lib/pthread/*.h)
+PT_SO = libreplicant-pthread.so
+
+all: build/lib/$(PT_SO)
+
+build/lib/pthread/%.o: lib/pthread/%.c $(LIB_HDR) $(PT_HDR) | build/lib
+	@mkdir -p build/lib/pthread
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+build/lib/$(PT_SO): $(PT_OBJ) build/lib/libreplicant.so
+	$(CC) $(LIB_CFLAGS) -shared -Wl,--no-undefined -Wl,-z,now $(PT_OBJ) -o $@ \
+		-Lbuild/lib -lreplicant -ldl -Wl,-rpath,'$$ORIGIN'
+
+# its unit tests run themselves under LD_PRELOAD of the built library
+PT_UNITS = $(filter build/unit/test_pthread%,$(UNITS))
+
+$(PT_UNITS): build/unit/%: tests/unit/%.c build/lib/$(PT_SO) | build/lib
+	$(CC) $(LIB_CFLAGS) $< -o $@ -Lbuild/lib -lreplicant -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
 LIB_UNITS = $(filter build/unit/test_orderlog build/unit/test_seq build/unit/test_seq%,$(UNITS))
 
 $(LIB_UNITS): build/unit/%: tests/unit/%.c $(LIB_OBJ) | build/lib
 	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread -lseccomp
+
+# a program that misbehaves in its regions on purpose (tests/t/93): it
+# links the objects to learn its replica index
+build/tests/misbehave: tests/seq/misbehave.c $(LIB_OBJ) | build/lib build
+	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
+
+check: build/tests/misbehave
 
 build/bench/seq: bench/seq.c $(LIB_OBJ) | build/lib
 	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
@@ -114,12 +145,13 @@ bench: build/bench/seq
 
 install: install-lib
 
-install-lib: build/lib/libreplicant.so
+install-lib: build/lib/libreplicant.so build/lib/$(PT_SO)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 644 include/replicant.h $(DESTDIR)$(INCLUDEDIR)/replicant.h
 	install -m 755 build/lib/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_REAL)
 	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libreplicant.so
+	install -m 755 build/lib/$(PT_SO) $(DESTDIR)$(LIBDIR)/$(PT_SO)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
 		-e 's|@RPATH@|$(PC_RPATH)|' lib/replicant.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/replicant.pc
@@ -134,3 +166,30 @@ lib-check: build/lib/libreplicant.so
 	@bash lib/check.sh
 
 .PHONY: install-lib lib-check
+
+# ---- issues 4 and 5: threaded test programs (tests/t/92-seq.t, 94-pthread.t) ----
+# tests/progs/pthread/: plain pthread programs whose output depends on the
+# lock order (replicated with --pthread); tests/progs/seq/: programs
+# annotated by hand with sequential regions, linked with libreplicant.
+PTHREAD_TEST_SRC = $(wildcard tests/progs/pthread/*.c)
+PTHREAD_TESTS = $(PTHREAD_TEST_SRC:tests/progs/pthread/%.c=build/tests/pthread/%)
+SEQ_TEST_SRC = $(wildcard tests/progs/seq/*.c)
+SEQ_TESTS = $(SEQ_TEST_SRC:tests/progs/seq/%.c=build/tests/seq/%)
+
+build/tests/pthread/%: tests/progs/pthread/%.c | build
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
+
+build/tests/seq/%: tests/progs/seq/%.c include/replicant.h build/lib/libreplicant.so | build
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall -Iinclude $< -Lbuild/lib -lreplicant \
+		-Wl,-rpath,$(CURDIR)/build/lib -o $@ -lpthread
+
+check: $(PTHREAD_TESTS) $(SEQ_TESTS)
+
+# make seqsoak: the annotated programs and the pthread ones, many runs each
+# under -n 2 and -n 3 (bench/seqsoak.sh); prints a table.
+seqsoak: all $(PTHREAD_TESTS) $(SEQ_TESTS)
+	@bash bench/seqsoak.sh
+
+.PHONY: seqsoak

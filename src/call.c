@@ -144,6 +144,7 @@ static int capture_arg(struct call *c, pid_t pid, int i)
 	case A_FD:
 	case A_DIRFD:
 	case A_PTR:
+	case A_OWN:
 		return 0;
 	default:
 		return -EINVAL;
@@ -268,6 +269,7 @@ struct call_diff call_first_diff(const struct call *a, const struct call *b)
 			}
 			break;
 		case A_NONE:
+		case A_OWN:
 			break;
 		default:
 			return d;

@@ -146,6 +146,7 @@ int exec_prepare(struct entry *e)
 			break;
 		case A_NONE:
 			break;
+		case A_OWN:
 		default:
 			return -ENOSYS;
 		}

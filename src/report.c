@@ -178,6 +178,8 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 			fprintf(js, "{\"replica\":%d,\"arrived\":null}", i);
 		}
 	}
+	fprintf(js, "],\"regions\":[");
+	seq_describe_lag(stderr, js);
 	fprintf(stderr, "  action: %s\n", action);
 	fprintf(js, "],\"action\":");
 	json_str(js, action);
@@ -192,29 +194,15 @@ void report_region_stall(const struct seq_stall *st, const char *action)
 	char *jbuf = NULL;
 	size_t jlen = 0;
 	FILE *js = open_memstream(&jbuf, &jlen);
-	int i;
 
 	if (!js)
 		die_errno("open_memstream");
-	fprintf(stderr, "replicant: STALL in sequential regions of domain %u (process of peer "
-		"group %d): no replica moved for %.1f s\n", st->slot, st->gid, st->waited_ns / 1e9);
+	fprintf(stderr, "replicant: STALL in sequential regions: domain %u of the process of peer "
+		"group %d has a replica behind, and no replica moved for %.1f s\n", st->slot,
+		st->gid, st->waited_ns / 1e9);
 	fprintf(js, "{\"event\":\"region_stall\",\"peer_group\":%d,\"domain\":%u,"
-		"\"waited_s\":%.1f,\"replicas\":[", st->gid, st->slot, st->waited_ns / 1e9);
-	for (i = 0; i < opt.n; i++) {
-		bool live = monitor_live_mask() & (1u << i);
-
-		fprintf(stderr, "  replica %d: %sat position %llu, ", i, live ? "" : "(gone) ",
-			(unsigned long long)st->turn[i]);
-		if (st->holder[i])
-			fprintf(stderr, "thread %u inside a region\n", st->holder[i]);
-		else if (st->next_vtid[i])
-			fprintf(stderr, "waits for thread %u to enter\n", st->next_vtid[i]);
-		else
-			fprintf(stderr, "waits for a leader to order the next thread\n");
-		fprintf(js, "%s{\"replica\":%d,\"live\":%s,\"position\":%llu,\"holder\":%u,"
-			"\"waits_for\":%u}", i ? "," : "", i, live ? "true" : "false",
-			(unsigned long long)st->turn[i], st->holder[i], st->next_vtid[i]);
-	}
+		"\"waited_s\":%.1f,\"regions\":[", st->gid, st->slot, st->waited_ns / 1e9);
+	seq_describe_lag(stderr, js);
 	fprintf(stderr, "  action: %s\n", action);
 	fprintf(js, "],\"action\":");
 	json_str(js, action);

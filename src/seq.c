@@ -210,7 +210,7 @@ int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, b
 /* The proposal is not compared: replicas propose different things, and
  * the first one's is the answer. */
 static const struct sysent decide_sysent = {
-	"replicant_decide", 1, SC_INPUT, 0, 0, { { A_PTR, 0, -1, 0 } } };
+	"replicant_decide", 1, SC_INPUT, 0, 0, { { A_OWN, 0, -1, 0 } } };
 
 enum mode seq_decide_classify(struct peer *p, struct call *c)
 {
@@ -255,6 +255,13 @@ void seq_proc_gone(int idx, const struct proc *pr)
 
 /* ---- the watchdog ---- */
 
+static struct rp_rstate *rstate_at(const struct seqreg *s, uint32_t slot, int r)
+{
+	return (struct rp_rstate *)(s->view.doms + (size_t)slot * s->view.dom_stride +
+				    sizeof(struct rp_dom)) + r;
+}
+
+
 static struct suspect *find_suspect(struct suspect *v, size_t n, uint32_t slot)
 {
 	size_t i;
@@ -278,7 +285,7 @@ static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 	if (bump > DOM_MAX)
 		bump = DOM_MAX; /* a scribbled header */
 	for (slot = 0; slot < bump && !stalled; slot++) {
-		uint64_t t[MAX_REPLICAS], lo = UINT64_MAX, hi = 0;
+		uint64_t t[MAX_REPLICAS] = { 0 }, lo = UINT64_MAX, hi = 0;
 
 		for (i = 0; i < opt.n; i++) {
 			t[i] = olog_turn(&s->view, slot, (unsigned)i);
@@ -301,12 +308,7 @@ static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 		if (now - nv[nn].since >= opt.stall_ns) {
 			st->slot = slot;
 			st->waited_ns = now - nv[nn].since;
-			for (i = 0; i < opt.n; i++) {
-				st->turn[i] = t[i];
-				st->next_vtid[i] = rp_ent_id(olog_entry(&s->view, slot, t[i]));
-				st->holder[i] = atomic_load(&((struct rp_rstate *)(s->view.doms +
-					(size_t)slot * s->view.dom_stride + sizeof(struct rp_dom)))[i].holder);
-			}
+			memcpy(st->turn, t, sizeof(t));
 			st->gid = s->gid;
 			stalled = true;
 		}
@@ -316,6 +318,74 @@ static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 	s->sus = nv;
 	s->nsus = nn;
 	return stalled;
+}
+
+/* One replica's place in a domain, for the reports. */
+static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32_t slot, int r)
+{
+	uint64_t st = atomic_load(&rstate_at(s, slot, r)->state), t = rp_st_turn(st);
+	uint32_t holder = atomic_load(&rstate_at(s, slot, r)->holder);
+	uint32_t next = rp_ent_id(olog_entry(&s->view, slot, t));
+
+	fprintf(txt, "    replica %d%s at position %llu: ", r,
+		monitor_live_mask() & (1u << r) ? "" : " (gone)", (unsigned long long)t);
+	if (st & RP_ST_BUSY)
+		fprintf(txt, "thread %u is inside\n", holder);
+	else if (next)
+		fprintf(txt, "waits for thread %u to enter\n", next);
+	else
+		fprintf(txt, "no thread ordered next yet\n");
+	fprintf(js, "%s{\"replica\":%d,\"position\":%llu,\"inside\":%u,\"waits_for\":%u}",
+		r ? "," : "", r, (unsigned long long)t, st & RP_ST_BUSY ? holder : 0,
+		st & RP_ST_BUSY ? 0 : next);
+}
+
+/* Live replicas at different places in a domain (positions, or one inside
+ * and one not). */
+static bool domain_split(const struct seqreg *s, uint32_t slot)
+{
+	uint32_t live = monitor_live_mask();
+	uint64_t first = 0, st;
+	bool seen = false;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		if (!(live & (1u << i)))
+			continue;
+		st = atomic_load(&rstate_at(s, slot, i)->state) &
+		     (RP_ST_BUSY | (RP_ST_TURN_MASK << RP_ST_TURN_SHIFT));
+		if (seen && st != first)
+			return true;
+		first = st, seen = true;
+	}
+	return false;
+}
+
+/* The domains where live replicas are at different places, with the
+ * thread each one waits for: for a stall report, whatever its cause.
+ * Returns how many (at most 8 are shown). */
+int seq_describe_lag(FILE *txt, FILE *js)
+{
+	struct seqreg *s;
+	int found = 0, i;
+
+	for (s = regions; s; s = s->next) {
+		uint32_t bump = atomic_load(&s->rg->bump), slot;
+
+		for (slot = 0; slot < bump && slot < DOM_MAX && found < 8; slot++) {
+			if (!domain_split(s, slot))
+				continue;
+			fprintf(txt, "  sequential regions, domain %u (process of peer group %d):\n",
+				slot, s->gid);
+			fprintf(js, "%s{\"peer_group\":%d,\"domain\":%u,\"replicas\":[",
+				found ? "," : "", s->gid, slot);
+			for (i = 0; i < opt.n; i++)
+				describe_replica(txt, js, s, slot, i);
+			fprintf(js, "]}");
+			found++;
+		}
+	}
+	return found;
 }
 
 /* Called often by the main loop; scans once a second. True with *st

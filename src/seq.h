@@ -3,6 +3,7 @@
 #define REPLICANT_SEQ_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "monitor.h"
@@ -13,8 +14,6 @@ struct seq_stall {
 	uint32_t slot;			/* the domain */
 	uint64_t waited_ns;
 	uint64_t turn[MAX_REPLICAS];	/* each replica's position in its log */
-	uint32_t next_vtid[MAX_REPLICAS]; /* the thread the log says enters there */
-	uint32_t holder[MAX_REPLICAS];	/* the thread inside, 0 = none */
 };
 
 void seq_init(void);
@@ -25,5 +24,6 @@ int seq_decide_prepare(struct entry *e);
 void seq_replica_gone(int idx);
 void seq_proc_gone(int idx, const struct proc *pr);
 bool seq_check_stall(struct seq_stall *st);
+int seq_describe_lag(FILE *txt, FILE *js);
 
 #endif

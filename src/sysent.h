@@ -32,6 +32,7 @@ enum sc_arg_kind {
 	A_PTR,		/* an address that is neither read nor compared (hints, futex words) */
 	A_IOV_IN,	/* struct iovec array, count in len_arg; gathered and compared */
 	A_IOV_OUT,	/* struct iovec array, count in len_arg; scattered from the result */
+	A_OWN,		/* a value each replica chooses for itself: never compared */
 };
 
 /* Flags on an argument. */

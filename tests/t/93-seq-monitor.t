@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The monitor's side of sequential regions (issue 4): HELLO hands every
+# replica the same region, DECIDE answers the first proposal, a replica that
+# stops in a region is reported with the domain, the positions and the
+# thread each replica waits for, and one that scribbles on the shared log
+# gets no output past the vote. tests/seq/misbehave.c is the program.
+. "$(dirname "$0")/../lib.sh"
+
+cd "$T" || exit 1
+MB=$PROGS/misbehave
+
+# chain FILE LINES: FILE's "tN cX" lines are a serial order of the threads'
+# additions (each X is the previous plus N); every other line is one of
+# misbehave's error lines; with LINES, there are exactly that many t-lines
+# and a final "total".
+chain() {
+	"$PY" - "$@" <<'PY'
+import re, sys
+path, want = sys.argv[1], (int(sys.argv[2]) if len(sys.argv) > 2 else None)
+c, n, total = 0, 0, None
+for line in open(path):
+    m = re.fullmatch(r"t([1-4]) c(\d+)\n", line)
+    if m:
+        c += int(m.group(1))
+        assert int(m.group(2)) == c, (line, c)
+        n += 1
+    elif re.fullmatch(r"total (\d+)\n", line):
+        total = int(line.split()[1])
+        assert total == c, (line, c)
+    else:
+        assert re.fullmatch(r"thread [1-4]: (begin|end)_seq: error \d+\n", line), line
+if want is not None:
+    assert n == want and total is not None, (n, total)
+PY
+}
+
+# ---- the handshake and ordered regions ----
+for n in 2 3; do
+	rrun regions.n$n -n "$n" -- "$MB" regions
+	is "$RC" 0 "regions -n $n: exit 0 (every replica attached to the region)"
+	chain "$OUT" 800 >chain.err 2>&1
+	ok $? "regions -n $n: 800 additions in one serial order, total 2000" || diag_file chain "chain.err"
+	rrun regions.perturb.n$n -n "$n" --perturb -- "$MB" regions
+	is "$RC" 0 "regions -n $n --perturb: exit 0"
+	like "$(cat "$ERR")" '^replicant: --perturb seed [0-9]+ \(replay with --perturb-seed [0-9]+\)$' \
+		"regions -n $n --perturb: the seed is on stderr"
+	chain "$OUT" 800 >chain.err 2>&1
+	ok $? "regions -n $n --perturb: one serial order, total 2000" || diag_file chain "chain.err"
+done
+
+run_cmd native "$MB" regions
+is "$RC" 2 "outside replicant: the library is in pass-through mode (misbehave exits 2)"
+is "$(cat "$ERR")" "misbehave: not under replicant" "outside replicant: its message"
+
+# ---- DECIDE ----
+for n in 2 3; do
+	rrun decide.n$n -n "$n" -- "$MB" decide
+	is "$RC" 0 "decide -n $n: exit 0, every replica printed the same"
+	like "$(cat "$OUT")" "^decided [0-$((n - 1))], out of range gives -22$" \
+		"decide -n $n: one replica's index for all, EINVAL for -1"
+done
+
+# ---- a bad HELLO, from python: its own error, no region ----
+rrun badhello -n 2 -- "$PY" -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(64)
+r = libc.syscall(0x5250, 99, buf, 64)
+print(r, os.strerror(ctypes.get_errno()))
+r = libc.syscall(0x5250, 1, buf, 8)
+print(r, os.strerror(ctypes.get_errno()))'
+is "$RC" 0 "HELLO from python: exit 0"
+is "$(cat "$OUT")" "-1 Protocol not supported
+-1 Invalid argument" "HELLO with version 99: EPROTONOSUPPORT; with a short struct: EINVAL"
+like "$(cat "$ERR")" 'replica [01] speaks sequential-region protocol 99, this monitor 1' \
+	"HELLO with version 99: the monitor says so"
+
+# ---- a replica that never comes: the region watchdog ----
+start=$(date +%s%N)
+rrun quiet.n2 -n 2 --stall-timeout 1 --report "$T/quiet.json" -- "$MB" quietstall
+ms=$((($(date +%s%N) - start) / 1000000))
+is "$RC" 86 "quietstall -n 2: a stall in regions alone ends the run with 86"
+like "$(head -n 1 "$ERR")" '^replicant: STALL in sequential regions: domain 1 of the process of peer group 0 has a replica behind, and no replica moved for [0-9.]+ s$' \
+	"quietstall -n 2: the report names the domain"
+like "$(cat "$ERR")" '^    replica 1 at position 50: waits for thread [0-9]+ to enter$' \
+	"quietstall -n 2: replica 1 waits at position 50 for the sleeping thread"
+like "$(cat "$ERR")" '^    replica 0 at position 306: no thread ordered next yet$' \
+	"quietstall -n 2: replica 0 is a full log (256) ahead and waits for room"
+[ "$ms" -lt 5000 ]
+ok $? "quietstall -n 2: ended within 5 s of a 1 s timeout (${ms} ms)"
+"$PY" - "$T/quiet.json" >json.err 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+e = r["events"][0]
+assert e["event"] == "region_stall" and e["domain"] == 1, e
+reps = e["regions"][0]["replicas"]
+assert [x["position"] for x in reps] == [306, 50], reps
+assert reps[0]["waits_for"] == 0 and reps[1]["waits_for"] > 0, reps
+assert r["exit_code"] == 86 and r["diverged"] is True, r
+PY
+ok $? "quietstall -n 2: the JSON report has the same" || diag_file json "json.err"
+
+rrun quiet.km -n 3 --on-divergence kill-minority --stall-timeout 1 -- "$MB" quietstall
+is "$RC" 0 "quietstall -n 3 kill-minority: the two others finish once replica 1 is killed"
+is "$(tail -n 1 "$OUT")" "total 20000" "quietstall -n 3 kill-minority: every addition made"
+like "$(cat "$ERR")" '^  action: stalled replica\(s\) killed; the run goes on$' \
+	"quietstall -n 3 kill-minority: says what it did"
+
+# a stall seen at a syscall shows the regions too
+rrun stall.n3 -n 3 --stall-timeout 1 -- "$MB" stall
+is "$RC" 86 "stall -n 3: exit 86"
+like "$(cat "$ERR")" '^  sequential regions, domain 1 \(process of peer group 0\):$' \
+	"stall -n 3: the syscall stall report shows the domain"
+like "$(cat "$ERR")" '^    replica 1 at position [0-9]+: waits for thread [0-9]+ to enter$' \
+	"stall -n 3: and the thread replica 1 waits for"
+chain "$OUT" >chain.err 2>&1
+ok $? "stall -n 3: what got out is one serial order" || diag_file chain "chain.err"
+
+# ---- a replica that scribbles on the shared log ----
+for run in 1 2 3; do
+	for n in 2 3; do
+		rrun scribble.$run.n$n -n "$n" --stall-timeout 2 -- "$MB" scribble
+		is "$RC" 86 "scribble #$run -n $n: stalled or diverged (86)" || diag_file stderr "$ERR"
+		chain "$OUT" >chain.err 2>&1
+		ok $? "scribble #$run -n $n: only lines a majority wrote, in one serial order" ||
+			diag_file chain "chain.err"
+		[ "$(grep -c '^t' "$OUT")" -lt 800 ]
+		ok $? "scribble #$run -n $n: the run did not complete"
+	done
+done
+
+done_testing
