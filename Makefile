@@ -55,6 +55,7 @@ demo: all build/tests/addr build/tests/hello
 bench: all build/tests/manythreads
 	@bash bench/run.sh
 	@bash bench/seq.sh
+	@bash bench/handoff.sh
 
 soak: all
 	@bash bench/soak.sh
@@ -141,7 +142,11 @@ check: build/tests/misbehave
 build/bench/seq: bench/seq.c $(LIB_OBJ) | build/lib
 	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
 
-bench: build/bench/seq
+bench: build/bench/seq build/bench/handoff
+
+build/bench/handoff: bench/handoff.c build/lib/libreplicant.so | build/lib
+	$(CC) $(ALL_CFLAGS) -Iinclude $< -Lbuild/lib -lreplicant -Wl,-rpath,$(CURDIR)/build/lib \
+		-lpthread -o $@
 
 install: install-lib
 
