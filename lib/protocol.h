@@ -66,6 +66,23 @@
  * -ENOSYS (no monitor). -EINVAL: proposal out of range. */
 #define REPLICANT_SYS_DECIDE 0x5251
 
+/* MISUSE
+ *	syscall(REPLICANT_SYS_MISUSE, call, error, label);
+ * tells the monitor that an API call failed with an error a correct
+ * program does not get (RP_CALL_* below; error a positive errno), for a
+ * line in its report: the library itself never prints. The call and the
+ * error are compared between replicas like any call's arguments, the label
+ * is not (it is an address). Answered 0; -ENOSYS outside replicant. */
+#define REPLICANT_SYS_MISUSE 0x5252
+
+enum rp_call {
+	RP_CALL_INIT_DOM = 1,
+	RP_CALL_DESTROY_DOM,
+	RP_CALL_ALIAS_DOM,
+	RP_CALL_BEGIN_SEQ,
+	RP_CALL_END_SEQ,
+};
+
 /* hello.flags: delay region entries at random (replicant run --perturb),
  * to bring out races that sequential regions do not cover. */
 #define RP_HELLO_PERTURB 1u

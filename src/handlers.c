@@ -894,6 +894,7 @@ static const struct handler handlers[] = {
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ REPLICANT_SYS_HELLO, seq_hello_classify, NULL, NULL, NULL, seq_hello_each, false, NULL },
 	{ REPLICANT_SYS_DECIDE, seq_decide_classify, seq_decide_prepare, NULL, NULL, NULL, false, NULL },
+	{ REPLICANT_SYS_MISUSE, seq_misuse_classify, seq_misuse_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_RDTSC, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_RDTSCP, NULL, rdtsc_prepare, NULL, NULL, NULL, false, NULL },
 	{ RSYS_SIGNALED, NULL, signaled_prepare, NULL, NULL, NULL, false, NULL },

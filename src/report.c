@@ -212,6 +212,25 @@ void report_region_stall(const struct seq_stall *st, const char *action)
 	free(jbuf);
 }
 
+void report_misuse(int gid, int vtid, const char *what)
+{
+	char *jbuf = NULL;
+	size_t jlen = 0;
+	FILE *js = open_memstream(&jbuf, &jlen);
+
+	if (!js)
+		die_errno("open_memstream");
+	fprintf(stderr, "replicant: sequential regions: thread %d (peer group %d): %s\n", vtid, gid,
+		what);
+	fprintf(js, "{\"event\":\"region_misuse\",\"peer_group\":%d,\"thread\":%d,\"what\":", gid,
+		vtid);
+	json_str(js, what);
+	fprintf(js, "}");
+	fclose(js);
+	json_append(jbuf);
+	free(jbuf);
+}
+
 void report_finish(int exit_code)
 {
 	FILE *f;

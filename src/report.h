@@ -14,6 +14,8 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 /* A domain of sequential regions where a replica stopped behind. */
 struct seq_stall;
 void report_region_stall(const struct seq_stall *st, const char *action);
+/* A sequential-region call that failed in peer group gid (thread vtid). */
+void report_misuse(int gid, int vtid, const char *what);
 /* Writes the JSON report file, if --report was given, for a run that ends. */
 void report_finish(int exit_code);
 

@@ -227,6 +227,44 @@ int seq_decide_prepare(struct entry *e)
 	return 1;
 }
 
+/* ---- MISUSE ---- */
+
+static const struct sysent misuse_sysent = {
+	"replicant_misuse", 3, SC_INPUT, 0, 0,
+	{ { A_INT, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_OWN, 0, -1, 0 } } };
+
+enum mode seq_misuse_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	c->se = &misuse_sysent;
+	return M_INPUT;
+}
+
+static const char *rp_call_name(uint64_t call)
+{
+	static const char *const names[] = {
+		[RP_CALL_INIT_DOM] = "init_dom", [RP_CALL_DESTROY_DOM] = "destroy_dom",
+		[RP_CALL_ALIAS_DOM] = "alias_dom", [RP_CALL_BEGIN_SEQ] = "begin_seq",
+		[RP_CALL_END_SEQ] = "end_seq",
+	};
+
+	return call < sizeof(names) / sizeof(names[0]) && names[call] ? names[call] : "?";
+}
+
+/* Once, for the first replica: the others made the same call with the same
+ * error (or diverge here). */
+int seq_misuse_prepare(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s(%#llx) failed: %s", rp_call_name(c->args[0]),
+		 (unsigned long long)c->args[2], strerror((int)c->args[1]));
+	report_misuse(e->grp->id, e->grp->vtid, what);
+	e->ret = 0;
+	return 1;
+}
+
 /* ---- replicas and processes that are gone ---- */
 
 void seq_replica_gone(int idx)

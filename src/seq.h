@@ -21,6 +21,8 @@ enum mode seq_hello_classify(struct peer *p, struct call *c);
 int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont);
 enum mode seq_decide_classify(struct peer *p, struct call *c);
 int seq_decide_prepare(struct entry *e);
+enum mode seq_misuse_classify(struct peer *p, struct call *c);
+int seq_misuse_prepare(struct entry *e);
 void seq_replica_gone(int idx);
 void seq_proc_gone(int idx, const struct proc *pr);
 bool seq_check_stall(struct seq_stall *st);
