@@ -1,5 +1,10 @@
-/* Forwarding signals sent to replicant to the replicas. */
+/* Signals delivered at a position: a signal sent to replicant (forwarded
+ * to the initial thread of every replica) and a timer's SIGALRM (to the
+ * thread that set the timer) reach every replica's thread at the same point
+ * of its peer group's syscall list. */
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -7,79 +12,150 @@
 #include "monitor_int.h"
 #include "util.h"
 
-/* A signal sent to replicant, on its way to the replicas (forward_signal). */
-static struct {
-	int sig;		/* pending, or 0 */
-	uint64_t pos;		/* its position in peer group 0 */
+#define MAX_DELIVERIES 16
+
+/* A signal on its way to one peer group. */
+struct delivery {
+	int sig;		/* 0: free */
+	bool external;		/* sent to replicant (a second one ends the run) */
+	struct group *g;
+	uint64_t pos;		/* the position in g's list */
 	uint32_t done;		/* replicas it was sent to */
 	uint64_t deadline;
-} fwd;
+};
 
+static struct delivery dlv[MAX_DELIVERIES];
 static uint64_t fwd_last_ns; /* when a signal was last forwarded */
 
 bool fwd_pending(void)
 {
-	return fwd.sig != 0;
-}
-
-/* A signal is on its way, or was sent within the last 5 s: the replicas
- * may be dying of it. */
-bool fwd_recent(void)
-{
-	return fwd.sig != 0 || (fwd_last_ns && now_ns() - fwd_last_ns < 5000000000ull);
-}
-
-/* A signal sent to replicant is forwarded to the initial thread of every
- * replica at the same point: it is sent while the thread waits for the
- * monitor at one position of peer group 0's list, and since the monitor
- * has received that call, the wait is not interrupted
- * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
- * as the call returns. A replica that does not reach the position within
- * FWD_WAIT_NS (asleep in a call that never reaches the monitor, like
- * nanosleep) gets it where it is. */
-#define FWD_WAIT_NS 1000000000ull
-
-
-void fwd_check(void)
-{
-	uint32_t live = monitor_live_mask();
-	bool late;
 	int i;
 
-	if (!fwd.sig)
-		return;
-	late = now_ns() >= fwd.deadline;
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = group0.member[i];
+	for (i = 0; i < MAX_DELIVERIES; i++)
+		if (dlv[i].sig && dlv[i].external)
+			return true;
+	return false;
+}
 
-		if (!(live & (1u << i)) || (fwd.done & (1u << i)))
+/* A signal sent to replicant is on its way, or was sent within the last
+ * 5 s: the replicas may be dying of it. */
+bool fwd_recent(void)
+{
+	return fwd_pending() || (fwd_last_ns && now_ns() - fwd_last_ns < 5000000000ull);
+}
+
+bool fwd_any(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_DELIVERIES; i++)
+		if (dlv[i].sig)
+			return true;
+	return false;
+}
+
+/* A signal sent to replicant is on its way, or was forwarded within the
+ * last second: one more is the user insisting. */
+bool fwd_insist(void)
+{
+	return fwd_pending() || (fwd_last_ns && now_ns() - fwd_last_ns < 1000000000ull);
+}
+
+/* Whether a signal is on its way to g: its arrivals may be the position. */
+bool fwd_targets(const struct group *g)
+{
+	int i;
+
+	for (i = 0; i < MAX_DELIVERIES; i++)
+		if (dlv[i].sig && dlv[i].g == g)
+			return true;
+	return false;
+}
+
+/* The signal is sent while the thread waits for the monitor at the
+ * position, and since the monitor has received that call, the wait is not
+ * interrupted (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers
+ * the signal as the call returns. A thread asleep in a call that never
+ * reaches the monitor (pause, sigsuspend, nanosleep, a futex) with every
+ * call before the position made is at the same point too: it gets the
+ * signal there. A replica at neither within DELIVER_WAIT_NS gets it where
+ * it is. */
+#define DELIVER_WAIT_NS 1000000000ull
+
+/* Blocked in the kernel, in a call the monitor does not see. */
+static bool asleep_locally(const struct peer *p)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", p->proc->pid, p->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	/* "running", or a syscall number and its arguments; -1: not in one */
+	return n > 0 && buf[0] >= '0' && buf[0] <= '9';
+}
+
+static bool at_position(const struct peer *p, uint64_t pos)
+{
+	if (p->waiting == W_NOTIF && p->entry)
+		return p->entry->seq == pos;
+	return p->waiting == W_NONE && p->pos == pos && asleep_locally(p);
+}
+
+static void deliver_one(struct delivery *d)
+{
+	uint32_t live = monitor_live_mask();
+	bool late = now_ns() >= d->deadline;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = d->g->member[i];
+
+		if (!(live & (1u << i)) || (d->done & (1u << i)))
 			continue;
+		if (!p) {
+			if (late)
+				d->done |= 1u << i;
+			continue;
+		}
 		/* a held wait is let go with ptrace: by the tracer thread */
 		if (p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
-		if (p->exited || late ||
-		    (p->waiting == W_NOTIF && p->entry && p->entry->seq == fwd.pos)) {
+		if (p->exited || late || at_position(p, d->pos)) {
 			if (!p->exited)
-				syscall(SYS_tgkill, p->proc->pid, p->tid, fwd.sig);
+				syscall(SYS_tgkill, p->proc->pid, p->tid, d->sig);
 			/* a wait held for a leader: let it go, the signal
 			 * interrupts it as it would a plain run's */
 			if (!p->exited && p->waiting == W_WAIT)
 				wait_abandon(p);
-			fwd.done |= 1u << i;
+			d->done |= 1u << i;
 		}
 	}
-	if ((fwd.done & live) == live)
-		fwd.sig = 0;
+	if ((d->done & live) == live)
+		d->sig = 0;
 }
 
-void forward_signal(int sig)
+void fwd_check(void)
 {
-	uint64_t pos = 0;
+	int i;
+
+	for (i = 0; i < MAX_DELIVERIES; i++)
+		if (dlv[i].sig)
+			deliver_one(&dlv[i]);
+}
+
+/* The furthest position any live replica's member of g reached. */
+static uint64_t furthest(const struct group *g)
+{
+	uint64_t pos = 0, at;
 	int i;
 
 	for (i = 0; i < opt.n; i++) {
-		struct peer *p = group0.member[i];
-		uint64_t at;
+		const struct peer *p = g->member[i];
 
 		if (!replicas[i].alive || !p)
 			continue;
@@ -87,13 +163,42 @@ void forward_signal(int sig)
 		if (at > pos)
 			pos = at;
 	}
-	fwd.sig = sig;
-	fwd_last_ns = now_ns();
-	fwd.pos = pos;
-	fwd.done = 0;
-	fwd.deadline = now_ns() + FWD_WAIT_NS;
-	debugx("forwarding %s at position %llu of peer group 0", strsignal(sig),
-	       (unsigned long long)pos);
-	fwd_check();
+	return pos;
 }
 
+/* Delivers sig to g's thread in every replica at one position. False when
+ * too many signals are on their way already. */
+bool signal_group(struct group *g, int sig, bool external)
+{
+	struct delivery *d = NULL;
+	int i;
+
+	for (i = 0; i < MAX_DELIVERIES && !d; i++)
+		if (!dlv[i].sig)
+			d = &dlv[i];
+	if (!d)
+		return false;
+	*d = (struct delivery){ .sig = sig, .external = external, .g = g, .pos = furthest(g),
+				.deadline = now_ns() + DELIVER_WAIT_NS };
+	if (external)
+		fwd_last_ns = now_ns();
+	debugx("delivering %s at position %llu of peer group %d", strsignal(sig),
+	       (unsigned long long)d->pos, g->id);
+	deliver_one(d);
+	return true;
+}
+
+void forward_signal(int sig)
+{
+	signal_group(&group0, sig, true);
+}
+
+/* A group that is freed must not stay a target. */
+void fwd_forget(const struct group *g)
+{
+	int i;
+
+	for (i = 0; i < MAX_DELIVERIES; i++)
+		if (dlv[i].sig && dlv[i].g == g)
+			dlv[i].sig = 0;
+}

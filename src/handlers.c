@@ -27,6 +27,7 @@
 #include "mem.h"
 #include "monitor.h"
 #include "seq.h"
+#include "timer.h"
 #include "util.h"
 
 void monitor_exit_agreed(int status);
@@ -892,6 +893,11 @@ static const struct handler handlers[] = {
 	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, own_each, false, "this prctl option is not supported" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
+	{ SYS_alarm, timer_classify, timer_prepare, NULL, NULL, NULL, false, NULL },
+	{ SYS_setitimer, timer_classify, timer_prepare, NULL, NULL, NULL, false,
+	  "only ITIMER_REAL timers are supported" },
+	{ SYS_getitimer, timer_classify, timer_prepare, NULL, NULL, NULL, false,
+	  "only ITIMER_REAL timers are supported" },
 	{ REPLICANT_SYS_HELLO, seq_hello_classify, NULL, NULL, NULL, seq_hello_each, false, NULL },
 	{ REPLICANT_SYS_DECIDE, seq_decide_classify, seq_decide_prepare, NULL, NULL, NULL, false, NULL },
 	{ REPLICANT_SYS_MISUSE, seq_misuse_classify, seq_misuse_prepare, NULL, NULL, NULL, false, NULL },

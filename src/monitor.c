@@ -697,7 +697,7 @@ void arrive(struct peer *p, struct call *c)
 	}
 	e->call[p->rep->idx] = c;
 	p->entry = e;
-	if (fwd_pending() && p->grp == &group0 && m != M_EACH)
+	if (m != M_EACH && fwd_targets(p->grp))
 		fwd_check(); /* its position may be this one */
 	if (p->grp->chld_pos)
 		chld_check(p->grp);
@@ -901,8 +901,10 @@ static void on_signal(void)
 			tracer_on_sigchld();
 			continue;
 		}
-		/* a second signal while one is on its way ends the run */
-		if (!run_over && !fwd_pending()) {
+		/* a second signal while one is on its way, or within a
+		 * second of it, ends the run: the way out of a program that
+		 * ignores them */
+		if (!run_over && !fwd_insist()) {
 			forward_signal(sig);
 			continue;
 		}
@@ -1101,7 +1103,11 @@ int monitor_run(void)
 		if (pthread_create(&t, NULL, listener_thread, &replicas[i]) != 0)
 			die("cannot start a listener thread");
 	while (!all_reaped()) {
-		int wait_ms = run_over || fwd_pending() ? 50 : 200, due = tracer_start_delayed();
+		int wait_ms = run_over || fwd_any() ? 50 : 200, due = tracer_start_delayed();
+		int timer_due = timer_check();
+
+		if (timer_due >= 0 && (due < 0 || timer_due < due))
+			due = timer_due;
 
 		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ wake_fd, POLLIN, 0 };

@@ -33,10 +33,19 @@ void wait_abandon(struct peer *p);
 void chld_check(struct group *g);
 int tracer_start_delayed(void);
 
-/* forward.c */
+/* forward.c: signals delivered at a position */
 bool fwd_pending(void);
 bool fwd_recent(void);
+bool fwd_insist(void);
+bool fwd_targets(const struct group *g);
+bool fwd_any(void);
 void fwd_check(void);
 void forward_signal(int sig);
+bool signal_group(struct group *g, int sig, bool external);
+void fwd_forget(const struct group *g);
+
+/* timer.c: alarm and ITIMER_REAL */
+int timer_check(void);
+void timer_forget(const struct group *g);
 
 #endif

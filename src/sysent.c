@@ -20,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -70,6 +71,7 @@
 
 #define TS		sizeof(struct timespec)
 #define TV		sizeof(struct timeval)
+#define ITV		sizeof(struct itimerval)
 
 /* Entries. */
 #define SYS(nm, n, c, f, ...) \
@@ -126,9 +128,11 @@ const struct sysent sysent_table[SYSENT_MAX] = {
 	[__NR_dup2]		= SYS("dup2", 2, SC_OUTPUT, SF_HANDLER, FD, FD),
 	[__NR_pause]		= SYS0("pause", SC_LOCAL, 0),
 	[__NR_nanosleep]	= LOCAL("nanosleep", 2, INSZ(TS), OUTSZ_NULL(TS)),
-	[__NR_getitimer]	= REFUSED("getitimer", 2),
-	[__NR_alarm]		= REFUSED("alarm", 1),
-	[__NR_setitimer]	= REFUSED("setitimer", 3),
+	/* timers are the monitor's (timer.c): only ITIMER_REAL */
+	[__NR_getitimer]	= SYS("getitimer", 2, SC_INPUT, SF_HANDLER, INT, OUTSZ(ITV)),
+	[__NR_alarm]		= SYS("alarm", 1, SC_INPUT, SF_HANDLER, INT),
+	[__NR_setitimer]	= SYS("setitimer", 3, SC_INPUT, SF_HANDLER, INT, INSZ_NULL(ITV),
+				      OUTSZ_NULL(ITV)),
 	[__NR_getpid]		= SYS0("getpid", SC_INPUT, SF_HANDLER),
 	[__NR_sendfile]		= SYS("sendfile", 4, SC_OUTPUT, SF_FD0,
 				      FD, FD, INOUTSZ_NULL(sizeof(off_t)), INT),
@@ -330,11 +334,24 @@ const struct sysent sysent_table[SYSENT_MAX] = {
 	[__NR_restart_syscall]	= SYS0("restart_syscall", SC_LOCAL, 0),
 	[__NR_semtimedop]	= REFUSED("semtimedop", 4),
 	[__NR_fadvise64]	= LOCAL("fadvise64", 4, INT, INT, INT, INT),
-	[__NR_timer_create]	= REFUSED("timer_create", 3),
-	[__NR_timer_settime]	= REFUSED("timer_settime", 4),
-	[__NR_timer_gettime]	= REFUSED("timer_gettime", 2),
-	[__NR_timer_getoverrun]	= REFUSED("timer_getoverrun", 1),
-	[__NR_timer_delete]	= REFUSED("timer_delete", 1),
+	/* POSIX timers: ENOSYS, as a kernel built without them answers
+	 * (coreutils' timeout falls back to alarm, which timer.c serves);
+	 * with no timer made, the others have none to work on */
+	[__NR_timer_create]	= { .name = "timer_create", .nargs = 3, .cls = SC_ERRNO,
+				    .errno_val = ENOSYS,
+				    .args = { INT, INT, INT } },
+	[__NR_timer_settime]	= { .name = "timer_settime", .nargs = 4, .cls = SC_ERRNO,
+				    .errno_val = EINVAL,
+				    .args = { INT, INT, INT, INT } },
+	[__NR_timer_gettime]	= { .name = "timer_gettime", .nargs = 2, .cls = SC_ERRNO,
+				    .errno_val = EINVAL,
+				    .args = { INT, INT } },
+	[__NR_timer_getoverrun]	= { .name = "timer_getoverrun", .nargs = 1, .cls = SC_ERRNO,
+				    .errno_val = EINVAL,
+				    .args = { INT } },
+	[__NR_timer_delete]	= { .name = "timer_delete", .nargs = 1, .cls = SC_ERRNO,
+				    .errno_val = EINVAL,
+				    .args = { INT } },
 	[__NR_clock_settime]	= REFUSED("clock_settime", 2),
 	[__NR_clock_gettime]	= INPUT("clock_gettime", 2, INT, OUTSZ(TS)),
 	[__NR_clock_getres]	= INPUT("clock_getres", 2, INT, OUTSZ_NULL(TS)),

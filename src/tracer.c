@@ -253,6 +253,8 @@ static void group_release_done(struct group *g)
 		if (g->member[i] ? !g->member[i]->exited : replicas[i].alive)
 			return;
 	}
+	fwd_forget(g);
+	timer_forget(g);
 	for (pp = &all_groups; *pp && *pp != g; pp = &(*pp)->next_all)
 		;
 	if (*pp)
