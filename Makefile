@@ -167,7 +167,7 @@ install-lib: build/lib/libreplicant.so build/lib/$(PT_SO)
 # runs outside replicant, in pass-through and in REPLICANT_SEQ_CHECK mode.
 check: lib-check
 
-lib-check: build/lib/libreplicant.so
+lib-check: build/lib/libreplicant.so build/lib/$(PT_SO)
 	@bash lib/check.sh
 
 .PHONY: install-lib lib-check

@@ -21,8 +21,17 @@ check() {
 so=build/lib/libreplicant.so.0.1
 exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
 	sort | tr '\n' ' ')
+# the API, and the rp_ calls libreplicant-pthread.so uses (replicant_int.h)
 check "exports exactly the API ($exports)" \
-	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom "
+	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_decide rp_dom_peek rp_replicated "
+pt=build/lib/libreplicant-pthread.so
+pt_bad=$(nm -D --defined-only "$pt" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
+	grep -Ev '^(pthread_|sem_)' | tr '\n' ' ')
+check "libreplicant-pthread.so exports pthread_ and sem_ calls only ($pt_bad)" \
+	test -z "$pt_bad"
+check "libreplicant-pthread.so needs libreplicant.so.0, found beside it" \
+	sh -c "readelf -d $pt | grep -q 'NEEDED.*\[libreplicant.so.0\]' &&
+	       readelf -d $pt | grep -q 'RUNPATH.*\[\\\$ORIGIN\]'"
 check "soname libreplicant.so.0" \
 	sh -c "readelf -d $so | grep -q 'SONAME.*\[libreplicant.so.0\]'"
 
@@ -34,7 +43,7 @@ check "make install-lib PREFIX=..." \
 check "installed header, library links and pkg-config file" \
 	test -f "$prefix/include/replicant.h" -a -L "$prefix/lib/libreplicant.so" \
 	-a "$(readlink "$prefix/lib/libreplicant.so.0")" = libreplicant.so.0.1 \
-	-a -f "$prefix/lib/pkgconfig/replicant.pc"
+	-a -f "$prefix/lib/pkgconfig/replicant.pc" -a -f "$prefix/lib/libreplicant-pthread.so"
 flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs replicant)
 check "cc counter.c \$(pkg-config --cflags --libs replicant)" \
 	cc -std=c11 -Wall -Wextra -Werror lib/example/counter.c $flags -lpthread \

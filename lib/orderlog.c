@@ -416,6 +416,26 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 	return 0;
 }
 
+int olog_peek(const struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	uint64_t mask = (1ull << lg->log_shift) - 1, st, turn, e;
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+
+	if (slot >= lg->dom_max || !vtid)
+		return OLOG_PEEK_BUSY;
+	d = dom_at(lg, slot);
+	rs = rstate(d, lg->replica);
+	st = ld_acq(&rs->state);
+	if (st & RP_ST_BUSY)
+		return ld_rlx(&rs->holder) == vtid ? OLOG_PEEK_MINE : OLOG_PEEK_BUSY;
+	turn = rp_st_turn(st);
+	e = ld_acq(&dom_log(lg, d)[turn & mask]);
+	if (rp_ent_tag(e) == rp_ent_tag_of(turn, lg->log_shift) && rp_ent_id(e) != vtid)
+		return OLOG_PEEK_BUSY;
+	return OLOG_PEEK_FREE;
+}
+
 /* Wakes whoever may go next after position p - 1: the thread of entry p,
  * or every sleeper when p has no entry yet. */
 static void wake_next(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t p)

@@ -57,6 +57,14 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid);
 /* Leaves it. EINVAL: bad slot; EPERM: vtid is not inside. */
 int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid);
 
+/* What olog_enter() by vtid would find now, without waiting or changing
+ * anything (a trylock's proposal): OLOG_PEEK_MINE vtid is inside already;
+ * OLOG_PEEK_BUSY another thread is inside, or is next in the log;
+ * OLOG_PEEK_FREE it would go straight in. A snapshot, stale at once. */
+enum olog_peek_result { OLOG_PEEK_FREE = 0, OLOG_PEEK_BUSY = 1, OLOG_PEEK_MINE = 2 };
+
+int olog_peek(const struct olog *lg, uint32_t slot, uint32_t vtid);
+
 /* The slot of this replica's next domain: the same slot in every replica
  * for the k-th call. ENOMEM: no slot was left (for every replica alike);
  * EPROTO: the init log is inconsistent. */

@@ -292,9 +292,32 @@ int rp_attach_private(void)
 	return err;
 }
 
-int rp_replicated(void)
+RP_INTERNAL_API int rp_replicated(void)
 {
 	return mode() == MODE_REPLICATED;
+}
+
+RP_INTERNAL_API long rp_decide(long proposal)
+{
+	long ret;
+
+	if (mode() != MODE_REPLICATED || rp.private_region)
+		return proposal;
+	/* ENOSYS (a monitor without DECIDE) or EPERM (a seccomp profile):
+	 * nobody to agree with, so this replica's own view it is */
+	ret = rp_syscall6(REPLICANT_SYS_DECIDE, proposal, 0, 0, 0, 0, 0);
+	return ret < 0 ? proposal : ret;
+}
+
+RP_INTERNAL_API int rp_dom_peek(long label)
+{
+	uint32_t slot;
+
+	if (mode() != MODE_REPLICATED)
+		return -EINVAL;
+	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE)
+		return -EINVAL;
+	return olog_peek(&rp.lg, slot, vtid());
 }
 
 struct olog *rp_olog(void)

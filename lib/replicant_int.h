@@ -17,8 +17,23 @@ int rp_attach_region(void *mem, size_t size, unsigned replica, uint32_t spin);
 /* The REPLICANT_SEQ_CHECK mode: a private region with one replica. */
 int rp_attach_private(void);
 
+/* Exported for libreplicant-pthread.so (lib/pthread/), beside the API:
+ * rp_ names, default visibility, not in <replicant.h>. */
+#define RP_INTERNAL_API __attribute__((visibility("default")))
+
 /* Whether the API runs in replicated mode (else pass-through). */
-int rp_replicated(void);
+RP_INTERNAL_API int rp_replicated(void);
+
+/* A timing-dependent choice made once for all replicas: the proposal
+ * (0..INT32_MAX) of the replica whose thread asks first (DECIDE, see
+ * protocol.h). Without a monitor (pass-through, REPLICANT_SEQ_CHECK, or a
+ * monitor that does not answer DECIDE) the caller's own proposal. */
+RP_INTERNAL_API long rp_decide(long proposal);
+
+/* What begin_seq(label) by the calling thread would find now, in this
+ * replica (olog_peek()): OLOG_PEEK_FREE, _BUSY or _MINE; -EINVAL when label
+ * names no domain or not in replicated mode. Reads only. */
+RP_INTERNAL_API int rp_dom_peek(long label);
 
 /* The calling thread's identity in log entries (its vtid; a test gives the
  * corresponding threads of simulated replicas the same one). */

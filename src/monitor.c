@@ -437,6 +437,13 @@ static void complete(struct entry *e)
 	if (e->h && e->h->finish && !e->report_only)
 		e->h->finish(e);
 	e->state = E_DONE;
+	if (e->provisional && e->ret != e->provisional && !run_over) {
+		warnx("peer group %d, position %llu: %s returned %ld after replicas were told %ld; "
+		      "stopping", g->id, (unsigned long long)e->seq, call_name(e->call[e->agreed]->nr),
+		      e->ret, e->provisional);
+		end_run(EXIT_REPLICANT_ERROR);
+		return;
+	}
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = g->member[i];
 
@@ -919,6 +926,8 @@ static void on_signal(void)
 static void check_stall_group(struct group *g)
 {
 	struct entry *e = group_head(g);
+
+	provisional_check(g);
 	uint32_t live = monitor_live_mask(), arrived = 0, missing;
 	uint64_t waited;
 	int i;
@@ -1103,7 +1112,7 @@ int monitor_run(void)
 		if (pthread_create(&t, NULL, listener_thread, &replicas[i]) != 0)
 			die("cannot start a listener thread");
 	while (!all_reaped()) {
-		int wait_ms = run_over || fwd_any() ? 50 : 200, due = tracer_start_delayed();
+		int wait_ms = 50, due = tracer_start_delayed();
 		int timer_due = timer_check();
 
 		if (timer_due >= 0 && (due < 0 || timer_due < due))

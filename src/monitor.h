@@ -129,6 +129,8 @@ struct entry {
 	void *out[6];			/* out-buffers by argument */
 	bool cont;			/* answer with CONTINUE instead of ret */
 	bool report_only;		/* a failure to report, not a result */
+	long provisional;		/* > 0: the result some replicas were given
+					 * before it ran (provisional.c) */
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
 	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
 	const struct handler *h;

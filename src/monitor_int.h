@@ -26,6 +26,9 @@ void end_run(int code);
 void settle_close(struct peer *p);
 bool on_tracer_thread(void);
 
+/* provisional.c */
+void provisional_check(struct group *g);
+
 /* tracer.c */
 void tracer_on_sigchld(void);
 void wait_follow(struct entry *e, struct peer *p);

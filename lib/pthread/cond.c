@@ -1,0 +1,290 @@
+/* Condition variables, made here (glibc's are not called in replicated
+ * mode): which waiters a signal or broadcast wakes must be the same in
+ * every replica, and a waiter must not hold its mutex's region while it
+ * sleeps (the seed's 5.3), which glibc's wait, unlocking the mutex inside
+ * libc, would do.
+ *
+ * State, on the pthread_cond_t itself (all zeros, PTHREAD_COND_INITIALIZER,
+ * is an empty one): a FIFO of waiters, nodes on the waiters' stacks. The
+ * queue is changed only inside a region of the condvar's own domain, so the
+ * enqueues, signals and removals of every replica happen in one order and a
+ * signal dequeues the same waiter everywhere; signal and broadcast work
+ * with or without the mutex held.
+ *
+ * wait(c, m), the caller holding m (and its region):
+ *	region(c) { enqueue self }	before m is released: a signaller that
+ *					takes m after us finds us queued
+ *	unlock m; end_seq(m)		sleep outside m's region
+ *	futex-wait until woken		only a signal ends it: no spurious
+ *					returns, they would differ by replica
+ *	begin_seq(m); lock m
+ *
+ * timedwait: the deadline passing is timing-dependent, so when the waiter
+ * wakes (signalled, or its deadline passed) it proposes "signalled" or
+ * "timed out" and the replicas agree (decide.c):
+ *   - signalled: a replica that timed out waits on, past its deadline: the
+ *     same signal, in the same place in c's order, wakes it there too,
+ *     since nobody else removes its node;
+ *   - timed out: each replica enters c's region and takes its node out. A
+ *     signal that dequeued it first (in c's order, the same everywhere) is
+ *     not lost: the wait returns 0, not ETIMEDOUT. A signal after the
+ *     removal goes to the next waiter, in every replica alike.
+ *
+ * Process-shared condvars (glibc's __wrefs bit 0, which we keep in place)
+ * are glibc's: our nodes live on one process's stacks. Their waiters leave
+ * the mutex's region around glibc's wait; whom they wake is not ordered.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <replicant.h>
+
+#include "rpt.h"
+
+#define WREFS_PSHARED 1u	/* glibc: __wrefs bit 0 */
+#define WREFS_MONOTONIC 2u	/* glibc: __wrefs bit 1, the clock */
+
+struct waiter {
+	struct waiter *next, *prev;
+	_Atomic uint32_t woken;	/* futex word: set by the signaller */
+	bool queued;		/* in c's queue (changed inside c's region) */
+};
+
+/* Laid over pthread_cond_t; wrefs sits where glibc keeps __wrefs, so a
+ * process-shared condvar that glibc made is recognised. */
+struct rcond {
+	struct waiter *head;	/* first to wake */
+	struct waiter *tail;
+	uint32_t waiters;	/* queued now */
+	uint32_t pad0[4];
+	uint32_t wrefs;		/* WREFS_* flags */
+	uint32_t pad1[2];
+};
+
+_Static_assert(sizeof(struct rcond) == sizeof(pthread_cond_t), "overlays pthread_cond_t");
+_Static_assert(__builtin_offsetof(struct rcond, wrefs) ==
+		       __builtin_offsetof(pthread_cond_t, __data.__wrefs),
+	       "wrefs where glibc has __wrefs");
+
+static struct rcond *rc(pthread_cond_t *c)
+{
+	return (struct rcond *)c;
+}
+
+static bool pshared(pthread_cond_t *c)
+{
+	return rc(c)->wrefs & WREFS_PSHARED;
+}
+
+/* ---- the queue: inside c's region only -------------------------------- */
+
+static void enqueue(struct rcond *q, struct waiter *w)
+{
+	w->next = NULL;
+	w->prev = q->tail;
+	if (q->tail)
+		q->tail->next = w;
+	else
+		q->head = w;
+	q->tail = w;
+	w->queued = true;
+	q->waiters++;
+}
+
+static void unlink_waiter(struct rcond *q, struct waiter *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		q->head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		q->tail = w->prev;
+	w->queued = false;
+	q->waiters--;
+}
+
+/* The waiter may return and reuse its stack as soon as woken is set, so
+ * the wake may reach a dead address: at worst a spurious wakeup of a later
+ * futex there, which every futex wait here (and glibc's) absorbs. */
+static void wake_one(struct rcond *q)
+{
+	struct waiter *w = q->head;
+
+	unlink_waiter(q, w);
+	atomic_store(&w->woken, 1);
+	rpt_futex_wake(&w->woken, 1);
+}
+
+/* ---- waiting ----------------------------------------------------------- */
+
+/* Takes w out after a wait that failed or timed out. true: it was still
+ * queued (no signal reached it); false: a signal dequeued it first. */
+static bool withdraw(pthread_cond_t *c, struct waiter *w)
+{
+	bool queued;
+
+	/* no domain any more: the condvar was destroyed, which needs every
+	 * waiter woken first */
+	if (begin_seq((long)c))
+		return w->queued;
+	queued = w->queued;
+	if (queued)
+		unlink_waiter(rc(c), w);
+	end_seq((long)c);
+	return queued;
+}
+
+static int wake(pthread_cond_t *c, bool all);
+
+/* The outcome of a timed wait is agreed on, and every replica then acts
+ * it out: the region of withdraw() is made in every replica or in none,
+ * whatever this replica saw, so that c's order stays the same. */
+static int wait_ordered(pthread_cond_t *c, pthread_mutex_t *m, struct rpt_deadline *d)
+{
+	struct waiter w = { 0 };
+	int err;
+
+	if (rpt_enter(c))
+		return EAGAIN;	/* no domain could be made for it */
+	enqueue(rc(c), &w);
+	rpt_leave(c);
+	err = rpt_mutex_unlock(m);
+	if (err) {
+		/* EPERM (not the owner): no wait; a signal that took us
+		 * already is passed on, not lost */
+		if (!withdraw(c, &w))
+			wake(c, false);
+		return err;
+	}
+	err = rpt_wait_word(&w.woken, d);
+	if (d) {
+		if (rpt_decide(err == 0))
+			err = rpt_wait_word(&w.woken, NULL);
+		else
+			err = withdraw(c, &w) ? ETIMEDOUT : 0;
+	}
+	rpt_mutex_lock(m);
+	return err;
+}
+
+/* Process-shared: glibc waits; only the mutex's region is left around it,
+ * and taken back in the order region, then lock (never the other way). */
+static int wait_pshared(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+			const struct timespec *abs)
+{
+	int err;
+
+	rpt_leave(m);
+	err = abs ? rpt_real.cond_clockwait(c, m, clk, abs) : rpt_real.cond_wait(c, m);
+	if (rpt_real.mutex_unlock(m) == 0)
+		rpt_mutex_lock(m);
+	return err;
+}
+
+PT_API int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	if (!rpt_on())
+		return rpt_real.cond_wait(c, m);
+	if (pshared(c))
+		return wait_pshared(c, m, CLOCK_REALTIME, NULL);
+	return wait_ordered(c, m, NULL);
+}
+
+static int clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+		     const struct timespec *abs)
+{
+	struct rpt_deadline d;
+	int err;
+
+	if (pshared(c))
+		return wait_pshared(c, m, clk, abs);
+	err = rpt_deadline_init(&d, clk, abs);
+	if (err)
+		return err;
+	return wait_ordered(c, m, &d);
+}
+
+PT_API int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+				  const struct timespec *abs)
+{
+	if (!rpt_on())
+		return rpt_real.cond_clockwait(c, m, clk, abs);
+	return clockwait(c, m, clk, abs);
+}
+
+PT_API int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+				  const struct timespec *abs)
+{
+	clockid_t clk;
+
+	if (!rpt_on())
+		return rpt_real.cond_timedwait(c, m, abs);
+	clk = rc(c)->wrefs & WREFS_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+	return clockwait(c, m, clk, abs);
+}
+
+/* ---- waking ------------------------------------------------------------ */
+
+static int wake(pthread_cond_t *c, bool all)
+{
+	struct rcond *q = rc(c);
+
+	if (rpt_enter(c))
+		return EAGAIN;
+	while (q->head) {
+		wake_one(q);
+		if (!all)
+			break;
+	}
+	rpt_leave(c);
+	return 0;
+}
+
+PT_API int pthread_cond_signal(pthread_cond_t *c)
+{
+	if (!rpt_on() || pshared(c))
+		return rpt_real.cond_signal(c);
+	return wake(c, false);
+}
+
+PT_API int pthread_cond_broadcast(pthread_cond_t *c)
+{
+	if (!rpt_on() || pshared(c))
+		return rpt_real.cond_broadcast(c);
+	return wake(c, true);
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+{
+	clockid_t clk = CLOCK_REALTIME;
+	int ps = PTHREAD_PROCESS_PRIVATE;
+
+	if (!rpt_on())
+		return rpt_real.cond_init(c, attr);
+	if (attr && (pthread_condattr_getpshared(attr, &ps) ||
+		     pthread_condattr_getclock(attr, &clk)))
+		return EINVAL;
+	if (ps == PTHREAD_PROCESS_SHARED)
+		return rpt_real.cond_init(c, attr);
+	memset(c, 0, sizeof(*c));
+	if (clk == CLOCK_MONOTONIC)
+		rc(c)->wrefs = WREFS_MONOTONIC;
+	rpt_dom_create(c);
+	return 0;
+}
+
+/* Woken waiters are dequeued already (they only relock their mutex), so a
+ * condvar that was broadcast can go at once, as POSIX allows. */
+PT_API int pthread_cond_destroy(pthread_cond_t *c)
+{
+	if (!rpt_on() || pshared(c))
+		return rpt_real.cond_destroy(c);
+	if (rc(c)->waiters)
+		return EBUSY;
+	rpt_dom_destroy(c);
+	return 0;
+}

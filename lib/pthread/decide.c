@@ -1,0 +1,120 @@
+/* Timing-dependent outcomes, made the same in every replica.
+ *
+ * A trylock, a timed lock or a timed wait has an outcome that depends on
+ * when threads got where: each replica proposes what it saw and rp_decide()
+ * hands every replica the proposal of the first to ask (or the caller's own
+ * outside replicant). The callers then make the outcome true: a replica
+ * that saw "busy" but is told "acquired" takes the lock the blocking way
+ * (it was only behind), one that saw "free" but is told "busy" leaves it.
+ *
+ * What is left open: a trylock's "free" is a look (olog_peek), not a
+ * reservation, so between the deciding replica's look and its thread's
+ * entry another thread may queue first in the log; the "yes" then waits
+ * behind it. Harmless, unless that thread needs a lock the trier holds
+ * (trylock used to break a lock-order cycle): then every replica stalls
+ * alike, and the monitor reports the stall. Reserving first would need the
+ * log to record failed tries too (an entry every replica skips), since a
+ * reservation that DECIDE then overrules cannot be taken back.
+ *
+ * Waiting for a deadline reads the clock once: under replicant the clock is
+ * an input that the monitor answers, one entry in the thread's syscall
+ * list, so a poll loop that read it on each turn would make a number of
+ * calls that differs between replicas. Naps are futex waits with a relative
+ * timeout (local, never seen by the monitor), counted off the time left.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+
+#include "rpt.h"
+#include "sys.h"
+
+#define NS 1000000000ll
+#define NAP_MIN_NS 20000ll	/* first poll nap: 20 us */
+#define NAP_MAX_NS 2000000ll	/* longest: 2 ms, how late a poll may see a change */
+#define WAIT_SLICE_NS 50000000ll /* a timed wait sleeps at most this at once */
+#define SPURIOUS_NS 50000ll	/* counted for a wakeup that was not the timeout */
+
+long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel)
+{
+	return rp_syscall6(SYS_futex, (long)w, FUTEX_WAIT_PRIVATE, val, (long)rel, 0, 0);
+}
+
+void rpt_futex_wake(_Atomic uint32_t *w, int n)
+{
+	rp_syscall6(SYS_futex, (long)w, FUTEX_WAKE_PRIVATE, n, 0, 0, 0);
+}
+
+int rpt_deadline_init(struct rpt_deadline *d, clockid_t clk, const struct timespec *abs)
+{
+	struct timespec now;
+
+	if (abs->tv_nsec < 0 || abs->tv_nsec >= NS)
+		return EINVAL;
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+		return EINVAL;
+	if (clock_gettime(clk, &now))
+		return EINVAL;
+	d->left_ns = ((int64_t)abs->tv_sec - now.tv_sec) * NS + (abs->tv_nsec - now.tv_nsec);
+	d->nap_ns = NAP_MIN_NS;
+	return 0;
+}
+
+static struct timespec ts_of(int64_t ns)
+{
+	return (struct timespec){ .tv_sec = ns / NS, .tv_nsec = ns % NS };
+}
+
+bool rpt_deadline_nap(struct rpt_deadline *d)
+{
+	_Atomic uint32_t never = 0;
+	struct timespec rel;
+	int64_t nap;
+
+	if (d->left_ns <= 0)
+		return false;
+	nap = d->nap_ns < d->left_ns ? d->nap_ns : d->left_ns;
+	rel = ts_of(nap);
+	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
+	d->left_ns -= nap;
+	if (d->nap_ns < NAP_MAX_NS)
+		d->nap_ns *= 2;
+	return true;
+}
+
+int rpt_wait_word(_Atomic uint32_t *word, struct rpt_deadline *d)
+{
+	struct timespec rel;
+	int64_t slice;
+	long ret;
+
+	while (!atomic_load(word)) {
+		if (!d) {
+			rpt_futex_wait(word, 0, NULL);
+			continue;
+		}
+		if (d->left_ns <= 0)
+			return ETIMEDOUT;
+		slice = d->left_ns < WAIT_SLICE_NS ? d->left_ns : WAIT_SLICE_NS;
+		rel = ts_of(slice);
+		ret = rpt_futex_wait(word, 0, &rel);
+		/* without a clock we cannot tell how long an early wakeup
+		 * slept: count a little, so that a storm of them still ends */
+		d->left_ns -= ret == -ETIMEDOUT ? slice : (slice < SPURIOUS_NS ? slice : SPURIOUS_NS);
+	}
+	return 0;
+}
+
+bool rpt_decide(bool proposal)
+{
+	return rp_decide(proposal ? 1 : 0) != 0;
+}
+
+bool rpt_poll_decide(bool (*ready)(void *), void *obj, struct rpt_deadline *d)
+{
+	bool yes;
+
+	while (!(yes = ready(obj)) && rpt_deadline_nap(d))
+		;
+	return rpt_decide(yes);
+}

@@ -1,0 +1,149 @@
+/* Mutexes: each one a domain labelled by its address (the seed's 5.4).
+ *
+ * lock = begin_seq + glibc's lock, unlock = glibc's unlock + end_seq, so
+ * the threads of every replica take a mutex in one order. Every type works
+ * the same: a recursive relock nests the region (begin_seq counts), and an
+ * error (EDEADLK, EPERM, EBUSY...) leaves the region as it was before the
+ * call. A mutex whose domain cannot be made (no slot left, in every replica
+ * alike) is still locked, just not ordered.
+ *
+ * trylock and timedlock: whether the mutex was free is timing-dependent, so
+ * it is proposed and agreed on (decide.c). A thread that already holds the
+ * region (a recursive or erroneous relock) needs no agreement: that is its
+ * own program order.
+ */
+#include <errno.h>
+
+#include <replicant.h>
+
+#include "orderlog.h"
+#include "rpt.h"
+
+int rpt_mutex_lock(pthread_mutex_t *m)
+{
+	bool inside = !rpt_enter(m);
+	int err = rpt_real.mutex_lock(m);
+
+	/* EOWNERDEAD: a robust mutex, acquired all the same */
+	if (err && err != EOWNERDEAD && inside)
+		rpt_leave(m);
+	return err;
+}
+
+int rpt_mutex_unlock(pthread_mutex_t *m)
+{
+	int err = rpt_real.mutex_unlock(m);
+
+	if (!err)
+		rpt_leave(m);
+	return err;
+}
+
+PT_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
+{
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.mutex_init(m, attr);
+	err = rpt_real.mutex_init(m, attr);
+	if (!err)
+		rpt_dom_create(m);
+	return err;
+}
+
+PT_API int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.mutex_destroy(m);
+	err = rpt_real.mutex_destroy(m);
+	if (!err)
+		rpt_dom_destroy(m);
+	return err;
+}
+
+PT_API int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	if (!rpt_on())
+		return rpt_real.mutex_lock(m);
+	return rpt_mutex_lock(m);
+}
+
+PT_API int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	if (!rpt_on())
+		return rpt_real.mutex_unlock(m);
+	return rpt_mutex_unlock(m);
+}
+
+/* A process-shared mutex may be held by another process, which the region
+ * (this process's) does not see: ask glibc too. */
+static bool really_free(pthread_mutex_t *m)
+{
+	if (!(m->__data.__kind & 128))	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
+		return true;
+	if (rpt_real.mutex_trylock(m))
+		return false;
+	rpt_real.mutex_unlock(m);
+	return true;
+}
+
+static bool ready(void *m)
+{
+	return rpt_peek(m) == OLOG_PEEK_FREE && really_free(m);
+}
+
+/* The caller is inside m's region already: its own business, the same in
+ * every replica. */
+static int relock(pthread_mutex_t *m, int err)
+{
+	if (!err && begin_seq((long)m))
+		err = EAGAIN;	/* cannot happen: nesting an owned region */
+	return err;
+}
+
+PT_API int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	if (!rpt_on())
+		return rpt_real.mutex_trylock(m);
+	if (rpt_use(m))
+		return rpt_real.mutex_trylock(m);
+	if (rpt_peek(m) == OLOG_PEEK_MINE)
+		return relock(m, rpt_real.mutex_trylock(m));
+	if (!rpt_decide(ready(m)))
+		return EBUSY;
+	return rpt_mutex_lock(m);
+}
+
+/* Polls until the region looks free or the deadline passes, then agrees. */
+static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs)
+{
+	struct rpt_deadline d;
+	int err;
+
+	if (rpt_use(m))
+		return rpt_real.mutex_clocklock(m, clk, abs);
+	if (rpt_peek(m) == OLOG_PEEK_MINE)
+		return relock(m, rpt_real.mutex_clocklock(m, clk, abs));
+	err = rpt_deadline_init(&d, clk, abs);
+	if (err)
+		return err;
+	if (!rpt_poll_decide(ready, m, &d))
+		return ETIMEDOUT;
+	return rpt_mutex_lock(m);
+}
+
+PT_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs)
+{
+	if (!rpt_on())
+		return rpt_real.mutex_clocklock(m, clk, abs);
+	return clocklock(m, clk, abs);
+}
+
+PT_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abs)
+{
+	if (!rpt_on())
+		return rpt_real.mutex_timedlock(m, abs);
+	return clocklock(m, CLOCK_REALTIME, abs);
+}

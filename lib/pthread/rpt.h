@@ -1,0 +1,181 @@
+/* libreplicant-pthread.so: what its files share.
+ *
+ * An LD_PRELOAD library that turns an unmodified program's pthread calls
+ * into sequential regions (the seed's 5.4): every mutex, spinlock, rwlock,
+ * condition variable, barrier, semaphore and once control is a domain
+ * labelled by its address. In pass-through mode (not under replicant) every
+ * call goes straight to glibc's; in replicated mode (under replicant, or
+ * REPLICANT_SEQ_CHECK=1) the calls are ordered by the domains' logs, and
+ * every timing-dependent outcome (trylock, timeouts) is agreed on with
+ * rp_decide().
+ *
+ * Domains are created deterministically: every init_dom()/destroy_dom() we
+ * make is inside a region of domain 0, so whether an object's domain exists
+ * is decided in one order in every replica. An object initialised
+ * statically (PTHREAD_MUTEX_INITIALIZER) gets its domain at each thread's
+ * first use of it (objset.c): a thread's first use is in its own program
+ * order, so it enters domain 0 at the same point in every replica, whether
+ * or not another thread created the domain already.
+ */
+#ifndef RPT_H
+#define RPT_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "replicant_int.h"
+
+#define PT_API __attribute__((visibility("default")))
+#define TLS_IE __attribute__((tls_model("initial-exec")))
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* glibc's functions, found with dlsym(RTLD_NEXT) (real.c). */
+struct rpt_real {
+	int (*mutex_init)(pthread_mutex_t *, const pthread_mutexattr_t *);
+	int (*mutex_destroy)(pthread_mutex_t *);
+	int (*mutex_lock)(pthread_mutex_t *);
+	int (*mutex_trylock)(pthread_mutex_t *);
+	int (*mutex_timedlock)(pthread_mutex_t *, const struct timespec *);
+	int (*mutex_clocklock)(pthread_mutex_t *, clockid_t, const struct timespec *);
+	int (*mutex_unlock)(pthread_mutex_t *);
+	int (*cond_init)(pthread_cond_t *, const pthread_condattr_t *);
+	int (*cond_destroy)(pthread_cond_t *);
+	int (*cond_wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*cond_clockwait)(pthread_cond_t *, pthread_mutex_t *, clockid_t,
+			      const struct timespec *);
+	int (*cond_signal)(pthread_cond_t *);
+	int (*cond_broadcast)(pthread_cond_t *);
+	int (*rwlock_init)(pthread_rwlock_t *, const pthread_rwlockattr_t *);
+	int (*rwlock_destroy)(pthread_rwlock_t *);
+	int (*rwlock_rdlock)(pthread_rwlock_t *);
+	int (*rwlock_wrlock)(pthread_rwlock_t *);
+	int (*rwlock_tryrdlock)(pthread_rwlock_t *);
+	int (*rwlock_trywrlock)(pthread_rwlock_t *);
+	int (*rwlock_timedrdlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rwlock_timedwrlock)(pthread_rwlock_t *, const struct timespec *);
+	int (*rwlock_clockrdlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*rwlock_clockwrlock)(pthread_rwlock_t *, clockid_t, const struct timespec *);
+	int (*rwlock_unlock)(pthread_rwlock_t *);
+	int (*spin_init)(pthread_spinlock_t *, int);
+	int (*spin_destroy)(pthread_spinlock_t *);
+	int (*spin_lock)(pthread_spinlock_t *);
+	int (*spin_trylock)(pthread_spinlock_t *);
+	int (*spin_unlock)(pthread_spinlock_t *);
+	int (*barrier_init)(pthread_barrier_t *, const pthread_barrierattr_t *, unsigned);
+	int (*barrier_destroy)(pthread_barrier_t *);
+	int (*barrier_wait)(pthread_barrier_t *);
+	int (*once)(pthread_once_t *, void (*)(void));
+	int (*sem_init)(sem_t *, int, unsigned);
+	int (*sem_destroy)(sem_t *);
+	int (*sem_wait)(sem_t *);
+	int (*sem_trywait)(sem_t *);
+	int (*sem_timedwait)(sem_t *, const struct timespec *);
+	int (*sem_clockwait)(sem_t *, clockid_t, const struct timespec *);
+	int (*sem_post)(sem_t *);
+	int (*sem_getvalue)(sem_t *, int *);
+	int (*sem_close)(sem_t *);
+};
+
+enum rpt_state {
+	RPT_UNSET = 0,		/* rpt_real not resolved yet */
+	RPT_PASS,		/* glibc's calls, nothing else */
+	RPT_ORDERED,		/* libreplicant runs in replicated mode */
+};
+
+extern struct rpt_real rpt_real;
+extern _Atomic int rpt_state;
+
+/* Resolves rpt_real and notes libreplicant's mode (the constructor does; a
+ * call from another library's constructor that runs before ours does it on
+ * the spot). Returns the new rpt_state. */
+int rpt_resolve(void);
+
+/* Whether the calls are ordered: replicated mode. The mode is fixed for the
+ * process's life except in a fork child (real.c looks again there), so it
+ * is kept here: the pass-through path is one load and a branch. */
+static inline bool rpt_on(void)
+{
+	int st = atomic_load_explicit(&rpt_state, memory_order_acquire);
+
+	if (unlikely(st == RPT_UNSET))
+		st = rpt_resolve();
+	return st == RPT_ORDERED;
+}
+
+/* ---- objset.c: domains of objects -------------------------------------- */
+
+/* Makes sure obj's domain exists before this thread's first use of it:
+ * on that first use (and after its domain went away), enters domain 0 and
+ * creates it if it does not exist. 0 or an error number (ENOMEM: no domain;
+ * the caller then goes on without a region). */
+int rpt_use(const void *obj);
+
+/* Whether this thread has used obj before (its own past: the same answer
+ * in every replica). */
+bool rpt_seen(const void *obj);
+
+/* rpt_use(), then begin_seq(obj). 0: inside; else not inside. */
+int rpt_enter(const void *obj);
+
+/* end_seq(obj); an object the thread is not inside is not an error here
+ * (a lock taken while its domain could not be made). */
+void rpt_leave(const void *obj);
+
+/* For *_init: (re)creates obj's domain inside domain 0. A domain left by
+ * an object that was freed without *_destroy is replaced, so every
+ * replica makes exactly one init_dom() here whatever its heap reused. */
+void rpt_dom_create(const void *obj);
+
+/* For *_destroy: destroys obj's domain, if it has one, inside domain 0. */
+void rpt_dom_destroy(const void *obj);
+
+/* What begin_seq(obj) would find now (OLOG_PEEK_*), -EINVAL: no domain. */
+int rpt_peek(const void *obj);
+
+/* ---- decide.c: timing-dependent outcomes ------------------------------- */
+
+/* The time left before a deadline. Time under replicant is an input (a
+ * monitor round trip, one entry in the thread's syscall list), so it is
+ * read once per timed call, the same number of times in every replica;
+ * after that, naps are counted off what is left. */
+struct rpt_deadline {
+	int64_t left_ns;	/* <= 0: passed */
+	int64_t nap_ns;		/* the next nap while polling */
+};
+
+/* EINVAL: abs is not a valid time or clk not a supported clock. */
+int rpt_deadline_init(struct rpt_deadline *d, clockid_t clk, const struct timespec *abs);
+
+/* Naps a while (short at first, longer as it goes on) while polling for a
+ * state to change. false: the deadline has passed. */
+bool rpt_deadline_nap(struct rpt_deadline *d);
+
+/* Waits until *word is not 0, at most until the deadline (d NULL: no
+ * deadline). 0: it is not 0; ETIMEDOUT. Spurious wakeups and signals are
+ * absorbed: the outcome must not depend on them. */
+int rpt_wait_word(_Atomic uint32_t *word, struct rpt_deadline *d);
+
+/* Polls ready(obj) until it is true or the deadline passes, then agrees on
+ * the outcome with every replica: true when the replica that asks first
+ * saw it ready. */
+bool rpt_poll_decide(bool (*ready)(void *), void *obj, struct rpt_deadline *d);
+
+/* Whether rp_decide() says yes to this replica's proposal. */
+bool rpt_decide(bool proposal);
+
+/* ---- mutex.c: the ordered lock and unlock, for cond.c ------------------ */
+
+int rpt_mutex_lock(pthread_mutex_t *m);
+int rpt_mutex_unlock(pthread_mutex_t *m);
+
+/* ---- futexes, private to the process (raw: no errno) ------------------- */
+
+long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel);
+void rpt_futex_wake(_Atomic uint32_t *w, int n);
+
+#endif

@@ -1,0 +1,77 @@
+/* Spinlocks: as mutexes (mutex.c): a domain each, lock = begin_seq + spin,
+ * unlock = unlock + end_seq, trylock agreed on. The region makes a waiter
+ * sleep in the order log instead of spinning, which is what replicas
+ * sharing cores need anyway. pshared spinlocks are ordered within a
+ * process only (so are all the objects here). */
+#include <errno.h>
+
+#include "orderlog.h"
+#include "rpt.h"
+
+PT_API int pthread_spin_init(pthread_spinlock_t *s, int pshared)
+{
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.spin_init(s, pshared);
+	err = rpt_real.spin_init(s, pshared);
+	if (!err)
+		rpt_dom_create((const void *)s);
+	return err;
+}
+
+PT_API int pthread_spin_destroy(pthread_spinlock_t *s)
+{
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.spin_destroy(s);
+	err = rpt_real.spin_destroy(s);
+	if (!err)
+		rpt_dom_destroy((const void *)s);
+	return err;
+}
+
+PT_API int pthread_spin_lock(pthread_spinlock_t *s)
+{
+	bool inside;
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.spin_lock(s);
+	inside = !rpt_enter((const void *)s);
+	err = rpt_real.spin_lock(s);
+	if (err && inside)
+		rpt_leave((const void *)s);
+	return err;
+}
+
+PT_API int pthread_spin_unlock(pthread_spinlock_t *s)
+{
+	int err;
+
+	if (!rpt_on())
+		return rpt_real.spin_unlock(s);
+	err = rpt_real.spin_unlock(s);
+	if (!err)
+		rpt_leave((const void *)s);
+	return err;
+}
+
+/* Not recursive: a thread inside its own region gets EBUSY, as glibc
+ * would give it. */
+PT_API int pthread_spin_trylock(pthread_spinlock_t *s)
+{
+	int peek;
+
+	if (!rpt_on())
+		return rpt_real.spin_trylock(s);
+	if (rpt_use((const void *)s))
+		return rpt_real.spin_trylock(s);
+	peek = rpt_peek((const void *)s);
+	if (peek == OLOG_PEEK_MINE)
+		return EBUSY;
+	if (!rpt_decide(peek == OLOG_PEEK_FREE))
+		return EBUSY;
+	return pthread_spin_lock(s);
+}

@@ -1,0 +1,85 @@
+/* Writes answered before they run. A voted write waits until a majority of
+ * replicas made it. When the write is made while its thread holds a lock
+ * the monitor cannot see (stdio's lock on a FILE, shared by the program's
+ * threads), replicas whose threads took that lock in different orders wait
+ * for each other for ever: thread X of replica 0 writes and waits for X of
+ * replica 1, which waits for the lock that Y of replica 1 holds while it
+ * writes and waits for Y of replica 0, which waits for X's lock.
+ *
+ * So a write that has waited PROVISIONAL_NS for its peers is answered
+ * with the result it will have, and run once a majority agrees, as always:
+ * nothing leaves before the vote. Only writes whose result is known in
+ * advance qualify: a blocking write of the whole buffer to a pipe, a
+ * terminal or a regular file. Should it then return something else (the
+ * disk filled up, the reader went away), the run stops: replicas were told
+ * a result that did not happen. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "monitor_int.h"
+#include "util.h"
+
+#define PROVISIONAL_NS 50000000ull
+
+/* The result a write will have, or 0 when it is not known in advance. */
+static long known_result(const struct entry *e, int r)
+{
+	const struct call *c = e->call[r];
+	struct fobj *o;
+	int fl;
+
+	if (c->nr != SYS_write || !c->len[1] || c->len[1] != c->args[2])
+		return 0;
+	o = fdtab_get(&entry_proc(e, r)->fds, (long)c->args[0]);
+	if (!o || o->private_ || o->mfd < 0)
+		return 0;
+	if (!S_ISFIFO(o->type) && !S_ISREG(o->type) && !S_ISCHR(o->type))
+		return 0;
+	fl = fcntl(o->mfd, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return 0;
+	return (long)c->len[1];
+}
+
+/* g's oldest write still waiting for a majority, if it waited long enough:
+ * the replicas that made it go on. */
+void provisional_check(struct group *g)
+{
+	struct entry *e = NULL;
+	uint64_t s;
+	long res = 0;
+	int i;
+
+	for (s = g->base_seq; s < g->next_seq; s++) {
+		e = group_entry(g, s);
+		if (e && e->state != E_DONE)
+			break;
+	}
+	if (!e || e->state != E_WAIT || e->mode != M_OUTPUT || now_ns() - e->first_ns < PROVISIONAL_NS)
+		return;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+		long got;
+
+		if (!e->call[i] || !p || p->entry != e || p->waiting != W_NOTIF)
+			continue;
+		got = known_result(e, i);
+		if (!got || (res && got != res))
+			return;
+		res = got;
+	}
+	if (!res)
+		return;
+	e->provisional = res;
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (!e->call[i] || !p || p->entry != e || p->waiting != W_NOTIF)
+			continue;
+		debugx("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
+		       (unsigned long long)e->seq, res);
+		monitor_respond(p, res, false);
+		e->answered |= 1u << i;
+	}
+}
