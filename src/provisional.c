@@ -42,20 +42,13 @@ static long known_result(const struct entry *e, int r)
 	return (long)c->len[1];
 }
 
-/* g's oldest write still waiting for a majority, if it waited long enough:
+/* A write of g still waiting for a majority, if it waited long enough:
  * the replicas that made it go on. */
-void provisional_check(struct group *g)
+static void provisional_entry(struct group *g, struct entry *e)
 {
-	struct entry *e = NULL;
-	uint64_t s;
 	long res = 0;
 	int i;
 
-	for (s = g->base_seq; s < g->next_seq; s++) {
-		e = group_entry(g, s);
-		if (e && e->state != E_DONE)
-			break;
-	}
 	if (!e || e->state != E_WAIT || e->mode != M_OUTPUT || now_ns() - e->first_ns < PROVISIONAL_NS)
 		return;
 	for (i = 0; i < opt.n; i++) {
@@ -81,5 +74,21 @@ void provisional_check(struct group *g)
 		       (unsigned long long)e->seq, res);
 		monitor_respond(p, res, false);
 		e->answered |= 1u << i;
+	}
+}
+
+/* Every write of g that a replica waits on, not only the oldest: a
+ * replica answered early at position k goes on to its next write at k + 1
+ * while its peers are still behind k, and that write may hold the same
+ * FILE lock again (the cycle of the first one, a position later). */
+void provisional_check(struct group *g)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->waiting == W_NOTIF)
+			provisional_entry(g, p->entry);
 	}
 }

@@ -11,6 +11,7 @@
 /* JSON events gathered during the run, written once at the end. */
 static char *events;
 static size_t events_len;
+static int divergences;	/* events that make the run a divergence */
 
 static void json_append(const char *s)
 {
@@ -88,6 +89,8 @@ void report_divergence(const struct entry *e, const struct tally *t, const char 
 	FILE *txt = open_memstream(&tbuf, &tlen), *js = open_memstream(&jbuf, &jlen);
 	int ref = t->winner >= 0 ? t->winner : first_arrived(e, -1), i;
 
+	divergences++;
+
 	if (!txt || !js)
 		die_errno("open_memstream");
 	fprintf(txt, "replicant: DIVERGENCE in peer group %d at position %llu: %s\n",
@@ -153,6 +156,8 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 	FILE *js = open_memstream(&jbuf, &jlen);
 	int i, ref = first_arrived(e, -1);
 
+	divergences++;
+
 	if (!js)
 		die_errno("open_memstream");
 	fprintf(stderr, "replicant: STALL in peer group %d at position %llu (%s): waited %.1f s\n",
@@ -194,6 +199,8 @@ void report_region_stall(const struct seq_stall *st, const char *action)
 	char *jbuf = NULL;
 	size_t jlen = 0;
 	FILE *js = open_memstream(&jbuf, &jlen);
+
+	divergences++;
 
 	if (!js)
 		die_errno("open_memstream");
@@ -244,7 +251,7 @@ void report_finish(int exit_code)
 		return;
 	}
 	fprintf(f, "{\"replicas\":%d,\"exit_code\":%d,\"diverged\":%s,\"program\":[",
-		opt.n, exit_code, events_len ? "true" : "false");
+		opt.n, exit_code, divergences ? "true" : "false");
 	for (i = 0; opt.argv[i]; i++) {
 		if (i)
 			fprintf(f, ",");
