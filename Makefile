@@ -139,6 +139,13 @@ build/tests/misbehave: tests/seq/misbehave.c $(LIB_OBJ) | build/lib build
 
 check: build/tests/misbehave
 
+# a program that misuses the region API once of each kind (tests/t/95): it
+# links the objects to reach its replica's state in the shared region
+build/tests/misuse: tests/seq/misuse.c $(LIB_OBJ) | build/lib build
+	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
+
+check: build/tests/misuse
+
 build/bench/seq: bench/seq.c $(LIB_OBJ) | build/lib
 	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
 

@@ -13,7 +13,9 @@
  *
  * Nothing here prints, exits, sets errno, takes a pthread lock (an
  * interposition library may be behind pthread_mutex_lock) or allocates with
- * malloc; begin_seq()/end_seq() allocate nothing at all.
+ * malloc; begin_seq()/end_seq() allocate nothing at all. Under a monitor, an
+ * API call that fails tells it so (MISUSE, protocol.h), for a line in its
+ * report; libreplicant-pthread.so calls the rp_ variants with RP_QUIET.
  */
 #include <replicant.h>
 
@@ -332,13 +334,29 @@ int rp_lookup(long label, uint32_t *slot)
 	return dtab_find(&rp.tab, label, slot) == DTAB_NONE ? EINVAL : 0;
 }
 
-API int init_dom(long label)
+/* An API call failed with err: tell the monitor (MISUSE, protocol.h), for a
+ * line in its report. Only in replicated mode under a monitor: pass-through
+ * has none (the kernel would say ENOSYS, for the price of a syscall), nor
+ * has REPLICANT_SEQ_CHECK's private region. RP_QUIET (libreplicant-pthread's
+ * calls, whose errors are part of its normal operation) reports only
+ * EPROTO, which no caller makes on purpose. Off the fast paths: callers
+ * test err first. */
+static __attribute__((noinline, cold)) int misuse(enum rp_call call, int err, long label,
+						   unsigned flags)
+{
+	if ((flags & RP_QUIET) && err != EPROTO)
+		return err;
+	if (mode() != MODE_REPLICATED || rp.private_region)
+		return err;
+	rp_syscall6(REPLICANT_SYS_MISUSE, call, err, label, 0, 0, 0);
+	return err;
+}
+
+static int do_init_dom(long label)
 {
 	uint32_t slot;
 	int err;
 
-	if (mode() != MODE_REPLICATED)
-		return label ? 0 : EEXIST;
 	lock();
 	if (dtab_find(&rp.tab, label, &slot) != DTAB_NONE) {
 		err = EEXIST;
@@ -361,13 +379,26 @@ API int init_dom(long label)
 	return err;
 }
 
-API int destroy_dom(long label)
+RP_INTERNAL_API int rp_init_dom(long label, unsigned flags)
+{
+	int err;
+
+	if (mode() != MODE_REPLICATED)
+		return label ? 0 : EEXIST;
+	err = do_init_dom(label);
+	return unlikely(err) ? misuse(RP_CALL_INIT_DOM, err, label, flags) : 0;
+}
+
+API int init_dom(long label)
+{
+	return rp_init_dom(label, 0);
+}
+
+static int do_destroy_dom(long label)
 {
 	uint32_t slot;
 	int err;
 
-	if (mode() != MODE_REPLICATED)
-		return label ? 0 : EPERM;
 	lock();
 	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE) {
 		err = EINVAL;
@@ -382,6 +413,21 @@ API int destroy_dom(long label)
 	}
 	unlock();
 	return err;
+}
+
+RP_INTERNAL_API int rp_destroy_dom(long label, unsigned flags)
+{
+	int err;
+
+	if (mode() != MODE_REPLICATED)
+		return label ? 0 : EPERM;
+	err = do_destroy_dom(label);
+	return unlikely(err) ? misuse(RP_CALL_DESTROY_DOM, err, label, flags) : 0;
+}
+
+API int destroy_dom(long label)
+{
+	return rp_destroy_dom(label, 0);
 }
 
 API int alias_dom(long label, long alias)
@@ -406,7 +452,7 @@ API int alias_dom(long label, long alias)
 		}
 	}
 	unlock();
-	return err;
+	return unlikely(err) ? misuse(RP_CALL_ALIAS_DOM, err, label, 0) : 0;
 }
 
 /* --perturb: one region entry in four waits up to perturb_max_us, in a
@@ -428,24 +474,27 @@ static void perturb(void)
 	rp_syscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
 }
 
-API int begin_seq(long label)
+static inline __attribute__((always_inline)) int do_begin_seq(long label, unsigned flags)
 {
 	uint32_t slot;
+	int err;
 
 	if (unlikely(mode() != MODE_REPLICATED)) {
 		tl_depth++;
 		return 0;
 	}
 	if (unlikely(dtab_find(&rp.tab, label, &slot) == DTAB_NONE))
-		return EINVAL;
+		return misuse(RP_CALL_BEGIN_SEQ, EINVAL, label, flags);
 	if (unlikely(rp.perturb_max_us))
 		perturb();
-	return olog_enter(&rp.lg, slot, vtid());
+	err = olog_enter(&rp.lg, slot, vtid());
+	return unlikely(err) ? misuse(RP_CALL_BEGIN_SEQ, err, label, flags) : 0;
 }
 
-API int end_seq(long label)
+static inline __attribute__((always_inline)) int do_end_seq(long label, unsigned flags)
 {
 	uint32_t slot;
+	int err;
 
 	if (unlikely(mode() != MODE_REPLICATED)) {
 		if (!tl_depth)
@@ -454,6 +503,27 @@ API int end_seq(long label)
 		return 0;
 	}
 	if (unlikely(dtab_find(&rp.tab, label, &slot) == DTAB_NONE))
-		return EINVAL;
-	return olog_exit(&rp.lg, slot, vtid());
+		return misuse(RP_CALL_END_SEQ, EINVAL, label, flags);
+	err = olog_exit(&rp.lg, slot, vtid());
+	return unlikely(err) ? misuse(RP_CALL_END_SEQ, err, label, flags) : 0;
+}
+
+API int begin_seq(long label)
+{
+	return do_begin_seq(label, 0);
+}
+
+API int end_seq(long label)
+{
+	return do_end_seq(label, 0);
+}
+
+RP_INTERNAL_API int rp_begin_seq(long label, unsigned flags)
+{
+	return do_begin_seq(label, flags);
+}
+
+RP_INTERNAL_API int rp_end_seq(long label, unsigned flags)
+{
+	return do_end_seq(label, flags);
 }

@@ -35,6 +35,19 @@ RP_INTERNAL_API long rp_decide(long proposal);
  * names no domain or not in replicated mode. Reads only. */
 RP_INTERNAL_API int rp_dom_peek(long label);
 
+/* init_dom(), destroy_dom(), begin_seq() and end_seq() for
+ * libreplicant-pthread.so. The API's calls tell the monitor about every
+ * error (MISUSE, protocol.h: a line in its report); with RP_QUIET in flags
+ * only about EPROTO, for callers whose other errors are part of their
+ * normal operation (begin_seq()'s EINVAL probing for a domain, init_dom()'s
+ * EEXIST when the domain is there already). */
+#define RP_QUIET 1u
+
+RP_INTERNAL_API int rp_init_dom(long label, unsigned flags);
+RP_INTERNAL_API int rp_destroy_dom(long label, unsigned flags);
+RP_INTERNAL_API int rp_begin_seq(long label, unsigned flags);
+RP_INTERNAL_API int rp_end_seq(long label, unsigned flags);
+
 /* The calling thread's identity in log entries (its vtid; a test gives the
  * corresponding threads of simulated replicas the same one). */
 void rp_set_vtid(uint32_t vtid);

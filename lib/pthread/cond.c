@@ -127,12 +127,12 @@ static bool withdraw(pthread_cond_t *c, struct waiter *w)
 
 	/* no domain any more: the condvar was destroyed, which needs every
 	 * waiter woken first */
-	if (begin_seq((long)c))
+	if (rp_begin_seq((long)c, RP_QUIET))
 		return w->queued;
 	queued = w->queued;
 	if (queued)
 		unlink_waiter(rc(c), w);
-	end_seq((long)c);
+	rp_end_seq((long)c, RP_QUIET);
 	return queued;
 }
 

@@ -98,7 +98,7 @@ static bool ready(void *m)
  * every replica. */
 static int relock(pthread_mutex_t *m, int err)
 {
-	if (!err && begin_seq((long)m))
+	if (!err && rp_begin_seq((long)m, RP_QUIET))
 		err = EAGAIN;	/* cannot happen: nesting an owned region */
 	return err;
 }

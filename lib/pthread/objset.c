@@ -148,11 +148,11 @@ static int first_use(const void *obj)
 {
 	int err, ret;
 
-	err = begin_seq(0);
+	err = rp_begin_seq(0, RP_QUIET);
 	if (err)
 		return err;
-	ret = init_dom((long)obj);
-	end_seq(0);
+	ret = rp_init_dom((long)obj, RP_QUIET);
+	rp_end_seq(0, RP_QUIET);
 	if (ret == EEXIST)
 		ret = 0;
 	set_add((uintptr_t)obj);
@@ -176,39 +176,40 @@ int rpt_enter(const void *obj)
 	int err = rpt_use(obj);
 
 	if (!err)
-		err = begin_seq((long)obj);
+		err = rp_begin_seq((long)obj, RP_QUIET);
 	/* the domain went away since this thread last used the object (it
 	 * was destroyed and initialised statically again): as a first use */
 	if (err == EINVAL) {
 		err = first_use(obj);
 		if (!err)
-			err = begin_seq((long)obj);
+			err = rp_begin_seq((long)obj, RP_QUIET);
 	}
 	return err;
 }
 
 void rpt_leave(const void *obj)
 {
-	end_seq((long)obj);
+	rp_end_seq((long)obj, RP_QUIET);
 }
 
 void rpt_dom_create(const void *obj)
 {
-	if (begin_seq(0))
+	if (rp_begin_seq(0, RP_QUIET))
 		return;
-	if (init_dom((long)obj) == EEXIST && !destroy_dom((long)obj))
-		init_dom((long)obj);
-	end_seq(0);
+	if (rp_init_dom((long)obj, RP_QUIET) == EEXIST &&
+	    !rp_destroy_dom((long)obj, RP_QUIET))
+		rp_init_dom((long)obj, RP_QUIET);
+	rp_end_seq(0, RP_QUIET);
 	set_add((uintptr_t)obj);
 }
 
 void rpt_dom_destroy(const void *obj)
 {
 	set_del((uintptr_t)obj);
-	if (begin_seq(0))
+	if (rp_begin_seq(0, RP_QUIET))
 		return;
-	destroy_dom((long)obj);	/* EINVAL: never used, nothing to do */
-	end_seq(0);
+	rp_destroy_dom((long)obj, RP_QUIET);	/* EINVAL: never used, nothing to do */
+	rp_end_seq(0, RP_QUIET);
 }
 
 int rpt_peek(const void *obj)
