@@ -85,6 +85,32 @@ static const char *cwd_path(struct entry *e, struct proc *pr, const struct call 
 	return e->out[i];
 }
 
+/* A buffer longer than the monitor captures (CALL_MAX_IN, 16 MiB) was
+ * cut down to that: so must the length the kernel is given, or a large
+ * read would run past the monitor's buffer (and a write past the captured
+ * bytes). The call becomes a short one, which the program handles. */
+static void clamp_lengths(struct entry *e, const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+		uint64_t units, have;
+
+		if (a->len_arg < 0 || (a->flags & AF_LEN_PTR) || !c->args[i])
+			continue;
+		if (a->kind == A_IN)
+			have = c->len[i];
+		else if (a->kind == A_OUT || a->kind == A_INOUT)
+			have = c->cap[i];
+		else
+			continue;
+		units = a->size ? have / a->size : have;
+		if (e->xargs[a->len_arg] > units)
+			e->xargs[a->len_arg] = units;
+	}
+}
+
 int exec_prepare(struct entry *e)
 {
 	struct call *c = e->call[e->agreed];
@@ -151,6 +177,7 @@ int exec_prepare(struct entry *e)
 			return -ENOSYS;
 		}
 	}
+	clamp_lengths(e, c);
 	return 0;
 }
 
