@@ -4,8 +4,9 @@
  *
  *	misbehave scribble	replica 1 overwrites its domain's order log
  *	misbehave skip		replica 1 leaves out one region
- *	misbehave stall		replica 1's thread 1 sleeps for an hour before a
- *				region, where its peers' order has it next
+ *	misbehave stall		replica 1's thread 1 sleeps for an hour inside a
+ *				region: its other threads wait for it, and the
+ *				other replicas stop a full log ahead
  *	misbehave quietstall	the same, with no writes in the regions: no
  *				call waits in the monitor, only the regions
  *	misbehave decide	every replica proposes its index to DECIDE
@@ -75,13 +76,13 @@ static void *thread_start(void *arg)
 	for (round = 0; round < rounds; round++) {
 		if (misbehaving(id, round) && !strcmp(mode, "skip"))
 			continue;
-		if (misbehaving(id, round) && strstr(mode, "stall"))
-			sleep(3600);
 		err = BEGIN_SEQ_REGION(&lock);
 		if (err) {
 			say("thread %ld: begin_seq: error %ld\n", id, err);
 			return NULL;
 		}
+		if (misbehaving(id, round) && strstr(mode, "stall"))
+			sleep(3600);
 		pthread_mutex_lock(&lock);
 		counter += id;
 		if (strcmp(mode, "quietstall"))
