@@ -15,6 +15,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -164,12 +166,38 @@ static int fd_arg(const struct call *c)
  * fact for malloc), so the replicas make it in different orders and
  * threads. Before that, the replicas are in step, and such calls keep
  * their place (their descriptor numbers are chosen alike). */
+/* glibc's temporary names (tempname.c) mix the clock with a stack address
+ * and, when that value falls in a range it rejects (about 1 in 22 under
+ * ASLR, so in some replicas and not others), draw 8 bytes with
+ * getrandom(GRND_NONBLOCK). That exact draw is the replica's own, outside
+ * its list: the name it yields differs anyway, and tempname.c aligns it.
+ * Any other getrandom is an input like the rest. */
+static bool tempname_draw(const struct call *c)
+{
+	return c->nr == SYS_getrandom && c->args[1] == 8 && c->args[2] == GRND_NONBLOCK;
+}
+
+static enum mode getrandom_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	return tempname_draw(c) ? M_EACH : M_INPUT;
+}
+
+static int getrandom_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	(void)e, (void)p, (void)c, (void)ret;
+	*cont = true;
+	return 0;
+}
+
 bool handler_unordered(struct peer *p, struct call *c)
 {
 	char path[PATH_MAX];
 	int i = fd_arg(c);
 	struct fobj *o;
 
+	if (tempname_draw(c))
+		return true;
 	if (!p->rep->threads_made)
 		return false;
 	if (is_open(c->nr) && open_path(c))
@@ -768,6 +796,43 @@ static int poll_deliver(struct entry *e, struct peer *p)
 	return monitor_respond(p, e->ret, false);
 }
 
+/* ---- select, pselect6: on the replica's own descriptors only ---- */
+
+/* A select on a replica's private pipes and sockets (make's jobserver),
+ * or on none (a sleep), is the replica's own business: it runs there. On
+ * external descriptors it would need its fd_sets translated: refused
+ * (programs that select on sockets mostly have poll too). */
+static enum mode select_classify(struct peer *p, struct call *c)
+{
+	int nfds = (int)c->args[0], fd, i;
+
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return M_EACH; /* the kernel answers EINVAL */
+	for (i = 1; i <= 3; i++) {
+		const unsigned char *set = c->buf[i];
+
+		if (!c->args[i] || !set)
+			continue;
+		for (fd = 0; fd < nfds && (size_t)fd / 8 < c->len[i]; fd++) {
+			struct fobj *o;
+
+			if (!(set[fd / 8] & (1u << (fd % 8))))
+				continue;
+			o = peer_fobj(p, fd);
+			if (!o || !o->private_)
+				return M_REFUSE;
+		}
+	}
+	return M_EACH;
+}
+
+static int select_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	(void)e, (void)p, (void)c, (void)ret;
+	*cont = true;
+	return 0;
+}
+
 /* ---- prctl: what a program may do to itself ---- */
 
 /* Options that change only the calling process, harmless to the monitor.
@@ -891,6 +956,11 @@ static const struct handler handlers[] = {
 	{ SYS_setresgid, NULL, NULL, NULL, NULL, own_each, false, NULL },
 	{ SYS_setgroups, NULL, NULL, NULL, NULL, own_each, false, NULL },
 	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, own_each, false, "this prctl option is not supported" },
+	{ SYS_getrandom, getrandom_classify, NULL, NULL, NULL, getrandom_each, false, NULL },
+	{ SYS_select, select_classify, NULL, NULL, NULL, select_each, false,
+	  "select on external descriptors is not supported (poll is)" },
+	{ SYS_pselect6, select_classify, NULL, NULL, NULL, select_each, false,
+	  "select on external descriptors is not supported (poll is)" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_alarm, timer_classify, timer_prepare, NULL, NULL, NULL, false, NULL },

@@ -702,6 +702,7 @@ void arrive(struct peer *p, struct call *c)
 		e->mode = m;
 		e->h = h;
 	}
+	tempname_align(e, p, c);
 	e->call[p->rep->idx] = c;
 	p->entry = e;
 	if (m != M_EACH && fwd_targets(p->grp))

@@ -26,6 +26,9 @@ void end_run(int code);
 void settle_close(struct peer *p);
 bool on_tracer_thread(void);
 
+/* tempname.c */
+void tempname_align(const struct entry *e, struct peer *p, struct call *c);
+
 /* provisional.c */
 void provisional_check(struct group *g);
 

@@ -222,9 +222,9 @@ build make.plain2
 # object files and the program embed no path nor time: two plain builds
 # are byte for byte the same, and so must a replicated one be
 same_file make.plain2.sums make.plain1.sums "make -j2: two plain builds give the same bytes in every file"
-# gcc names its temporary files (/tmp/ccXXXXXX.s) with bits of a stack
-# address, which ASLR makes differ between replicas
-TODO="gcc's temporary file names come from a stack address"
+# gcc names its temporary files (/tmp/ccXXXXXX.s) with glibc's mkstemps,
+# from the clock and a stack address, which ASLR makes differ between
+# replicas: the monitor gives every replica the first one's name
 for n in 2 3; do
 	start=$(date +%s%N)
 	build "make.n$n" -n $n
@@ -240,7 +240,24 @@ for n in 2 3; do
 	same_file "make.n$n.prog" prog.expected "make -j2 -n $n: the program built prints the expected lines"
 	is "$(ls tmp | wc -l)" 0 "make -j2 -n $n: no temporary file left in TMPDIR"
 done
-TODO=
+
+# mktemp(1) and mkstemp: names the replicas draw differently become the
+# first replica's; a name that differs otherwise is still a divergence
+mkdir -p mk
+for n in 2 3; do
+	rrun mktemp.n$n -n $n -- sh -c 'for i in 1 2 3 4 5 6 7 8; do mktemp -p mk; mktemp -d -p mk; done'
+	is "$RC" 0 "mktemp -n $n: 16 temporary files and directories, agreed" || diag_file stderr "$ERR"
+	is "$(grep -c '^mk/tmp\.[A-Za-z0-9]\{10\}$' "$OUT")" 16 "mktemp -n $n: 16 names printed once"
+	is "$(find mk -mindepth 1 | wc -l)" 16 "mktemp -n $n: and made once each"
+	rm -rf mk/*
+done
+# (a run of up to 16 letters and digits is what a template may be: the
+# address is spelled with dashes between its digits to be more than that)
+rrun mktemp.other -n 2 -- "$PY" -c '
+import os
+os.open("mk/f-" + "-".join("%x" % id(object())), os.O_CREAT | os.O_EXCL | os.O_WRONLY)'
+is "$RC" 86 "an exclusive create whose name has an address in it: still a divergence"
+is "$(find mk -mindepth 1 | wc -l)" 0 "an exclusive create whose name has an address in it: nothing made"
 
 # --- SIGTERM to replicant while the replicas have children ---
 # every process below PIDS (children, grandchildren...), PIDS included
