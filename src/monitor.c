@@ -407,6 +407,30 @@ struct entry *group_entry(struct group *g, uint64_t seq)
 	return e;
 }
 
+static bool is_clone(long nr)
+{
+	return nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork || nr == SYS_vfork;
+}
+
+/* A fork that a pending signal stopped before it made the child: the
+ * kernel restarts it (ERESTARTNOINTR) once the handler ran, and the
+ * monitor sees the same call again. It is still the one at its position,
+ * let through again; one replica's signal must not cost it a position. */
+static bool clone_restarted(struct peer *p, struct call *c)
+{
+	bool same = p->clone_sent && c->nr == p->clone_nr &&
+		    !memcmp(c->args, p->clone_args, sizeof(p->clone_args));
+
+	p->clone_sent = false;
+	if (!same)
+		return false;
+	debugx("replica %d group %d: %s restarted", p->rep->idx, p->grp->id, call_name(c->nr));
+	call_free(c);
+	free(c);
+	monitor_respond(p, 0, true);
+	return true;
+}
+
 void deliver(struct entry *e, struct peer *p)
 {
 	int err;
@@ -425,6 +449,11 @@ void deliver(struct entry *e, struct peer *p)
 		exec_deliver(e, p);
 	}
 	e->answered |= 1u << p->rep->idx;
+	if (e->cont && is_clone(e->call[p->rep->idx]->nr)) {
+		p->clone_sent = true;
+		p->clone_nr = e->call[p->rep->idx]->nr;
+		memcpy(p->clone_args, e->call[p->rep->idx]->args, sizeof(p->clone_args));
+	}
 }
 
 /* The call ran: answer every replica that waits on it. The entry stays
@@ -825,7 +854,7 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 		monitor_respond(p, err, false);
 		return;
 	}
-	if (resume_interrupted(p, c))
+	if (resume_interrupted(p, c) || clone_restarted(p, c))
 		return;
 	inject_fault(p, c);
 	arrive(p, c);

@@ -95,6 +95,11 @@ struct peer {
 				 * not received yet (bit sig - 1) */
 	bool restarting;	/* a signal interrupted its traced call, which the
 				 * kernel restarts: the same call, not a new one */
+	bool clone_sent;	/* it was let make a clone/fork whose child the
+				 * tracer has not seen yet: the same call again
+				 * is that one restarted (a signal came first) */
+	long clone_nr;
+	uint64_t clone_args[6];
 	bool has_held;		/* an answer kept back: it ran too far ahead */
 	struct seccomp_notif_resp held_resp;
 	struct entry *interrupted; /* the entry it waited on when a signal made it

@@ -282,6 +282,7 @@ static void on_clone_event(struct peer *p, bool process)
 
 	if (ptrace(PTRACE_GETEVENTMSG, p->tid, 0, &msg) < 0)
 		die_errno("PTRACE_GETEVENTMSG");
+	p->clone_sent = false; /* it made its child: a clone now is a new one */
 	g = child_group(p->grp, p->grp->created[r]++);
 	if (!g)
 		die("internal error: replica %d created a thread of a finished peer group", r);
