@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "monitor_int.h"
+#include "sysent.h"
 #include "util.h"
 
 #define MAX_DELIVERIES 16
@@ -72,14 +74,14 @@ bool fwd_targets(const struct group *g)
 	return false;
 }
 
-/* The signal is sent while the thread waits for the monitor at the
- * position, and since the monitor has received that call, the wait is not
- * interrupted (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers
- * the signal as the call returns. A thread asleep in a call that never
- * reaches the monitor (pause, sigsuspend, nanosleep, a futex) with every
- * call before the position made is at the same point too: it gets the
- * signal there. A replica at neither within DELIVER_WAIT_NS gets it where
- * it is. */
+/* The signal arrives right after the call at the position: it is sent
+ * while the thread waits for the monitor in that call, and since the
+ * monitor has received it, the wait is not interrupted
+ * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
+ * as the call returns. A thread asleep in a call that never reaches the
+ * monitor (pause, sigsuspend, nanosleep, a futex) whose last call was the
+ * one at the position is at the same point too: it gets the signal there.
+ * A replica at neither within DELIVER_WAIT_NS gets it where it is. */
 #define DELIVER_WAIT_NS 1000000000ull
 
 /* Blocked in the kernel, in a call the monitor does not see. */
@@ -87,6 +89,7 @@ static bool asleep_locally(const struct peer *p)
 {
 	char path[64], buf[64];
 	ssize_t n;
+	long nr;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", p->proc->pid, p->tid);
@@ -95,15 +98,21 @@ static bool asleep_locally(const struct peer *p)
 		return false;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	/* "running", or a syscall number and its arguments; -1: not in one */
-	return n > 0 && buf[0] >= '0' && buf[0] <= '9';
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return false; /* "running", or -1: not in a call */
+	buf[n] = 0;
+	nr = strtol(buf, NULL, 10);
+	/* a call the filter sends to the monitor is one it is about to see
+	 * (its notification not received yet): not asleep */
+	return nr >= 0 && nr < SYSENT_MAX && sysent_table[nr].name &&
+	       sysent_table[nr].cls == SC_LOCAL && !(sysent_table[nr].flags & SF_HANDLER);
 }
 
 static bool at_position(const struct peer *p, uint64_t pos)
 {
 	if (p->waiting == W_NOTIF && p->entry)
 		return p->entry->seq == pos;
-	return p->waiting == W_NONE && p->pos == pos && asleep_locally(p);
+	return p->waiting == W_NONE && p->pos == pos + 1 && asleep_locally(p);
 }
 
 static void deliver_one(struct delivery *d)
@@ -148,7 +157,9 @@ void fwd_check(void)
 			deliver_one(&dlv[i]);
 }
 
-/* The furthest position any live replica's member of g reached. */
+/* The first position where every live replica's member of g can get the
+ * signal: the call it waits in; the last one it made, if it sleeps in a
+ * call the monitor does not see; else the next one it will make. */
 static uint64_t furthest(const struct group *g)
 {
 	uint64_t pos = 0, at;
@@ -159,7 +170,12 @@ static uint64_t furthest(const struct group *g)
 
 		if (!replicas[i].alive || !p)
 			continue;
-		at = p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
+		if (p->waiting == W_NOTIF && p->entry)
+			at = p->entry->seq;
+		else if (p->pos && p->waiting == W_NONE && asleep_locally(p))
+			at = p->pos - 1;
+		else
+			at = p->pos;
 		if (at > pos)
 			pos = at;
 	}

@@ -27,7 +27,7 @@
 #include "../lib/protocol.h"
 #include "epoll.h"
 #include "mem.h"
-#include "monitor.h"
+#include "monitor_int.h"
 #include "seq.h"
 #include "timer.h"
 #include "util.h"
@@ -597,8 +597,26 @@ static enum mode kill_classify(struct peer *p, struct call *c)
 	return M_EACH;
 }
 
+/* A signal for another thread or process of the replica: the first
+ * replica to send it has it delivered to the target's peer group at one
+ * position in every replica (forward.c); the others' sends find it on its
+ * way. A signal to the sender itself (raise, abort) must arrive before the
+ * call returns: it goes at once. */
+static int kill_positioned(struct entry *e, struct peer *p, pid_t real, int sig, long *ret)
+{
+	struct peer *t = peer_find(real);
+
+	if (!t || t == p || sig == 0)
+		return 0;
+	if (e->agreed < 0 && !signal_group(t->grp, sig, false))
+		return 0; /* too many on their way: the kernel's moment */
+	*ret = 0;
+	return 1;
+}
+
 /* kill, tkill, tgkill aimed at the replica itself (raise, abort,
- * pthread_kill): delivered to the replica's own thread. */
+ * pthread_kill, a signal to a child): delivered to the replica's own
+ * thread. */
 static int kill_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
 {
 	long target = (long)c->args[0];
@@ -619,6 +637,8 @@ static int kill_each(struct entry *e, struct peer *p, struct call *c, long *ret,
 	real = monitor_real_tid(p->rep, (pid_t)target);
 	if (real < 0)
 		*ret = -ESRCH;
+	else if (e && kill_positioned(e, p, real, sig, ret))
+		return 0;
 	else if (c->nr == SYS_kill)
 		*ret = kill(real, sig) < 0 ? -errno : 0;
 	else

@@ -33,8 +33,10 @@ static void usage(FILE *f)
 		"                                kill-minority (N >= 3) kills the minority and goes on\n"
 		"  --report FILE                 write a JSON report of the run to FILE\n"
 		"  --stall-timeout SECONDS       a replica this far behind is a divergence (default 10)\n"
-		"  --pthread                     load libreplicant-pthread.so into the replicas:\n"
+		"  --pthread[=serial]            load libreplicant-pthread.so into the replicas:\n"
 		"                                their pthread locks become sequential regions\n"
+		"                                (serial: all critical sections take one turn,\n"
+		"                                for programs that race between two locks)\n"
 		"  --perturb                     random per-replica delays at syscalls and region\n"
 		"                                entries, to bring out races (seed in the report)\n"
 		"  --perturb-seed N              the seed (default: drawn at random)\n"
@@ -110,7 +112,7 @@ static void parse(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "debug", no_argument, NULL, 'D' },
-		{ "pthread", no_argument, NULL, 'P' },
+		{ "pthread", optional_argument, NULL, 'P' },
 		{ "perturb", no_argument, NULL, 'p' },
 		{ "perturb-seed", required_argument, NULL, 'S' },
 		{ "perturb-max-us", required_argument, NULL, 'M' },
@@ -163,6 +165,10 @@ static void parse(int argc, char **argv)
 			break;
 		case 'P':
 			opt.pthread = true;
+			if (optarg && !strcmp(optarg, "serial"))
+				opt.pthread_serial = true;
+			else if (optarg)
+				bad_usage("bad --pthread mode '%s' (serial, or none)", optarg);
 			break;
 		case 'p':
 			opt.perturb = true;
@@ -234,7 +240,8 @@ static void preload_pthread(void)
 		exit(EXIT_REPLICANT_ERROR);
 	}
 	if (asprintf(&env, "%s%s%s", lib, old && *old ? ":" : "", old && *old ? old : "") < 0 ||
-	    setenv("LD_PRELOAD", env, 1) < 0)
+	    setenv("LD_PRELOAD", env, 1) < 0 ||
+	    (opt.pthread_serial && setenv("REPLICANT_PTHREAD_SERIAL", "1", 1) < 0))
 		die_errno("setting LD_PRELOAD");
 	free(env);
 }

@@ -26,6 +26,7 @@ struct options {
 	uint64_t perturb_seed;	/* --perturb-seed, or drawn at start */
 	uint32_t perturb_max_us; /* the longest delay */
 	bool pthread;		/* --pthread: preload libreplicant-pthread.so */
+	bool pthread_serial;	/* --pthread=serial */
 };
 
 /* One process of a replica: what its threads share. */

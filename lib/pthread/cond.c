@@ -176,7 +176,7 @@ static int wait_pshared(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 {
 	int err;
 
-	rpt_leave(m);
+	rpt_mutex_leave(m);
 	err = abs ? rpt_real.cond_clockwait(c, m, clk, abs) : rpt_real.cond_wait(c, m);
 	if (rpt_real.mutex_unlock(m) == 0)
 		rpt_mutex_lock(m);

@@ -11,6 +11,25 @@
  * it is proposed and agreed on (decide.c). A thread that already holds the
  * region (a recursive or erroneous relock) needs no agreement: that is its
  * own program order.
+ *
+ * With --pthread=serial (rpt_serial), one more domain, the replica-wide
+ * "mutex domain" (big_dom), is entered around every mutex region, outermost: the critical sections of all the
+ * mutexes of a replica are mutually exclusive, in one order in every
+ * replica. Per-mutex order alone is not enough for real programs, whose
+ * critical sections of different mutexes race on shared data: GNU sort
+ * (sort.c, mergelines_node) stores a child node's output end into its
+ * parent's end_lo/end_hi holding only the child's lock, while the thread
+ * merging the parent reads them holding only the parent's lock; what it
+ * reads decides which thread requeues the parent, which thread merges the
+ * root, and so which thread writes the output, differently in every
+ * replica. With the critical sections serialised, such a race is ordered
+ * like everything else inside them. The cost: no two critical sections of
+ * one replica run at once, and a thread that blocks while holding a mutex
+ * (a condvar wait with a second mutex held, sem_wait, join, a blocking
+ * read) holds up every other thread's mutexes in its replica (the wait of
+ * a condvar releases the domain when its mutex is the only one held).
+ * The per-mutex domain is still entered inside it (the mutex's own order,
+ * trylock's peek, the stall report).
  */
 #include <errno.h>
 
@@ -19,14 +38,47 @@
 #include "orderlog.h"
 #include "rpt.h"
 
+/* The replica-wide mutex domain: its label is this object's address. */
+static const char big_dom;
+
+/* Enters the mutex domain, then m's: 0 inside both, else inside neither
+ * (no domain could be made for m: it is locked unordered). */
+static int enter_pair(pthread_mutex_t *m)
+{
+	int err;
+
+	if (!rpt_serial)
+		return rpt_enter(m);
+	err = rpt_enter(&big_dom);
+
+	if (err)
+		return err;
+	err = rpt_enter(m);
+	if (err)
+		rpt_leave(&big_dom);
+	return err;
+}
+
+/* Leaves m's region and, if the thread was inside it (so entered the pair),
+ * the mutex domain. */
+void rpt_mutex_leave(pthread_mutex_t *m)
+{
+	if (!rpt_serial) {
+		rpt_leave(m);
+		return;
+	}
+	if (!rp_end_seq((long)m, RP_QUIET))
+		rpt_leave(&big_dom);
+}
+
 int rpt_mutex_lock(pthread_mutex_t *m)
 {
-	bool inside = !rpt_enter(m);
+	bool inside = !enter_pair(m);
 	int err = rpt_real.mutex_lock(m);
 
 	/* EOWNERDEAD: a robust mutex, acquired all the same */
 	if (err && err != EOWNERDEAD && inside)
-		rpt_leave(m);
+		rpt_mutex_leave(m);
 	return err;
 }
 
@@ -35,7 +87,7 @@ int rpt_mutex_unlock(pthread_mutex_t *m)
 	int err = rpt_real.mutex_unlock(m);
 
 	if (!err)
-		rpt_leave(m);
+		rpt_mutex_leave(m);
 	return err;
 }
 
@@ -98,8 +150,8 @@ static bool ready(void *m)
  * every replica. */
 static int relock(pthread_mutex_t *m, int err)
 {
-	if (!err && rp_begin_seq((long)m, RP_QUIET))
-		err = EAGAIN;	/* cannot happen: nesting an owned region */
+	if (!err && enter_pair(m))
+		err = EAGAIN;	/* cannot happen: nesting owned regions */
 	return err;
 }
 

@@ -4,11 +4,13 @@
  * older one that we do not call). */
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "rpt.h"
 
 struct rpt_real rpt_real;
 _Atomic int rpt_state;
+bool rpt_serial;
 
 struct sym {
 	const char *name;
@@ -84,6 +86,8 @@ int rpt_resolve(void)
 	int st;
 	size_t i;
 
+	/* replicant run --pthread=serial (mutex.c) */
+	rpt_serial = getenv("REPLICANT_PTHREAD_SERIAL") && *getenv("REPLICANT_PTHREAD_SERIAL") == '1';
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		void *p = dlsym(RTLD_NEXT, syms[i].name);
 

@@ -173,6 +173,13 @@ bool rpt_decide(bool proposal);
 int rpt_mutex_lock(pthread_mutex_t *m);
 int rpt_mutex_unlock(pthread_mutex_t *m);
 
+/* Leaves m's region and the replica-wide mutex domain around it (a lock
+ * made without regions leaves nothing). */
+void rpt_mutex_leave(pthread_mutex_t *m);
+/* REPLICANT_PTHREAD_SERIAL=1 (replicant run --pthread=serial): the
+ * critical sections of all mutexes take one replica-wide turn (mutex.c). */
+extern bool rpt_serial;
+
 /* ---- futexes, private to the process (raw: no errno) ------------------- */
 
 long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel);
