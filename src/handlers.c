@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sched.h>
 #include <linux/fs.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -558,6 +559,71 @@ static int socket_deliver(struct entry *e, struct peer *p)
 	return handler_deliver_new_fd(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
 }
 
+/* ---- sendmsg: as sendto, when it carries no control data ---- */
+
+/* The call after classify: fd, the iovec array (gathered and compared),
+ * its count, flags, the address (compared) and its length. */
+static const struct sysent sendmsg_sysent = {
+	"sendmsg", 6, SC_OUTPUT, SF_FD0, 0,
+	{ { A_FD, 0, -1, 0 }, { A_IOV_IN, 0, 2, 0 }, { A_INT, 0, -1, 0 }, { A_INT, 0, -1, 0 },
+	  { A_IN, AF_SOCKADDR | AF_NULLOK, 5, 0 }, { A_INT, 0, -1, 0 } } };
+
+/* Descriptors passed in control data (SCM_RIGHTS) would need translating
+ * both ways: refused. */
+static enum mode sendmsg_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	struct msghdr m;
+
+	if (!o || o->private_)
+		return M_EACH; /* the replica's own socket, or EBADF */
+	if (mem_read(p->tid, c->args[1], &m, sizeof(m)) || m.msg_controllen)
+		return M_REFUSE;
+	c->args[5] = m.msg_name ? m.msg_namelen : 0;
+	c->args[4] = (uint64_t)m.msg_name;
+	c->args[3] = c->args[2];
+	c->args[2] = m.msg_iovlen;
+	c->args[1] = (uint64_t)m.msg_iov;
+	if (call_recapture(c, p->tid, &sendmsg_sysent))
+		return M_REFUSE;
+	return M_OUTPUT;
+}
+
+static int sendmsg_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
+{
+	(void)e;
+	if (!peer_fobj(p, (long)c->args[0]))
+		*ret = -EBADF;
+	else
+		*cont = true;
+	return 0;
+}
+
+/* Runs as sendto on the gathered bytes. */
+static int sendmsg_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	int err = exec_prepare(e);
+
+	if (err)
+		return err;
+	e->xnr = SYS_sendto;
+	e->xargs[1] = (uint64_t)c->buf[1];
+	e->xargs[2] = c->len[1];
+	e->xargs[3] = c->args[3];
+	return 0;
+}
+
+/* eventfd: an external object like a socket, which every replica shares
+ * and whose reads and writes go through the monitor (threads signal each
+ * other with it, often in the same epoll set as their sockets). */
+static int eventfd_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+
+	return handler_deliver_new_fd(e, p, c->nr == SYS_eventfd2 && (c->args[1] & EFD_CLOEXEC));
+}
+
 static int accept_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
@@ -953,6 +1019,10 @@ static const struct handler handlers[] = {
 	{ SYS_pipe2, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_socketpair, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_socket, NULL, NULL, handler_finish_new_fd, socket_deliver, NULL, false, NULL },
+	{ SYS_sendmsg, sendmsg_classify, sendmsg_prepare, NULL, NULL, sendmsg_each, true,
+	  "sendmsg with control data (descriptors, credentials) is not supported" },
+	{ SYS_eventfd, NULL, NULL, handler_finish_new_fd, eventfd_deliver, NULL, false, NULL },
+	{ SYS_eventfd2, NULL, NULL, handler_finish_new_fd, eventfd_deliver, NULL, false, NULL },
 	{ SYS_accept, NULL, NULL, handler_finish_new_fd, accept_deliver, NULL, true, NULL },
 	{ SYS_accept4, NULL, NULL, handler_finish_new_fd, accept_deliver, NULL, true, NULL },
 	{ SYS_getpid, NULL, vpid_prepare, NULL, NULL, NULL, false, NULL },
