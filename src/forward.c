@@ -24,6 +24,7 @@ struct delivery {
 	uint64_t pos;		/* the position in g's list */
 	uint32_t done;		/* replicas it was sent to */
 	uint64_t deadline;
+	uint64_t asleep_since[MAX_REPLICAS]; /* first seen asleep at the position */
 };
 
 static struct delivery dlv[MAX_DELIVERIES];
@@ -81,7 +82,15 @@ bool fwd_targets(const struct group *g)
  * as the call returns. A thread asleep in a call that never reaches the
  * monitor (pause, sigsuspend, nanosleep, a futex) whose last call was the
  * one at the position is at the same point too: it gets the signal there.
- * A replica at neither within DELIVER_WAIT_NS gets it where it is. */
+ * A replica at neither within DELIVER_WAIT_NS gets it where it is.
+ *
+ * "Asleep" is read from /proc, and a thread may be waking as it is read:
+ * sent the signal then, it would get it after its next call (whose
+ * interruption tracer.c holds back), one call late. So a thread counts as
+ * asleep only once it has been, at the same position, for ASLEEP_NS: a
+ * short sleep ends in a call, where it is caught; a long one (pause,
+ * sigsuspend, a long nanosleep) rarely ends at that very moment. */
+#define ASLEEP_NS 20000000ull
 #define DELIVER_WAIT_NS 1000000000ull
 
 /* Blocked in the kernel, in a call the monitor does not see. */
@@ -108,11 +117,19 @@ static bool asleep_locally(const struct peer *p)
 	       sysent_table[nr].cls == SC_LOCAL && !(sysent_table[nr].flags & SF_HANDLER);
 }
 
-static bool at_position(const struct peer *p, uint64_t pos)
+static bool at_position(struct delivery *d, const struct peer *p)
 {
+	uint64_t *since = &d->asleep_since[p->rep->idx];
+
 	if (p->waiting == W_NOTIF && p->entry)
-		return p->entry->seq == pos;
-	return p->waiting == W_NONE && p->pos == pos + 1 && asleep_locally(p);
+		return p->entry->seq == d->pos;
+	if (p->waiting != W_NONE || p->pos != d->pos + 1 || !asleep_locally(p)) {
+		*since = 0;
+		return false;
+	}
+	if (!*since)
+		*since = now_ns();
+	return now_ns() - *since >= ASLEEP_NS;
 }
 
 static void deliver_one(struct delivery *d)
@@ -134,7 +151,7 @@ static void deliver_one(struct delivery *d)
 		/* a held wait is let go with ptrace: by the tracer thread */
 		if (p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
-		if (p->exited || late || at_position(p, d->pos)) {
+		if (p->exited || late || at_position(d, p)) {
 			if (!p->exited)
 				syscall(SYS_tgkill, p->proc->pid, p->tid, d->sig);
 			/* a wait held for a leader: let it go, the signal
