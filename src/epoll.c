@@ -58,10 +58,13 @@ static int ctl_prepare(struct entry *e)
 
 	if (err)
 		return err;
+	/* the kernel gets a copy: replicas that arrive later are compared
+	 * with the call as it was made */
 	if (c->buf[3]) {
 		memcpy(&ev, c->buf[3], EVENT_SIZE);
 		ev.data.u64 = c->args[2];
-		memcpy(c->buf[3], &ev, EVENT_SIZE);
+		e->out[3] = xmemdup(&ev, EVENT_SIZE);
+		e->xargs[3] = (uint64_t)e->out[3];
 	}
 	return 0;
 }

@@ -25,6 +25,8 @@ struct delivery {
 	uint32_t done;		/* replicas it was sent to */
 	uint64_t deadline;
 	uint64_t asleep_since[MAX_REPLICAS]; /* first seen asleep at the position */
+	uint64_t seen_pos[MAX_REPLICAS];	/* where each member was last seen */
+	uint64_t moved_ns[MAX_REPLICAS];	/* and when it last moved */
 };
 
 static struct delivery dlv[MAX_DELIVERIES];
@@ -79,19 +81,24 @@ bool fwd_targets(const struct group *g)
  * while the thread waits for the monitor in that call, and since the
  * monitor has received it, the wait is not interrupted
  * (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV): the kernel delivers the signal
- * as the call returns. A thread asleep in a call that never reaches the
- * monitor (pause, sigsuspend, nanosleep, a futex) whose last call was the
- * one at the position is at the same point too: it gets the signal there.
- * A replica at neither within DELIVER_WAIT_NS gets it where it is.
+ * as the call returns. A thread asleep in a call the monitor does not see
+ * (pause, sigsuspend, nanosleep, a futex) after the call at the position
+ * is at the same point too; and when no replica has got the signal yet and
+ * every one sleeps after the same call, that call becomes the position.
  *
  * "Asleep" is read from /proc, and a thread may be waking as it is read:
  * sent the signal then, it would get it after its next call (whose
  * interruption tracer.c holds back), one call late. So a thread counts as
- * asleep only once it has been, at the same position, for ASLEEP_NS: a
- * short sleep ends in a call, where it is caught; a long one (pause,
- * sigsuspend, a long nanosleep) rarely ends at that very moment. */
-#define ASLEEP_NS 20000000ull
+ * asleep only once it has been, at the same place, for ASLEEP_NS: a short
+ * sleep ends in a call, where it is caught; a long one rarely ends at that
+ * very moment.
+ *
+ * A position every replica has passed without the signal (they were all
+ * running) is replaced by the furthest one again. A replica that makes no
+ * call for DELIVER_WAIT_NS and is at none of these places gets the signal
+ * where it is. */
 #define DELIVER_WAIT_NS 1000000000ull
+#define ASLEEP_NS 20000000ull
 
 /* Blocked in the kernel, in a call the monitor does not see. */
 static bool asleep_locally(const struct peer *p)
@@ -117,49 +124,122 @@ static bool asleep_locally(const struct peer *p)
 	       sysent_table[nr].cls == SC_LOCAL && !(sysent_table[nr].flags & SF_HANDLER);
 }
 
-static bool at_position(struct delivery *d, const struct peer *p)
+/* The call p waits in, or the next one it will make. */
+static uint64_t place(const struct peer *p)
+{
+	return p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
+}
+
+/* p has been asleep locally at the same place for ASLEEP_NS. */
+static bool settled(struct delivery *d, const struct peer *p, uint64_t now)
 {
 	uint64_t *since = &d->asleep_since[p->rep->idx];
 
-	if (p->waiting == W_NOTIF && p->entry)
-		return p->entry->seq == d->pos;
-	if (p->waiting != W_NONE || p->pos != d->pos + 1 || !asleep_locally(p)) {
+	if (p->waiting != W_NONE || !p->pos || !asleep_locally(p)) {
 		*since = 0;
 		return false;
 	}
 	if (!*since)
-		*since = now_ns();
-	return now_ns() - *since >= ASLEEP_NS;
+		*since = now;
+	return now - *since >= ASLEEP_NS;
+}
+
+/* No call from p for DELIVER_WAIT_NS. */
+static bool stuck(struct delivery *d, const struct peer *p, uint64_t now)
+{
+	int r = p->rep->idx;
+
+	if (!d->moved_ns[r] || place(p) != d->seen_pos[r]) {
+		d->seen_pos[r] = place(p);
+		d->moved_ns[r] = now;
+	}
+	return now - d->moved_ns[r] >= DELIVER_WAIT_NS;
+}
+
+/* The first position every live replica's member of g can still reach. */
+static uint64_t furthest(const struct group *g)
+{
+	uint64_t pos = 0;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		const struct peer *p = g->member[i];
+
+		if (replicas[i].alive && p && place(p) > pos)
+			pos = place(p);
+	}
+	return pos;
+}
+
+static void send_to(struct delivery *d, struct peer *p)
+{
+	if (!p->exited)
+		syscall(SYS_tgkill, p->proc->pid, p->tid, d->sig);
+	/* a wait held for a leader: let it go, the signal interrupts it as
+	 * it would a plain run's */
+	if (!p->exited && p->waiting == W_WAIT)
+		wait_abandon(p);
+	d->done |= 1u << p->rep->idx;
+}
+
+/* Nobody has it yet: all asleep after one same call (that call is the
+ * position), or all past the position (the furthest place again). */
+static void retarget(struct delivery *d, uint32_t live, uint64_t now)
+{
+	uint64_t q = 0;
+	bool all_asleep = true, all_past = true, first = true;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = d->g->member[i];
+
+		if (!(live & (1u << i)) || !p || p->exited)
+			continue;
+		if (!settled(d, p, now) || (!first && p->pos != q))
+			all_asleep = false;
+		q = p->pos, first = false;
+		if (place(p) <= d->pos)
+			all_past = false;
+	}
+	if (first)
+		return;
+	if (all_asleep)
+		d->pos = q - 1;
+	else if (all_past)
+		d->pos = furthest(d->g);
+}
+
+static bool at_position(struct delivery *d, const struct peer *p, uint64_t now)
+{
+	if (p->waiting == W_NOTIF && p->entry)
+		return p->entry->seq == d->pos;
+	return p->pos == d->pos + 1 && settled(d, p, now);
 }
 
 static void deliver_one(struct delivery *d)
 {
 	uint32_t live = monitor_live_mask();
-	bool late = now_ns() >= d->deadline;
+	uint64_t now = now_ns();
 	int i;
 
+	if (!d->done)
+		retarget(d, live, now);
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = d->g->member[i];
 
 		if (!(live & (1u << i)) || (d->done & (1u << i)))
 			continue;
 		if (!p) {
-			if (late)
+			if (now >= d->deadline)
 				d->done |= 1u << i;
 			continue;
 		}
 		/* a held wait is let go with ptrace: by the tracer thread */
 		if (p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
-		if (p->exited || late || at_position(d, p)) {
-			if (!p->exited)
-				syscall(SYS_tgkill, p->proc->pid, p->tid, d->sig);
-			/* a wait held for a leader: let it go, the signal
-			 * interrupts it as it would a plain run's */
-			if (!p->exited && p->waiting == W_WAIT)
-				wait_abandon(p);
-			d->done |= 1u << i;
-		}
+		if (p->exited || at_position(d, p, now) ||
+		    (now >= d->deadline && stuck(d, p, now)))
+			send_to(d, p);
 	}
 	if ((d->done & live) == live)
 		d->sig = 0;
@@ -174,30 +254,6 @@ void fwd_check(void)
 			deliver_one(&dlv[i]);
 }
 
-/* The first position where every live replica's member of g can get the
- * signal: the call it waits in; the last one it made, if it sleeps in a
- * call the monitor does not see; else the next one it will make. */
-static uint64_t furthest(const struct group *g)
-{
-	uint64_t pos = 0, at;
-	int i;
-
-	for (i = 0; i < opt.n; i++) {
-		const struct peer *p = g->member[i];
-
-		if (!replicas[i].alive || !p)
-			continue;
-		if (p->waiting == W_NOTIF && p->entry)
-			at = p->entry->seq;
-		else if (p->pos && p->waiting == W_NONE && asleep_locally(p))
-			at = p->pos - 1;
-		else
-			at = p->pos;
-		if (at > pos)
-			pos = at;
-	}
-	return pos;
-}
 
 /* Delivers sig to g's thread in every replica at one position. False when
  * too many signals are on their way already. */
