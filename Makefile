@@ -43,7 +43,7 @@ deps:
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
 DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux procps \
-	findutils pigz xz-utils
+	findutils pigz xz-utils memcached
 
 check: deps all $(PROGS) $(UNITS)
 	prove -v -j1 tests/t/ 2>&1 | tee build/check.log | grep -v '^ok ' ; test $${PIPESTATUS[0]} -eq 0
@@ -56,6 +56,7 @@ bench: all build/tests/manythreads
 	@bash bench/run.sh
 	@bash bench/seq.sh
 	@bash bench/handoff.sh
+	@bash bench/pthread.sh
 
 soak: all
 	@bash bench/soak.sh
@@ -149,11 +150,16 @@ check: build/tests/misuse
 build/bench/seq: bench/seq.c $(LIB_OBJ) | build/lib
 	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread
 
-bench: build/bench/seq build/bench/handoff
+bench: build/bench/seq build/bench/handoff build/bench/pthread
 
 build/bench/handoff: bench/handoff.c build/lib/libreplicant.so | build/lib
 	$(CC) $(ALL_CFLAGS) -Iinclude $< -Lbuild/lib -lreplicant -Wl,-rpath,$(CURDIR)/build/lib \
 		-lpthread -o $@
+
+# plain pthread calls, run plain, with the library preloaded and under
+# replicant run --pthread (bench/pthread.sh)
+build/bench/pthread: bench/pthread.c | build
+	$(CC) $(ALL_CFLAGS) $< -o $@ -lpthread
 
 install: install-lib
 
@@ -205,3 +211,11 @@ seqsoak: all $(PTHREAD_TESTS) $(SEQ_TESTS)
 	@bash bench/seqsoak.sh
 
 .PHONY: seqsoak
+
+# make mcsoak: memcached under -n 2 and -n 3 --pthread, 4 clients racing on
+# the same keys for 60 s per replica count (bench/memcached-soak.sh, which
+# runs tests/t/96-memcached.t with MC_SECONDS=60)
+mcsoak: deps all
+	@bash bench/memcached-soak.sh
+
+.PHONY: mcsoak
