@@ -17,7 +17,7 @@ UNITS = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 
 all: build/replicant
 
-build/%.o: src/%.c $(wildcard src/*.h) | build
+build/%.o: src/%.c $(wildcard src/*.h) lib/protocol.h lib/orderlog.h | build
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # the monitor formats and reads the regions of sequential regions with the
@@ -194,7 +194,7 @@ PTHREAD_TESTS = $(PTHREAD_TEST_SRC:tests/progs/pthread/%.c=build/tests/pthread/%
 SEQ_TEST_SRC = $(wildcard tests/progs/seq/*.c)
 SEQ_TESTS = $(SEQ_TEST_SRC:tests/progs/seq/%.c=build/tests/seq/%)
 
-build/tests/pthread/%: tests/progs/pthread/%.c | build
+build/tests/pthread/%: tests/progs/pthread/%.c tests/progs/pthread/say.h | build
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 

@@ -21,6 +21,13 @@
  * thread; all sleepers only when the next entry does not exist yet, since
  * then any of them may be the one to append it.
  *
+ * Tries (olog_try_enter()): the log records the outcome. The replica
+ * that gets to the end of the log first decides for the thread: a plain
+ * entry when the region is its at once, else a FAILED one (the id's bit
+ * 31). Every replica acts that out, the same way; a FAILED entry lets
+ * nobody in, and each replica's turn passes it once its thread has seen it
+ * (its mark byte), so a try never waits for the threads before it.
+ *
  * Space: the entry for position p overwrites p - log_cap, so p may be
  * appended only after every live replica has passed p - log_cap. A replica
  * that is that far ahead sleeps until the slowest one has freed half the
@@ -46,6 +53,7 @@
 struct layout {
 	uint32_t stride;	/* bytes per slot */
 	uint32_t log_off;	/* order log within a slot */
+	uint32_t mark_off;	/* per-replica marks of FAILED entries seen */
 	uint64_t init_off;
 	uint64_t dom_off;
 	uint64_t size;
@@ -70,7 +78,8 @@ static bool layout(const struct olog_geom *g, struct layout *l)
 	    !pow2(g->init_cap) || g->init_cap > (1u << 24))
 		return false;
 	l->log_off = sizeof(struct rp_dom) + g->nreplicas * sizeof(struct rp_rstate);
-	l->stride = (l->log_off + g->log_cap * 8 + 63) & ~63u;
+	l->mark_off = l->log_off + g->log_cap * 8;
+	l->stride = (l->mark_off + g->nreplicas * g->log_cap + 63) & ~63u;
 	l->init_off = RP_PAGE;
 	l->dom_off = (RP_PAGE + (uint64_t)g->init_cap * 8 + RP_PAGE - 1) & ~(uint64_t)(RP_PAGE - 1);
 	l->size = l->dom_off + (uint64_t)g->dom_max * l->stride;
@@ -135,6 +144,7 @@ int olog_open(struct olog *lg, void *mem, size_t size, unsigned replica, uint32_
 		.dom_max = g.dom_max,
 		.dom_stride = l.stride,
 		.dom_log_off = l.log_off,
+		.dom_mark_off = l.mark_off,
 		.spin = spin,
 	};
 	return 0;
@@ -153,6 +163,18 @@ static inline struct rp_rstate *rstate(struct rp_dom *d, unsigned replica)
 static inline _Atomic uint64_t *dom_log(const struct olog *lg, struct rp_dom *d)
 {
 	return (_Atomic uint64_t *)((char *)d + lg->dom_log_off);
+}
+
+/* This replica's mark bytes in d (protocol.h, RP_ENT_FAILED). */
+static inline _Atomic uint8_t *dom_marks(const struct olog *lg, struct rp_dom *d)
+{
+	return (_Atomic uint8_t *)((char *)d + lg->dom_mark_off) +
+	       ((size_t)lg->replica << lg->log_shift);
+}
+
+static inline bool ent_failed(uint64_t e)
+{
+	return (rp_ent_id(e) & RP_ENT_FAILED) != 0;
 }
 
 /* The futex word: the low half of the state, which every turn changes. */
@@ -299,10 +321,15 @@ enum scan_result {
 };
 
 /* Walks d's log from a turn: to vtid's first entry, or to the end of the
- * log (*old: what the free entry holds). More than a log of entries, or an
- * entry of a later lap, means every replica moved on while we looked. */
-static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log, uint64_t turn,
-			     uint32_t vtid, uint64_t *pos, uint64_t *old)
+ * log (*old: what the entry holds). More than a log of entries, or an
+ * entry of a later lap, means every replica moved on while we looked.
+ * marks NULL (an enter): vtid's entry is a plain one; FAILED entries are
+ * other calls' (tries this thread made before). marks (a try, this
+ * replica's marks): a FAILED entry of vtid's counts too, unless marked
+ * (this thread has seen it already, in an earlier try). */
+static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log,
+			     _Atomic uint8_t *marks, uint64_t turn, uint32_t vtid, uint64_t *pos,
+			     uint64_t *old)
 {
 	uint64_t mask = (1ull << lg->log_shift) - 1, p, e;
 	bool ours = true;
@@ -312,8 +339,11 @@ static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log, uint6
 		tag = rp_ent_tag_of(p, lg->log_shift);
 		e = ld_acq(&log[p & mask]);
 		if (rp_ent_tag(e) == tag) {
-			if (rp_ent_id(e) == vtid) {
+			if (rp_ent_id(e) == vtid ||
+			    (marks && rp_ent_id(e) == (vtid | RP_ENT_FAILED) &&
+			     ld_acq(&marks[p & mask]) != rp_mark_of(p, lg->log_shift))) {
 				*pos = p;
+				*old = e;
 				return SCAN_FOUND;
 			}
 			ours &= rp_ent_replica(e) == lg->replica;
@@ -340,7 +370,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 
 	for (;;) {
 		st = ld_acq(&rs->state);
-		switch (scan(lg, log, rp_st_turn(st), vtid, &p, &e)) {
+		switch (scan(lg, log, NULL, rp_st_turn(st), vtid, &p, &e)) {
 		case SCAN_FOUND:
 			*pos = p;
 			return 0;
@@ -382,28 +412,27 @@ static int wait_turn(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, 
 	}
 }
 
-int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
+/* Nests vtid's region when it is inside already: 0 done, EAGAIN too deep,
+ * -1 not inside. */
+static int nest(struct rp_rstate *rs, uint32_t vtid)
 {
-	struct rp_rstate *rs;
-	struct rp_dom *d;
-	uint64_t pos, old;
 	uint32_t depth;
-	int err;
 
-	if (slot >= lg->dom_max || !vtid)
-		return EINVAL;
-	d = dom_at(lg, slot);
-	rs = rstate(d, lg->replica);
-	if (ld_rlx(&rs->holder) == vtid) {
-		depth = ld_rlx(&rs->depth);
-		if (depth == UINT32_MAX)
-			return EAGAIN;
-		st_rlx(&rs->depth, depth + 1);
-		return 0;
-	}
-	err = book(lg, d, rs, vtid, &pos);
-	if (!err)
-		err = wait_turn(lg, rs, pos, vtid);
+	if (ld_rlx(&rs->holder) != vtid)
+		return -1;
+	depth = ld_rlx(&rs->depth);
+	if (depth == UINT32_MAX)
+		return EAGAIN;
+	st_rlx(&rs->depth, depth + 1);
+	return 0;
+}
+
+/* Waits for the turn of vtid's entry at pos and goes in. */
+static int claim(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, uint32_t vtid)
+{
+	uint64_t old;
+	int err = wait_turn(lg, rs, pos, vtid);
+
 	if (err)
 		return err;
 	/* only the thread of entry pos claims pos, so nothing else changes
@@ -414,6 +443,193 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 	st_rlx(&rs->holder, vtid);
 	st_rlx(&rs->depth, 1);
 	return 0;
+}
+
+int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+	uint64_t pos;
+	int err;
+
+	if (slot >= lg->dom_max || !vtid || (vtid & RP_ENT_FAILED))
+		return EINVAL;
+	d = dom_at(lg, slot);
+	rs = rstate(d, lg->replica);
+	err = nest(rs, vtid);
+	if (err >= 0)
+		return err;
+	err = book(lg, d, rs, vtid, &pos);
+	return err ? err : claim(lg, rs, pos, vtid);
+}
+
+static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
+		  uint64_t turn);
+
+/* Passes the FAILED entries at the replica's turn whose threads have seen
+ * them here (marked), while nobody is inside. Everyone that moves the turn,
+ * or marks an entry, calls it after, so the turn never rests on a marked
+ * entry: the mark (or the entry) and the turn are each written before the
+ * other is read, all seq_cst, so of a marker and a mover at least one sees
+ * both. The CAS on the state makes a single thread pass each entry; it
+ * then clears the mark, unless a later lap's owns the byte already. An
+ * entry that is not marked holds the turn until its thread comes: that
+ * thread is on its way (it did the try in the replica that decided), and
+ * it may find the entry only from the turn on. */
+static void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
+{
+	_Atomic uint64_t *log = dom_log(lg, d);
+	_Atomic uint8_t *marks = dom_marks(lg, d);
+	uint64_t mask = (1ull << lg->log_shift) - 1, st, t, e;
+	uint8_t m;
+
+	for (;;) {
+		st = atomic_load(&rs->state);
+		if (st & RP_ST_BUSY)
+			return;
+		t = rp_st_turn(st);
+		e = atomic_load(&log[t & mask]);
+		if (rp_ent_tag(e) != rp_ent_tag_of(t, lg->log_shift) || !ent_failed(e))
+			return;
+		m = rp_mark_of(t, lg->log_shift);
+		if (atomic_load(&marks[t & mask]) != m)
+			return;
+		if (!atomic_compare_exchange_strong(&rs->state, &st,
+						    st + (1ull << RP_ST_TURN_SHIFT)))
+			continue;
+		atomic_compare_exchange_strong(&marks[t & mask], &m, 0);
+		moved(lg, d, rs, st, t + 1);
+	}
+}
+
+/* vtid has seen its FAILED entry at pos (in this replica): mark it, and pass
+ * it if the turn is there. */
+static void seen_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+			uint64_t pos)
+{
+	atomic_store(&dom_marks(lg, d)[pos & ((1ull << lg->log_shift) - 1)],
+		     rp_mark_of(pos, lg->log_shift));
+	skip_failed(lg, d, rs);
+}
+
+/* A follower's try at the end of the log spins a while (the spin budget)
+ * for the log or its replica's turn to move: the leading replica may be
+ * about to decide. true: something moved, look again. */
+static bool watch(const struct olog *lg, struct rp_rstate *rs, uint64_t st,
+		  _Atomic uint64_t *ent, uint64_t e)
+{
+	const uint64_t low = (1ull << 48) - 1;	/* turn and busy, not waiters */
+	uint32_t i;
+
+	for (i = 0; i < lg->spin; i++) {
+		rp_cpu_relax();
+		if ((ld_rlx(&rs->state) & low) != (st & low) || ld_rlx(ent) != e)
+			return true;
+	}
+	return false;
+}
+
+/* Finds or makes the entry of vtid's try in d's log (*failed: a FAILED
+ * one). Its entry may be there already: the replica that got to the end of
+ * the log first decided for it. Else this replica decides at the end:
+ *
+ * - entered: only when its turn is at the end and nobody is inside (no
+ *   thread of this replica inside or queued), then the entry is a plain one
+ *   at the turn, and the thread goes in at once. The state cannot change
+ *   between that look and the CAS: the turn and the busy bit move only for
+ *   an entry at the turn, and there is none until the CAS.
+ * - refused otherwise (a FAILED entry), after nap(arg) said the deadline
+ *   passed, or, without nap, at once; a replica that is not the one
+ *   furthest ahead watches a little first, for the leader to decide. It
+ *   decides all the same after that: waiting for its turn to move could be
+ *   waiting for a thread that waits for a lock the trier holds.
+ *
+ * Following a plain entry means waiting for the turn, and that wait is
+ * safe: in the replica that decided, every thread before the entry had
+ * left the region when the trier looked, while the trier held what it
+ * holds now, so none of them needs anything of the trier's to get out (in
+ * this replica as in that one, since every replica follows the same order
+ * in every domain). A FAILED entry is acted out without waiting; the turn
+ * passes it (skip_failed()) once the thread has seen it and the threads
+ * before it have left. */
+static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+		    uint32_t vtid, bool (*nap)(void *), void *arg, uint64_t *pos, bool *failed)
+{
+	_Atomic uint64_t *log = dom_log(lg, d);
+	_Atomic uint8_t *marks = dom_marks(lg, d);
+	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0, want;
+	enum scan_result r;
+	bool free;
+
+	for (;;) {
+		st = atomic_load(&rs->state);
+		r = scan(lg, log, marks, rp_st_turn(st), vtid, &p, &e);
+		switch (r) {
+		case SCAN_FOUND:
+			if (!ent_failed(e)) {
+				*pos = p;
+				*failed = false;
+				return 0;
+			}
+			/* not marked: not seen, unless the turn passed it
+			 * since (the mark is cleared after the turn moves) */
+			if (rp_st_turn(atomic_load(&rs->state)) > p)
+				break;
+			seen_failed(lg, d, rs, p);
+			*failed = true;
+			return 0;
+		case SCAN_TAIL:
+		case SCAN_FOLLOW:
+			free = r == SCAN_TAIL && rp_st_turn(st) == p && !(st & RP_ST_BUSY);
+			if (!free &&
+			    (nap ? nap(arg) : r == SCAN_FOLLOW && watch(lg, rs, st, &log[p & mask], e)))
+				break;
+			if (!make_room(lg, d, rs, p))
+				break;
+			want = rp_ent_make(p, lg->log_shift, lg->replica,
+					   free ? vtid : vtid | RP_ENT_FAILED);
+			if (!atomic_compare_exchange_strong(&log[p & mask], &e, want))
+				break;
+			*pos = p;
+			*failed = !free;
+			if (!free)
+				seen_failed(lg, d, rs, p);
+			return 0;
+		case SCAN_STALE:
+			if (rp_st_turn(ld_acq(&rs->state)) == rp_st_turn(st))
+				return EPROTO;
+			break;
+		default:
+			return EPROTO;
+		}
+	}
+}
+
+int olog_try_enter_nap(struct olog *lg, uint32_t slot, uint32_t vtid, bool (*nap)(void *),
+		       void *arg)
+{
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+	uint64_t pos;
+	bool failed;
+	int err;
+
+	if (slot >= lg->dom_max || !vtid || (vtid & RP_ENT_FAILED))
+		return EINVAL;
+	d = dom_at(lg, slot);
+	rs = rstate(d, lg->replica);
+	err = nest(rs, vtid);
+	if (err >= 0)
+		return err;
+	err = try_book(lg, d, rs, vtid, nap, arg, &pos, &failed);
+	if (err)
+		return err;
+	return failed ? EBUSY : claim(lg, rs, pos, vtid);
+}
+
+int olog_try_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	return olog_try_enter_nap(lg, slot, vtid, NULL, NULL);
 }
 
 int olog_peek(const struct olog *lg, uint32_t slot, uint32_t vtid)
@@ -445,7 +661,7 @@ static void wake_next(const struct olog *lg, struct rp_dom *d, struct rp_rstate 
 	uint32_t bits = BITS_ALL;
 
 	if (rp_ent_tag(e) == rp_ent_tag_of(p, lg->log_shift))
-		bits = vbit(rp_ent_id(e));
+		bits = vbit(rp_ent_id(e) & ~RP_ENT_FAILED);
 	rp_futex_wake(futex_word(&rs->state), INT_MAX, bits);
 }
 
@@ -463,7 +679,7 @@ int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid)
 {
 	struct rp_rstate *rs;
 	struct rp_dom *d;
-	uint64_t old, space;
+	uint64_t old;
 	uint32_t depth;
 
 	if (slot >= lg->dom_max)
@@ -484,12 +700,23 @@ int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid)
 	old = atomic_fetch_add(&rs->state, 1);
 	if (!(old & RP_ST_BUSY))
 		return EPROTO;
-	if (rp_st_waiters(old))
-		wake_next(lg, d, rs, rp_st_turn(old) + 1);
-	space = atomic_load(&rs->space_at);
-	if (space && rp_st_turn(old) + 1 >= space)
-		wake_space(rs, space);
+	moved(lg, d, rs, old, rp_st_turn(old) + 1);
+	skip_failed(lg, d, rs);
 	return 0;
+}
+
+/* The turn moved to turn (from the state old): wakes the thread that may
+ * go next, and leaders of other replicas waiting for this one's space. */
+static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
+		  uint64_t turn)
+{
+	uint64_t space;
+
+	if (rp_st_waiters(old))
+		wake_next(lg, d, rs, turn);
+	space = atomic_load(&rs->space_at);
+	if (space && turn >= space)
+		wake_space(rs, space);
 }
 
 static uint32_t slot_pop(const struct olog *lg)
@@ -608,6 +835,8 @@ static void slot_reset(const struct olog *lg, struct rp_dom *d)
 	}
 	for (i = 0; i < cap; i++)
 		st_rlx(&log[i], 0);
+	for (i = 0; i < cap * lg->n; i++)
+		st_rlx(&((_Atomic uint8_t *)((char *)d + lg->dom_mark_off))[i], 0);
 	d->reuse++;
 	st_rel(&d->destroyed, 0);
 }

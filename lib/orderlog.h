@@ -10,6 +10,7 @@
 #ifndef REPLICANT_ORDERLOG_H
 #define REPLICANT_ORDERLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,7 @@ struct olog {
 	uint32_t dom_stride;
 	uint32_t dom_log_off;
 	uint32_t spin;		/* spin iterations before sleeping */
+	uint32_t dom_mark_off;	/* marks of FAILED entries, within a slot */
 };
 
 /* Bytes a region of geometry g needs (0 if g is invalid). */
@@ -50,9 +52,30 @@ int olog_open(struct olog *lg, void *mem, size_t size, unsigned replica, uint32_
 
 /* Enters a region of domain slot as thread vtid: waits for its turn in the
  * domain's log, appending itself when this replica is the one furthest
- * ahead. Nesting by the holder is counted. EINVAL: bad slot or vtid 0;
+ * ahead. Nesting by the holder is counted. EINVAL: bad slot, vtid 0 or
+ * with bit 31 set;
  * EAGAIN: nesting too deep; EPROTO: the log is inconsistent. */
 int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid);
+
+/* Tries to enter a region of domain slot as thread vtid, with an outcome
+ * that is the same in every replica: the log records it. The replica that
+ * gets to the end of the log first decides: 0 (entered: nobody of its
+ * replica was inside or queued, so the region was its at once) or EBUSY
+ * (it appends a FAILED entry, protocol.h's RP_ENT_FAILED, that every
+ * replica's turn then passes). The others find the entry and act it out:
+ * EBUSY without waiting, or wait for their turn and enter (see
+ * olog_try_enter_nap() in orderlog.c for why that wait cannot deadlock).
+ * A try never waits for a thread inside the region, except when the log is
+ * full (log_cap entries pending before the slowest replica's turn). Nesting
+ * by the holder is counted (0). EINVAL, EAGAIN, EPROTO as olog_enter(). */
+int olog_try_enter(struct olog *lg, uint32_t slot, uint32_t vtid);
+
+/* The same with a wait: while this replica would refuse, calls nap(arg)
+ * (which waits a while, or returns false when the caller's deadline has
+ * passed) and looks again; a replica decides EBUSY only when nap says so.
+ * For timed locks. */
+int olog_try_enter_nap(struct olog *lg, uint32_t slot, uint32_t vtid, bool (*nap)(void *),
+		       void *arg);
 
 /* Leaves it. EINVAL: bad slot; EPERM: vtid is not inside. */
 int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid);

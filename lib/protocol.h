@@ -36,6 +36,9 @@
  *			  struct rp_dom (64)
  *			  struct rp_rstate[nreplicas] (64 each, one per replica)
  *			  uint64_t log[log_cap] at dom_log_off: the order log
+ *			  uint8_t mark[nreplicas][log_cap] at dom_log_off +
+ *			    8 log_cap: per replica, which FAILED entries (see
+ *			    RP_ENT_FAILED) its thread has seen already
  * The region is sparse: a slot's pages are touched when it is first used.
  *
  * What the monitor does with a region: format it; clear a replica's bit in
@@ -51,7 +54,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define REPLICANT_PROTOCOL_VERSION 1
+#define REPLICANT_PROTOCOL_VERSION 2
 
 /* 'R' 'P': far above any real syscall number, so the kernel answers ENOSYS. */
 #define REPLICANT_SYS_HELLO 0x5250
@@ -184,6 +187,15 @@ static inline uint32_t rp_st_waiters(uint64_t st)
  * (position / cap + 1) mod 2^24. A slot holding the previous lap's tag (0
  * before the first lap) is free: position p is appended by a CAS from
  * that value. */
+/* In the order log, bit 31 of the id marks a FAILED try (olog_try_enter()):
+ * the thread whose vtid is in bits 0..30 tried to enter and was refused, in
+ * every replica alike. Such an entry gives nobody the region: each replica's
+ * turn passes it once that thread has seen it there. vtids (pids, and
+ * replicant's virtual ids just above pid_max) stay far below 2^31. The
+ * replica's mark byte for the entry's position holds rp_mark_of(pos) once
+ * its thread has seen it (0: not yet), so whoever brings the turn onto it
+ * knows whether to pass it. */
+#define RP_ENT_FAILED 0x80000000u
 #define RP_ENT_REP_SHIFT 32
 #define RP_ENT_TAG_SHIFT 40
 #define RP_ENT_TAG_MASK 0xffffffu
@@ -214,6 +226,13 @@ static inline unsigned rp_ent_replica(uint64_t e)
 static inline uint32_t rp_ent_id(uint64_t e)
 {
 	return (uint32_t)e;
+}
+
+/* The mark byte of log position pos: 0x80 | its lap's low 7 bits (a mark
+ * left by an earlier lap never reads as the current one's). */
+static inline uint8_t rp_mark_of(uint64_t pos, unsigned cap_shift)
+{
+	return (uint8_t)(0x80u | ((pos >> cap_shift) & 0x7fu));
 }
 
 /* How long a leader that is log_cap entries ahead sleeps between looks at

@@ -508,6 +508,23 @@ static inline __attribute__((always_inline)) int do_end_seq(long label, unsigned
 	return unlikely(err) ? misuse(RP_CALL_END_SEQ, err, label, flags) : 0;
 }
 
+RP_INTERNAL_API int rp_try_begin_seq(long label, unsigned flags, bool (*nap)(void *), void *arg)
+{
+	uint32_t slot;
+	int err;
+
+	if (unlikely(mode() != MODE_REPLICATED)) {
+		tl_depth++;
+		return 0;
+	}
+	if (unlikely(dtab_find(&rp.tab, label, &slot) == DTAB_NONE))
+		return misuse(RP_CALL_BEGIN_SEQ, EINVAL, label, flags);
+	if (unlikely(rp.perturb_max_us))
+		perturb();
+	err = olog_try_enter_nap(&rp.lg, slot, vtid(), nap, arg);
+	return unlikely(err) && err != EBUSY ? misuse(RP_CALL_BEGIN_SEQ, err, label, flags) : err;
+}
+
 API int begin_seq(long label)
 {
 	return do_begin_seq(label, 0);

@@ -4,6 +4,7 @@
 #ifndef REPLICANT_INT_H
 #define REPLICANT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,12 @@ RP_INTERNAL_API int rp_init_dom(long label, unsigned flags);
 RP_INTERNAL_API int rp_destroy_dom(long label, unsigned flags);
 RP_INTERNAL_API int rp_begin_seq(long label, unsigned flags);
 RP_INTERNAL_API int rp_end_seq(long label, unsigned flags);
+
+/* begin_seq() that may be refused, the same way in every replica
+ * (olog_try_enter_nap()): 0 inside, EBUSY refused, or begin_seq()'s errors.
+ * nap NULL: a trylock, decided at once; else nap(arg) waits a while, or
+ * returns false when the caller's deadline has passed. Pass-through: 0. */
+RP_INTERNAL_API int rp_try_begin_seq(long label, unsigned flags, bool (*nap)(void *), void *arg);
 
 /* The calling thread's identity in log entries (its vtid; a test gives the
  * corresponding threads of simulated replicas the same one). */

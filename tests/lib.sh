@@ -241,5 +241,24 @@ run_both() {
 	same_file "$ERR" "$nerr" "$tag -n $n: stderr identical to a plain run"
 }
 
+# live_tasks PID COMM: the threads of PID that are not zombies (0 when PID
+# is gone or was reused by another program)
+live_tasks() {
+	local n=0 task stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
+		echo 0
+		return
+	}
+	if [[ $stat != "$1 ($2) "* ]]; then
+		echo 0
+		return
+	fi
+	for task in /proc/"$1"/task/*; do
+		stat=$(cat "$task/stat" 2>/dev/null) || continue
+		[[ $stat == *") Z "* || $stat == *") X "* ]] || n=$((n + 1))
+	done
+	echo $n
+}
+
 # The number of lines of a file, as a bare number.
 nlines() { wc -l <"$1" | tr -d ' '; }

@@ -7,14 +7,16 @@
  * that saw "busy" but is told "acquired" takes the lock the blocking way
  * (it was only behind), one that saw "free" but is told "busy" leaves it.
  *
- * What is left open: a trylock's "free" is a look (olog_peek), not a
- * reservation, so between the deciding replica's look and its thread's
- * entry another thread may queue first in the log; the "yes" then waits
- * behind it. Harmless, unless that thread needs a lock the trier holds
- * (trylock used to break a lock-order cycle): then every replica stalls
- * alike, and the monitor reports the stall. Reserving first would need the
- * log to record failed tries too (an entry every replica skips), since a
- * reservation that DECIDE then overrules cannot be taken back.
+ * Mutex trylock and timedlock (and spin trylock) no longer come here: the
+ * order log records their outcome, FAILED entries included
+ * (olog_try_enter(), mutex.c), so a "yes" never queues behind another
+ * thread. What is left open here: an rwlock try's or sem_trywait's "free"
+ * is a look (olog_peek), not a reservation, so between the deciding
+ * replica's look and its thread's entry another thread may queue first in
+ * the log; the "yes" then waits behind it. Harmless, unless that thread
+ * needs a lock the trier holds: then every replica stalls alike. The same
+ * FAILED entries would fix it (an rwlock's region is around acquisition
+ * only, so "free" also needs glibc's say, which differs by replica).
  *
  * Waiting for a deadline reads the clock once: under replicant the clock is
  * an input that the monitor answers, one entry in the thread's syscall

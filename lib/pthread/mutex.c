@@ -8,9 +8,16 @@
  * alike) is still locked, just not ordered.
  *
  * trylock and timedlock: whether the mutex was free is timing-dependent, so
- * it is proposed and agreed on (decide.c). A thread that already holds the
- * region (a recursive or erroneous relock) needs no agreement: that is its
- * own program order.
+ * the order log decides it (olog_try_enter(), rp_try_begin_seq()): the
+ * replica that gets there first enters the region only if nobody of its
+ * replica is inside or queued, else appends a FAILED entry; the others
+ * follow the entry. Entered, the mutex is free (nobody else is inside its
+ * region), so glibc's trylock takes it. A timed lock waits for the region
+ * (polling, while leading) until its deadline, then fails the same way. A
+ * thread that already holds the region (a recursive or erroneous relock)
+ * needs no agreement: that is its own program order. A process-shared mutex
+ * may be held by another process, which the region does not see: those
+ * still propose what glibc says and agree with DECIDE (decide.c).
  *
  * With --pthread=serial (rpt_serial), one more domain, the replica-wide
  * "mutex domain" (big_dom), is entered around every mutex region, outermost: the critical sections of all the
@@ -131,9 +138,11 @@ PT_API int pthread_mutex_unlock(pthread_mutex_t *m)
 
 /* A process-shared mutex may be held by another process, which the region
  * (this process's) does not see: ask glibc too. */
+static bool pshared(const pthread_mutex_t *m);
+
 static bool really_free(pthread_mutex_t *m)
 {
-	if (!(m->__data.__kind & 128))	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
+	if (!pshared(m))
 		return true;
 	if (rpt_real.mutex_trylock(m))
 		return false;
@@ -155,20 +164,63 @@ static int relock(pthread_mutex_t *m, int err)
 	return err;
 }
 
+static bool pshared(const pthread_mutex_t *m)
+{
+	return m->__data.__kind & 128;	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
+}
+
+/* A try of the mutex domain (when serial: entered the blocking way, or
+ * nested) and m's: 0 inside both; EBUSY refused, in every replica alike;
+ * else inside neither (no domain could be made for m). */
+static int try_pair(pthread_mutex_t *m, struct rpt_deadline *d)
+{
+	int err;
+
+	if (rpt_serial && (err = rpt_enter(&big_dom)))
+		return err;
+	err = rpt_try_enter(m, d);
+	if (err && rpt_serial)
+		rpt_leave(&big_dom);
+	return err;
+}
+
+/* Inside m's region (try_pair() said 0): nobody else of this process is,
+ * so glibc's trylock takes m. */
+static int take(pthread_mutex_t *m)
+{
+	int err = rpt_real.mutex_trylock(m);
+
+	if (err && err != EOWNERDEAD)
+		rpt_mutex_leave(m);
+	return err;
+}
+
 PT_API int pthread_mutex_trylock(pthread_mutex_t *m)
 {
+	int err;
+
 	if (!rpt_on())
 		return rpt_real.mutex_trylock(m);
 	if (rpt_use(m))
 		return rpt_real.mutex_trylock(m);
 	if (rpt_peek(m) == OLOG_PEEK_MINE)
 		return relock(m, rpt_real.mutex_trylock(m));
-	if (!rpt_decide(ready(m)))
+	if (pshared(m)) {
+		if (!rpt_decide(ready(m)))
+			return EBUSY;
+		return rpt_mutex_lock(m);
+	}
+	err = try_pair(m, NULL);
+	if (err == EBUSY)
 		return EBUSY;
-	return rpt_mutex_lock(m);
+	if (err)
+		return rpt_real.mutex_trylock(m);	/* no domain: unordered */
+	return take(m);
 }
 
-/* Polls until the region looks free or the deadline passes, then agrees. */
+/* Waits for the region until the deadline (the log records the outcome);
+ * process-shared: polls until it looks free or the deadline passes, then
+ * agrees. */
 static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs)
 {
 	struct rpt_deadline d;
@@ -181,9 +233,17 @@ static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *a
 	err = rpt_deadline_init(&d, clk, abs);
 	if (err)
 		return err;
-	if (!rpt_poll_decide(ready, m, &d))
+	if (pshared(m)) {
+		if (!rpt_poll_decide(ready, m, &d))
+			return ETIMEDOUT;
+		return rpt_mutex_lock(m);
+	}
+	err = try_pair(m, &d);
+	if (err == EBUSY)
 		return ETIMEDOUT;
-	return rpt_mutex_lock(m);
+	if (err)
+		return rpt_real.mutex_clocklock(m, clk, abs);	/* no domain */
+	return take(m);
 }
 
 PT_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs)

@@ -187,6 +187,26 @@ int rpt_enter(const void *obj)
 	return err;
 }
 
+static bool nap(void *d)
+{
+	return rpt_deadline_nap(d);
+}
+
+int rpt_try_enter(const void *obj, struct rpt_deadline *d)
+{
+	bool (*nap_fn)(void *) = d ? nap : NULL;
+	int err = rpt_use(obj);
+
+	if (!err)
+		err = rp_try_begin_seq((long)obj, RP_QUIET, nap_fn, d);
+	if (err == EINVAL) {	/* as in rpt_enter() */
+		err = first_use(obj);
+		if (!err)
+			err = rp_try_begin_seq((long)obj, RP_QUIET, nap_fn, d);
+	}
+	return err;
+}
+
 void rpt_leave(const void *obj)
 {
 	rp_end_seq((long)obj, RP_QUIET);

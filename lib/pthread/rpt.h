@@ -6,7 +6,8 @@
  * labelled by its address. In pass-through mode (not under replicant) every
  * call goes straight to glibc's; in replicated mode (under replicant, or
  * REPLICANT_SEQ_CHECK=1) the calls are ordered by the domains' logs, and
- * every timing-dependent outcome (trylock, timeouts) is agreed on with
+ * every timing-dependent outcome is recorded in the order log (mutex and
+ * spin trylock, mutex timedlock: olog_try_enter()) or agreed on with
  * rp_decide().
  *
  * Domains are created deterministically: every init_dom()/destroy_dom() we
@@ -121,6 +122,14 @@ bool rpt_seen(const void *obj);
 
 /* rpt_use(), then begin_seq(obj). 0: inside; else not inside. */
 int rpt_enter(const void *obj);
+
+struct rpt_deadline;
+
+/* rpt_use(), then a try of obj's region whose outcome the order log
+ * records (rp_try_begin_seq()): 0 inside; EBUSY refused, in every replica
+ * alike; else not inside (no domain). d NULL: decided at once; else the
+ * region may be waited for until the deadline. */
+int rpt_try_enter(const void *obj, struct rpt_deadline *d);
 
 /* end_seq(obj); an object the thread is not inside is not an error here
  * (a lock taken while its domain could not be made). */

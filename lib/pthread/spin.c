@@ -1,5 +1,5 @@
 /* Spinlocks: as mutexes (mutex.c): a domain each, lock = begin_seq + spin,
- * unlock = unlock + end_seq, trylock agreed on. The region makes a waiter
+ * unlock = unlock + end_seq, trylock's outcome recorded in the log. The region makes a waiter
  * sleep in the order log instead of spinning, which is what replicas
  * sharing cores need anyway. pshared spinlocks are ordered within a
  * process only (so are all the objects here). */
@@ -62,7 +62,7 @@ PT_API int pthread_spin_unlock(pthread_spinlock_t *s)
  * would give it. */
 PT_API int pthread_spin_trylock(pthread_spinlock_t *s)
 {
-	int peek;
+	int peek, err;
 
 	if (!rpt_on())
 		return rpt_real.spin_trylock(s);
@@ -71,7 +71,15 @@ PT_API int pthread_spin_trylock(pthread_spinlock_t *s)
 	peek = rpt_peek((const void *)s);
 	if (peek == OLOG_PEEK_MINE)
 		return EBUSY;
-	if (!rpt_decide(peek == OLOG_PEEK_FREE))
+	/* the log records the outcome (olog_try_enter()); inside the region
+	 * nobody else holds the spinlock */
+	err = rpt_try_enter((const void *)s, NULL);
+	if (err == EBUSY)
 		return EBUSY;
-	return pthread_spin_lock(s);
+	if (err)
+		return rpt_real.spin_trylock(s);	/* no domain: unordered */
+	err = rpt_real.spin_trylock(s);
+	if (err)
+		rpt_leave((const void *)s);
+	return err;
 }

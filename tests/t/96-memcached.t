@@ -41,25 +41,6 @@ listening() {
 	return 1
 }
 
-# live_tasks PID COMM: the threads of PID that are not zombies (0 when PID
-# is gone or was reused by another program)
-live_tasks() {
-	local n=0 task stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
-		echo 0
-		return
-	}
-	if [[ $stat != "$1 ($2) "* ]]; then
-		echo 0
-		return
-	fi
-	for task in /proc/"$1"/task/*; do
-		stat=$(cat "$task/stat" 2>/dev/null) || continue
-		[[ $stat == *") Z "* || $stat == *") X "* ]] || n=$((n + 1))
-	done
-	echo $n
-}
-
 # stop PID TAG: SIGTERM to PID (a background job of ours), at most 5 s for
 # it to end (else SIGKILL); its status in $RC (-1: it did not end)
 stop() {

@@ -287,6 +287,287 @@ static void test_reclaim(void)
 	sim_free(&s);
 }
 
+/* ---- tries ------------------------------------------------------------- */
+
+/* A thread of a simulated replica that tries once and says when. */
+struct trier {
+	struct olog *lg;
+	uint32_t slot, vtid;
+	atomic_int done;
+	int err;
+	pthread_t th;
+};
+
+static void *trier_main(void *arg)
+{
+	struct trier *t = arg;
+
+	t->err = olog_try_enter(t->lg, t->slot, t->vtid);
+	atomic_store(&t->done, 1);
+	if (!t->err)
+		olog_exit(t->lg, t->slot, t->vtid);
+	return NULL;
+}
+
+static void trier_start(struct trier *t, struct olog *lg, uint32_t slot, uint32_t vtid)
+{
+	*t = (struct trier){ .lg = lg, .slot = slot, .vtid = vtid, .err = -1 };
+	pthread_create(&t->th, NULL, trier_main, t);
+}
+
+static bool failed_at(struct olog *lg, uint32_t slot, uint64_t pos, uint32_t vtid)
+{
+	return rp_ent_id(olog_entry(lg, slot, pos)) == (vtid | RP_ENT_FAILED);
+}
+
+static void test_try(void)
+{
+	struct olog *a, *b;
+	struct trier t;
+	struct sim s;
+	int e[12], blocked;
+
+	sim_new(&s, 2, 16, 8, 8);
+	a = &s.lg[0];
+	b = &s.lg[1];
+	/* replica 0 leads: 5 inside, 6's try fails; replica 1 follows it while
+	 * its own 5 is inside, without waiting for it */
+	e[0] = olog_enter(a, 1, 5);
+	e[1] = olog_try_enter(a, 1, 6);
+	e[2] = olog_enter(b, 1, 5);
+	e[3] = olog_try_enter(b, 1, 6);
+	ok(!e[0] && e[1] == EBUSY && !e[2] && e[3] == EBUSY && failed_at(a, 1, 1, 6) &&
+		   olog_turn(a, 1, 0) == 0 && olog_turn(b, 1, 1) == 0,
+	   "try: the leader refuses while the region is held (a FAILED entry), the follower "
+	   "reproduces it without waiting");
+	e[0] = olog_exit(a, 1, 5);
+	e[1] = olog_exit(b, 1, 5);
+	ok(!e[0] && !e[1] && olog_turn(a, 1, 0) == 2 && olog_turn(b, 1, 1) == 2,
+	   "try: the turn passes the FAILED entry when the holder leaves");
+
+	/* a free region: the leader enters at once, the follower too */
+	e[0] = olog_try_enter(b, 1, 6);
+	e[1] = olog_exit(b, 1, 6);
+	e[2] = olog_try_enter(a, 1, 6);
+	e[3] = olog_exit(a, 1, 6);
+	ok(!e[0] && !e[1] && !e[2] && !e[3] && rp_ent_id(olog_entry(a, 1, 2)) == 6 &&
+		   rp_ent_replica(olog_entry(a, 1, 2)) == 1 && olog_turn(a, 1, 0) == 3,
+	   "try: a free region is entered by the leader (replica 1 now) and the follower");
+
+	/* the follower's turn reaches the FAILED entry with the region free:
+	 * it waits there for the thread, which passes it itself */
+	e[0] = olog_enter(a, 1, 5);		/* pos 3 */
+	e[1] = olog_try_enter(a, 1, 6);	/* pos 4, FAILED */
+	e[2] = olog_exit(a, 1, 5);
+	e[3] = region(b, 1, 5);
+	e[4] = olog_turn(b, 1, 1) == 4 ? 0 : -1;
+	e[5] = olog_try_enter(b, 1, 6);
+	ok(!e[0] && e[1] == EBUSY && !e[2] && !e[3] && !e[4] && e[5] == EBUSY &&
+		   olog_turn(b, 1, 1) == 5 && olog_turn(a, 1, 0) == 5,
+	   "try: a follower's turn stops at a FAILED entry its thread has not seen, which "
+	   "passes it");
+
+	/* two failures in a row, then a success: the follower's third try
+	 * skips the two FAILED entries it saw and waits for its turn */
+	e[0] = olog_enter(a, 1, 5);		/* pos 5 */
+	e[1] = olog_try_enter(a, 1, 6);	/* 6, FAILED */
+	e[2] = olog_try_enter(a, 1, 6);	/* 7, FAILED */
+	e[3] = olog_exit(a, 1, 5);
+	e[4] = olog_try_enter(a, 1, 6);	/* 8 */
+	e[5] = olog_exit(a, 1, 6);
+	e[6] = olog_enter(b, 1, 5);
+	e[7] = olog_try_enter(b, 1, 6);
+	e[8] = olog_try_enter(b, 1, 6);
+	trier_start(&t, b, 1, 6);
+	msleep(50);
+	blocked = !atomic_load(&t.done);
+	e[9] = olog_exit(b, 1, 5);
+	pthread_join(t.th, NULL);
+	ok(!e[0] && e[1] == EBUSY && e[2] == EBUSY && !e[3] && !e[4] && !e[5] && !e[6] &&
+		   e[7] == EBUSY && e[8] == EBUSY && blocked && !t.err && !e[9] &&
+		   olog_turn(a, 1, 0) == 9 && olog_turn(b, 1, 1) == 9 && failed_at(a, 1, 7, 6),
+	   "try: failures seen before are skipped; an entered try the leader decided waits "
+	   "for its turn in the follower");
+
+	/* nesting: the holder's try nests, no entry */
+	e[0] = olog_enter(a, 1, 5);
+	e[1] = olog_try_enter(a, 1, 5);
+	e[2] = olog_exit(a, 1, 5);
+	e[3] = olog_exit(a, 1, 5);
+	e[4] = olog_try_enter(a, 1, 5 | RP_ENT_FAILED);
+	e[5] = olog_enter(a, 1, 5 | RP_ENT_FAILED);
+	ok(!e[0] && !e[1] && !e[2] && !e[3] && e[4] == EINVAL && e[5] == EINVAL &&
+		   olog_turn(a, 1, 0) == 10 && !olog_entry(a, 1, 10),
+	   "try: the holder's try nests without an entry; a vtid with bit 31 is EINVAL");
+	sim_free(&s);
+}
+
+/* A lock-order cycle broken by a try, in every replica: T1 holds A and tries
+ * B, T2 holds B and waits for A; a third thread spins on tries of B. The
+ * outcomes of every try must be the same in every replica, and nobody
+ * deadlocks (a try that blocked would). */
+#define CYC_ROUNDS 300
+
+struct cyc {
+	struct sim s;
+	unsigned rounds;
+	/* per replica: T1's and T3's outcomes, in order */
+	uint8_t out1[RP_MAX_REPLICAS][CYC_ROUNDS];
+	uint32_t spins3[RP_MAX_REPLICAS][CYC_ROUNDS];
+	atomic_int inside[RP_MAX_REPLICAS][2];
+	atomic_int overlaps, errors, done;
+};
+
+struct cyc_thread {
+	struct cyc *c;
+	unsigned replica, role;
+	pthread_t th;
+};
+
+static void cyc_in(struct cyc *c, unsigned r, unsigned d)
+{
+	if (atomic_fetch_add(&c->inside[r][d], 1))
+		atomic_fetch_add(&c->overlaps, 1);
+}
+
+static void cyc_out(struct cyc *c, unsigned r, unsigned d)
+{
+	atomic_fetch_sub(&c->inside[r][d], 1);
+}
+
+static void cyc_err(struct cyc *c, unsigned r, unsigned role, int err)
+{
+	if (!atomic_fetch_add(&c->errors, 1))
+		diag("replica %u role %u: error %d", r, role, err);
+}
+
+static void *cyc_main(void *arg)
+{
+	struct cyc_thread *ct = arg;
+	struct cyc *c = ct->c;
+	struct olog *lg = &c->s.lg[ct->replica];
+	unsigned r = ct->replica, i, seed = r * 31 + ct->role, k;
+	int err;
+
+	for (i = 0; i < c->rounds; i++) {
+		switch (ct->role) {
+		case 1:	/* holds A (slot 1), tries B (slot 2) */
+			if ((err = olog_enter(lg, 1, 101))) {
+				cyc_err(c, r, 1, err);
+				goto out;
+			}
+			cyc_in(c, r, 0);
+			err = olog_try_enter(lg, 2, 101);
+			c->out1[r][i] = err == 0;
+			if (!err) {
+				cyc_in(c, r, 1);
+				cyc_out(c, r, 1);
+				err = olog_exit(lg, 2, 101);
+			}
+			cyc_out(c, r, 0);
+			if (err && err != EBUSY) {
+				cyc_err(c, r, 1, err);
+				goto out;
+			}
+			if ((err = olog_exit(lg, 1, 101))) {
+				cyc_err(c, r, 1, err);
+				goto out;
+			}
+			break;
+		case 2:	/* holds B, waits for A */
+			if ((err = olog_enter(lg, 2, 102))) {
+				cyc_err(c, r, 2, err);
+				goto out;
+			}
+			cyc_in(c, r, 1);
+			for (k = rand_r(&seed) % 200; k; k--)
+				__asm__ volatile("" ::: "memory");
+			if (rand_r(&seed) % 8 == 0)
+				sched_yield();
+			if ((err = olog_enter(lg, 1, 102))) {
+				cyc_err(c, r, 2, err);
+				goto out;
+			}
+			cyc_in(c, r, 0);
+			cyc_out(c, r, 0);
+			olog_exit(lg, 1, 102);
+			cyc_out(c, r, 1);
+			olog_exit(lg, 2, 102);
+			break;
+		default: /* spins on tries of B, holding nothing */
+			for (k = 0;; k++) {
+				err = olog_try_enter(lg, 2, 103);
+				if (err != EBUSY)
+					break;
+				if (k % 8 == 7)
+					sched_yield();
+			}
+			if (err) {
+				cyc_err(c, r, 3, err);
+				goto out;
+			}
+			c->spins3[r][i] = k;
+			cyc_in(c, r, 1);
+			cyc_out(c, r, 1);
+			olog_exit(lg, 2, 103);
+			break;
+		}
+		if (rand_r(&seed) % 4 == 0)
+			usleep(rand_r(&seed) % 30);
+	}
+out:
+	atomic_fetch_add(&c->done, 1);
+	return NULL;
+}
+
+static void test_try_cycle(unsigned n)
+{
+	struct cyc_thread th[RP_MAX_REPLICAS * 3];
+	struct cyc *c = calloc(1, sizeof(*c));
+	unsigned r, k, nt = 0, differ = 0, got = 0, spins = 0;
+
+	if (!c || sim_new(&c->s, n, 8, 256, 8)) {
+		fprintf(stderr, "test_orderlog: out of memory\n");
+		exit(1);
+	}
+	c->rounds = CYC_ROUNDS;
+	for (r = 0; r < n; r++)
+		for (k = 1; k <= 3; k++) {
+			th[nt] = (struct cyc_thread){ .c = c, .replica = r, .role = k };
+			pthread_create(&th[nt].th, NULL, cyc_main, &th[nt]);
+			nt++;
+		}
+	for (k = 0; atomic_load(&c->done) < (int)nt; k++) {
+		if (k == 6000) {	/* 60 s */
+			diag("stalled: %d of %u threads done", atomic_load(&c->done), nt);
+			for (r = 0; r < n; r++)
+				for (k = 1; k <= 2; k++)
+					diag("replica %u slot %u: turn %llu", r, k,
+					     (unsigned long long)olog_turn(&c->s.lg[0], k, r));
+			ok(0, "N = %u: lock-order cycle broken by a try: the run finished", n);
+			exit(1);
+		}
+		msleep(10);
+	}
+	for (k = 0; k < nt; k++)
+		pthread_join(th[k].th, NULL);
+	for (r = 1; r < n; r++)
+		differ += memcmp(c->out1[r], c->out1[0], sizeof(c->out1[0])) != 0 ||
+			  memcmp(c->spins3[r], c->spins3[0], sizeof(c->spins3[0])) != 0;
+	for (k = 0; k < CYC_ROUNDS; k++) {
+		got += c->out1[0][k];
+		spins += c->spins3[0][k];
+	}
+	ok(!differ && !c->overlaps && !c->errors,
+	   "N = %u: lock-order cycle broken by a try, and a spinning try: no deadlock, every "
+	   "try's outcome the same in every replica (T1 got B %u of %u; %u failed spins; "
+	   "differ %u, overlaps %d, errors %d)",
+	   n, got, CYC_ROUNDS, spins, differ, atomic_load(&c->overlaps),
+	   atomic_load(&c->errors));
+	sim_free(&c->s);
+	free(c);
+}
+
 /* ---- many replicas, many threads --------------------------------------- */
 
 #define MAXT 4
@@ -672,7 +953,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("OLOG_TEST_SPIN"))
 		test_spin = (uint32_t)atoi(getenv("OLOG_TEST_SPIN"));
-	printf("1..%d\n", 23);
+	printf("1..%d\n", 23 + 6 + 7);
 	test_geometry();
 	test_open();
 	test_append();
@@ -682,6 +963,9 @@ int main(void)
 	test_checker();
 	for (n = 2; n <= 8; n++)
 		test_replicas(n);
+	test_try();
+	for (n = 2; n <= 8; n++)
+		test_try_cycle(n);
 	test_control();
 	test_domains();
 	test_exhaust();

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "say.h"
+
 #define NACCOUNTS 8
 #define NTELLERS 16
 #define NTRANSFERS 10
@@ -20,22 +22,6 @@ static struct account {
 	long balance;
 } account[NACCOUNTS];
 
-/* printf, but straight to write(): tellers with disjoint accounts print at
- * the same time, and stdio's own lock (which no region orders) would let
- * replicas take it in different orders, each waiting in a write that its
- * peers make only after the other thread's. */
-static void say(const char *fmt, ...)
-{
-	char line[128];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (write(1, line, len) != len)
-		abort();
-}
 
 static void *teller(void *arg)
 {

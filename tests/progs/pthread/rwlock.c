@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "say.h"
+
 #define NREADERS 4
 #define NWRITERS 2
 #define ROUNDS 8
@@ -17,22 +19,6 @@
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static long version, value;
 
-/* printf, but straight to write(): readers print at the same time, and
- * stdio's own lock (which no region orders) would let replicas take it in
- * different orders, each waiting in a write that its peers make only after
- * the other thread's. */
-static void say(const char *fmt, ...)
-{
-	char line[128];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (write(1, line, len) != len)
-		abort();
-}
 
 static void *writer(void *arg)
 {

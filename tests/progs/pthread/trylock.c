@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
+
 #define NTHREADS 4
 #define ROUNDS 5
 
@@ -47,22 +49,6 @@ static struct timespec deadline(long ns)
 	return ts;
 }
 
-/* printf, but straight to write(): a thread holding lock and one holding
- * tlock print at the same time, and stdio's own lock (which no region
- * orders) would let replicas take it in different orders, each waiting in a
- * write that its peers make only after the other thread's. */
-static void say(const char *fmt, ...)
-{
-	char line[128];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (write(1, line, len) != len)
-		abort();
-}
 
 static void *thread_start(void *arg)
 {
