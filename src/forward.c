@@ -30,6 +30,51 @@ struct delivery {
 };
 
 static struct delivery dlv[MAX_DELIVERIES];
+
+/* The position each recent signal went to, by group: the next one of the
+ * same number must come later. Two sent at one position are pending
+ * together, and the kernel delivers a standard signal once: a program
+ * that counts them (a child's kill every 3 ms, which a plain run gets one
+ * by one) would lose one. */
+#define MAX_RECENT 64
+
+static struct {
+	const struct group *g;
+	int sig;
+	uint64_t pos;
+} recent[MAX_RECENT];
+static unsigned recent_next;
+
+static uint64_t after_last(const struct delivery *self, const struct group *g, int sig,
+			   uint64_t pos)
+{
+	int i;
+
+	for (i = 0; i < MAX_RECENT; i++)
+		if (recent[i].g == g && recent[i].sig == sig && recent[i].pos >= pos)
+			pos = recent[i].pos + 1;
+	for (i = 0; i < MAX_DELIVERIES; i++) /* and those still on their way */
+		if (&dlv[i] != self && dlv[i].sig == sig && dlv[i].g == g && dlv[i].pos >= pos)
+			pos = dlv[i].pos + 1;
+	return pos;
+}
+
+static void remember(const struct group *g, int sig, uint64_t pos)
+{
+	int i;
+
+	for (i = 0; i < MAX_RECENT; i++) {
+		if (recent[i].g == g && recent[i].sig == sig) {
+			if (pos > recent[i].pos)
+				recent[i].pos = pos;
+			return;
+		}
+	}
+	recent[recent_next].g = g;
+	recent[recent_next].sig = sig;
+	recent[recent_next].pos = pos;
+	recent_next = (recent_next + 1) % MAX_RECENT;
+}
 static uint64_t fwd_last_ns; /* when a signal was last forwarded */
 
 bool fwd_pending(void)
@@ -204,9 +249,9 @@ static void retarget(struct delivery *d, uint32_t live, uint64_t now)
 	if (first)
 		return;
 	if (all_asleep)
-		d->pos = q - 1;
+		d->pos = after_last(d, d->g, d->sig, q - 1);
 	else if (all_past)
-		d->pos = furthest(d->g);
+		d->pos = after_last(d, d->g, d->sig, furthest(d->g));
 }
 
 static bool at_position(struct delivery *d, const struct peer *p, uint64_t now)
@@ -238,8 +283,10 @@ static void deliver_one(struct delivery *d)
 		if (p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
 		if (p->exited || at_position(d, p, now) ||
-		    (now >= d->deadline && stuck(d, p, now)))
+		    (now >= d->deadline && stuck(d, p, now))) {
+			remember(d->g, d->sig, d->pos);
 			send_to(d, p);
+		}
 	}
 	if ((d->done & live) == live)
 		d->sig = 0;
@@ -267,7 +314,8 @@ bool signal_group(struct group *g, int sig, bool external)
 			d = &dlv[i];
 	if (!d)
 		return false;
-	*d = (struct delivery){ .sig = sig, .external = external, .g = g, .pos = furthest(g),
+	*d = (struct delivery){ .sig = sig, .external = external, .g = g,
+				.pos = after_last(d, g, sig, furthest(g)),
 				.deadline = now_ns() + DELIVER_WAIT_NS };
 	if (external)
 		fwd_last_ns = now_ns();
@@ -290,4 +338,7 @@ void fwd_forget(const struct group *g)
 	for (i = 0; i < MAX_DELIVERIES; i++)
 		if (dlv[i].sig && dlv[i].g == g)
 			dlv[i].sig = 0;
+	for (i = 0; i < MAX_RECENT; i++)
+		if (recent[i].g == g)
+			recent[i].g = NULL;
 }

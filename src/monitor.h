@@ -92,6 +92,8 @@ struct peer {
 	int chld_real;		/* SIGCHLDs the kernel sent this thread (held back) */
 	int chld_given;		/* SIGCHLDs given to it at decided positions */
 	bool chld_inject;	/* the next SIGCHLD stop is one we sent: let it in */
+	bool chld_at_exit;	/* give it the decided SIGCHLD as its traced wait
+				 * returns (the wait is the position) */
 	uint64_t deferred_sigs;	/* signals held back from a call the monitor had
 				 * not received yet (bit sig - 1) */
 	bool restarting;	/* a signal interrupted its traced call, which the

@@ -397,6 +397,9 @@ void wait_abandon(struct peer *p)
 /* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
  * wait reaps is an input: the first replica to wait decides by waiting,
  * the others then wait for that same child. */
+static void chld_give(struct peer *q);
+static void chld_at_wait(struct peer *q);
+
 static void on_wait_entry(struct peer *p)
 {
 	struct user_regs_struct regs;
@@ -425,6 +428,7 @@ static void on_wait_entry(struct peer *p)
 	e->call[r] = c;
 	p->entry = e;
 	p->waiting = W_WAIT;
+	chld_at_wait(p);
 	examine(e);
 	if (run_over || p->waiting != W_WAIT)
 		return;
@@ -574,6 +578,10 @@ static void on_syscall_exit(struct peer *p)
 	p->fix = FIX_NONE;
 	p->fix_entry = NULL;
 	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
+	if (p->chld_at_exit) {
+		p->chld_at_exit = false;
+		chld_give(p); /* pending: delivered as the wait returns */
+	}
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
 	if (e) {
 		e->answered |= 1u << p->rep->idx;
@@ -649,6 +657,26 @@ static bool chld_arrived(struct peer *p)
 	return true;
 }
 
+static void chld_give(struct peer *q)
+{
+	q->chld_given++;
+	q->chld_inject = true;
+	syscall(SYS_tgkill, q->proc->pid, q->tid, SIGCHLD);
+}
+
+/* A traced wait at the decided position takes the SIGCHLD as it returns
+ * (at its exit stop), where a call the monitor answers would take it. */
+static void chld_at_wait(struct peer *q)
+{
+	struct group *g = q->grp;
+	uint32_t bit = 1u << q->rep->idx;
+
+	if (!g->chld_pos || (g->chld_done & bit) || !q->entry || q->entry->seq + 1 != g->chld_pos)
+		return;
+	q->chld_at_exit = true;
+	g->chld_done |= bit;
+}
+
 /* Sends the decided SIGCHLD to the peers that reached its position (or,
  * after CHLD_WAIT_NS, to those that are asleep where the monitor cannot
  * see them, as in sigsuspend or pause). */
@@ -667,13 +695,14 @@ void chld_check(struct group *g)
 
 		if (!q || !replicas[i].alive || (g->chld_done & (1u << i)))
 			continue;
+		if (q->waiting == W_WAIT) {
+			chld_at_wait(q);
+			continue;
+		}
 		if (q->exited || late ||
 		    (q->waiting == W_NOTIF && q->entry && q->entry->seq + 1 == g->chld_pos)) {
-			if (!q->exited) {
-				q->chld_given++;
-				q->chld_inject = true;
-				syscall(SYS_tgkill, q->proc->pid, q->tid, SIGCHLD);
-			}
+			if (!q->exited)
+				chld_give(q);
 			g->chld_done |= 1u << i;
 		}
 	}
