@@ -16,7 +16,7 @@ struct job {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static struct job *todo, *todo_tail;
-static int idle, nthreads;
+static int idle, nthreads, queued;
 static void (*done_cb)(struct entry *e);
 
 static void *worker(void *arg)
@@ -33,6 +33,7 @@ static void *worker(void *arg)
 		}
 		j = todo;
 		todo = j->next;
+		queued--;
 		if (!todo)
 			todo_tail = NULL;
 		pthread_mutex_unlock(&lock);
@@ -59,8 +60,13 @@ void pool_submit(struct entry *e)
 	else
 		todo = j;
 	todo_tail = j;
-	/* Every blocked call holds a thread, so start one unless one is idle. */
-	if (idle == 0 && nthreads < POOL_MAX) {
+	queued++;
+	/* Every blocked call holds a thread, so start one unless an idle one
+	 * is left for this job: a woken worker counts as idle until it takes
+	 * its job, so two jobs submitted before it does would otherwise both
+	 * wait for it, and one would wait behind a call that may never end
+	 * (an event loop's epoll_wait: memcached hung at start-up). */
+	if (queued > idle && nthreads < POOL_MAX) {
 		pthread_t t;
 		pthread_attr_t attr;
 
