@@ -40,6 +40,38 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* One JSON event, written into memory, then added to the list. */
+struct event {
+	FILE *js;
+	char *buf;
+	size_t len;
+};
+
+static FILE *event_open(struct event *ev)
+{
+	ev->buf = NULL;
+	ev->len = 0;
+	ev->js = open_memstream(&ev->buf, &ev->len);
+	if (!ev->js)
+		die_errno("open_memstream");
+	return ev->js;
+}
+
+/* Ends the event, with what replicant does about it (on txt too) if
+ * action is not NULL. */
+static void event_close(struct event *ev, FILE *txt, const char *action)
+{
+	if (action) {
+		fprintf(txt, "  action: %s\n", action);
+		fprintf(ev->js, ",\"action\":");
+		json_str(ev->js, action);
+	}
+	fprintf(ev->js, "}");
+	fclose(ev->js);
+	json_append(ev->buf);
+	free(ev->buf);
+}
+
 static void hex(FILE *f, const void *p, size_t len)
 {
 	const unsigned char *b = p;
@@ -84,14 +116,15 @@ static int first_arrived(const struct entry *e, int skip)
 
 void report_divergence(const struct entry *e, const struct tally *t, const char *action)
 {
-	char *tbuf = NULL, *jbuf = NULL, line[512];
-	size_t tlen = 0, jlen = 0;
-	FILE *txt = open_memstream(&tbuf, &tlen), *js = open_memstream(&jbuf, &jlen);
+	char *tbuf = NULL, line[512];
+	size_t tlen = 0;
+	struct event ev;
+	FILE *txt = open_memstream(&tbuf, &tlen), *js = event_open(&ev);
 	int ref = t->winner >= 0 ? t->winner : first_arrived(e, -1), i;
 
 	divergences++;
 
-	if (!txt || !js)
+	if (!txt)
 		die_errno("open_memstream");
 	fprintf(txt, "replicant: DIVERGENCE in peer group %d at position %llu: %s\n",
 		e->grp->id, (unsigned long long)e->seq, call_name(e->call[ref]->nr));
@@ -136,30 +169,22 @@ void report_divergence(const struct entry *e, const struct tally *t, const char 
 		}
 		fprintf(js, "}");
 	}
-	fprintf(txt, "  action: %s\n", action);
-	fprintf(js, "],\"action\":");
-	json_str(js, action);
-	fprintf(js, "}");
+	fprintf(js, "]");
+	event_close(&ev, txt, action);
 	fclose(txt);
-	fclose(js);
 	fwrite(tbuf, 1, tlen, stderr);
 	fflush(stderr);
-	json_append(jbuf);
 	free(tbuf);
-	free(jbuf);
 }
 
 void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, const char *action)
 {
-	char *jbuf = NULL, line[512];
-	size_t jlen = 0;
-	FILE *js = open_memstream(&jbuf, &jlen);
+	char line[512];
+	struct event ev;
+	FILE *js = event_open(&ev);
 	int i, ref = first_arrived(e, -1);
 
 	divergences++;
-
-	if (!js)
-		die_errno("open_memstream");
 	fprintf(stderr, "replicant: STALL in peer group %d at position %llu (%s): waited %.1f s\n",
 		e->grp->id, (unsigned long long)e->seq, ref >= 0 ? call_name(e->call[ref]->nr) : "?",
 		waited_ns / 1e9);
@@ -185,57 +210,37 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 	}
 	fprintf(js, "],\"regions\":[");
 	seq_describe_lag(stderr, js);
-	fprintf(stderr, "  action: %s\n", action);
-	fprintf(js, "],\"action\":");
-	json_str(js, action);
-	fprintf(js, "}");
-	fclose(js);
-	json_append(jbuf);
-	free(jbuf);
+	fprintf(js, "]");
+	event_close(&ev, stderr, action);
 }
 
 void report_region_stall(const struct seq_stall *st, const char *action)
 {
-	char *jbuf = NULL;
-	size_t jlen = 0;
-	FILE *js = open_memstream(&jbuf, &jlen);
+	struct event ev;
+	FILE *js = event_open(&ev);
 
 	divergences++;
-
-	if (!js)
-		die_errno("open_memstream");
 	fprintf(stderr, "replicant: STALL in sequential regions: domain %u of the process of peer "
 		"group %d has a replica behind, and no replica moved for %.1f s\n", st->slot,
 		st->gid, st->waited_ns / 1e9);
 	fprintf(js, "{\"event\":\"region_stall\",\"peer_group\":%d,\"domain\":%u,"
 		"\"waited_s\":%.1f,\"regions\":[", st->gid, st->slot, st->waited_ns / 1e9);
 	seq_describe_lag(stderr, js);
-	fprintf(stderr, "  action: %s\n", action);
-	fprintf(js, "],\"action\":");
-	json_str(js, action);
-	fprintf(js, "}");
-	fclose(js);
-	json_append(jbuf);
-	free(jbuf);
+	fprintf(js, "]");
+	event_close(&ev, stderr, action);
 }
 
 void report_misuse(int gid, int vtid, const char *what)
 {
-	char *jbuf = NULL;
-	size_t jlen = 0;
-	FILE *js = open_memstream(&jbuf, &jlen);
+	struct event ev;
+	FILE *js = event_open(&ev);
 
-	if (!js)
-		die_errno("open_memstream");
 	fprintf(stderr, "replicant: sequential regions: thread %d (peer group %d): %s\n", vtid, gid,
 		what);
 	fprintf(js, "{\"event\":\"region_misuse\",\"peer_group\":%d,\"thread\":%d,\"what\":", gid,
 		vtid);
 	json_str(js, what);
-	fprintf(js, "}");
-	fclose(js);
-	json_append(jbuf);
-	free(jbuf);
+	event_close(&ev, stderr, NULL);
 }
 
 void report_finish(int exit_code)
