@@ -184,13 +184,6 @@ static enum mode getrandom_classify(struct peer *p, struct call *c)
 	return tempname_draw(c) ? M_EACH : M_INPUT;
 }
 
-static int getrandom_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)ret;
-	*cont = true;
-	return 0;
-}
-
 bool handler_unordered(struct peer *p, struct call *c)
 {
 	char path[PATH_MAX];
@@ -589,16 +582,6 @@ static enum mode sendmsg_classify(struct peer *p, struct call *c)
 	return M_OUTPUT;
 }
 
-static int sendmsg_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e;
-	if (!peer_fobj(p, (long)c->args[0]))
-		*ret = -EBADF;
-	else
-		*cont = true;
-	return 0;
-}
-
 /* Runs as sendto on the gathered bytes. */
 static int sendmsg_prepare(struct entry *e)
 {
@@ -912,13 +895,6 @@ static enum mode select_classify(struct peer *p, struct call *c)
 	return M_EACH;
 }
 
-static int select_each(struct entry *e, struct peer *p, struct call *c, long *ret, bool *cont)
-{
-	(void)e, (void)p, (void)c, (void)ret;
-	*cont = true;
-	return 0;
-}
-
 /* ---- prctl: what a program may do to itself ---- */
 
 /* Options that change only the calling process, harmless to the monitor.
@@ -1019,7 +995,7 @@ static const struct handler handlers[] = {
 	{ SYS_pipe2, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_socketpair, NULL, NULL, NULL, NULL, private_pair_each, false, NULL },
 	{ SYS_socket, NULL, NULL, handler_finish_new_fd, socket_deliver, NULL, false, NULL },
-	{ SYS_sendmsg, sendmsg_classify, sendmsg_prepare, NULL, NULL, sendmsg_each, true,
+	{ SYS_sendmsg, sendmsg_classify, sendmsg_prepare, NULL, NULL, NULL, true,
 	  "sendmsg with control data (descriptors, credentials) is not supported" },
 	{ SYS_eventfd, NULL, NULL, handler_finish_new_fd, eventfd_deliver, NULL, false, NULL },
 	{ SYS_eventfd2, NULL, NULL, handler_finish_new_fd, eventfd_deliver, NULL, false, NULL },
@@ -1046,10 +1022,10 @@ static const struct handler handlers[] = {
 	{ SYS_setresgid, NULL, NULL, NULL, NULL, own_each, false, NULL },
 	{ SYS_setgroups, NULL, NULL, NULL, NULL, own_each, false, NULL },
 	{ SYS_prctl, prctl_classify, NULL, NULL, NULL, own_each, false, "this prctl option is not supported" },
-	{ SYS_getrandom, getrandom_classify, NULL, NULL, NULL, getrandom_each, false, NULL },
-	{ SYS_select, select_classify, NULL, NULL, NULL, select_each, false,
+	{ SYS_getrandom, getrandom_classify, NULL, NULL, NULL, NULL, false, NULL },
+	{ SYS_select, select_classify, NULL, NULL, NULL, NULL, false,
 	  "select on external descriptors is not supported (poll is)" },
-	{ SYS_pselect6, select_classify, NULL, NULL, NULL, select_each, false,
+	{ SYS_pselect6, select_classify, NULL, NULL, NULL, NULL, false,
 	  "select on external descriptors is not supported (poll is)" },
 	{ SYS_poll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
 	{ SYS_ppoll, NULL, poll_prepare, NULL, poll_deliver, NULL, true, NULL },
