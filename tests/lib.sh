@@ -98,6 +98,36 @@ ended_within() {
 	return 1
 }
 
+# ms_since START-NS: milliseconds since START-NS (date +%s%N)
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+
+# signal_ends SIG PID TAG WANT ERRFILE: sends SIG to PID (a replicant this
+# test started in the background) and checks "TAG: replicant exits within
+# 5 s" and "TAG: exit status WANT". When it does not end, says what its
+# threads and children are doing, with its stderr, and kills it.
+# (stderr closed: bash's own "Killed" job notice is no test output)
+signal_ends() {
+	local sig=$1 pid=$2 tag=$3 want=$4 err=$5 start rc task
+	start=$(date +%s%N)
+	{
+		kill -"$sig" "$pid"
+		if ! ended_within 50 "$pid"; then
+			fail "$tag: replicant exits within 5 s"
+			for task in /proc/"$pid"/task/*; do
+				diag "thread ${task##*/}: $(cut -d' ' -f2-3 "$task/stat") wchan $(cat "$task/wchan")"
+			done
+			diag "its children: $(pgrep -P "$pid" | tr '\n' ' ')" "stderr: $(cat "$err")"
+			kill -KILL "$pid"
+			wait "$pid"
+			return 1
+		fi
+		wait "$pid"
+		rc=$?
+		pass "$tag: replicant exits within 5 s ($(ms_since "$start") ms)"
+		is "$rc" "$want" "$tag: exit status $want" || diag_file stderr "$err"
+	} 2>/dev/null
+}
+
 # TODO="reason" before a block marks its tests as known to fail (TAP TODO:
 # prove lists them, and says so should they pass); TODO= ends the block.
 pass() {

@@ -27,28 +27,8 @@ for sig in TERM INT KILL; do
 	n_sleep=0
 	for k in $kids; do alive "$k" sleep && n_sleep=$((n_sleep + 1)); done
 	is "$n_sleep" 3 "SIG$sig: the 3 replicas are running sleep"
-	start=$(date +%s%N)
-	# (stderr closed here: bash's own "Killed" job notice is no test output)
-	{
-		kill -"$sig" "$rpid"
-		# wait for replicant for at most 5 s: gone, or a zombie
-		if ! ended_within 50 "$rpid"; then
-			fail "SIG$sig: replicant exits within 5 s"
-			for task in /proc/"$rpid"/task/*; do
-				diag "thread ${task##*/}: $(cut -d' ' -f2-3 "$task/stat") wchan $(cat "$task/wchan")"
-			done
-			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "$T/$sig.err")"
-			kill -KILL "$rpid"
-			wait "$rpid"
-		else
-			wait "$rpid"
-			rc=$?
-			ms=$((($(date +%s%N) - start) / 1000000))
-			pass "SIG$sig: replicant exits within 5 s (${ms} ms)"
-			is "$rc" "$want" "SIG$sig: exit status $want"
-		fi
-		sleep 0.1
-	} 2>/dev/null
+	signal_ends "$sig" "$rpid" "SIG$sig" "$want" "$T/$sig.err"
+	sleep 0.1
 	# the replicas: gone, or zombies waiting for their new parent, within 5 s
 	left=
 	for i in $(seq 50); do

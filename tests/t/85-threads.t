@@ -12,9 +12,6 @@ export LC_ALL=C
 # rather than lib.sh's 60 (unless REPLICANT_TEST_TIMEOUT says otherwise).
 [ -n "${REPLICANT_TEST_TIMEOUT:-}" ] || TIMEOUT=20
 
-# ms_since START-NS: milliseconds since START-NS (date +%s%N)
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
-
 # same_bytes GOT EXPECTED NAME: same_file for binary files (the diagnostics
 # name the first difference and the sizes, not the bytes)
 same_bytes() {
@@ -181,21 +178,7 @@ for n in 2 3; do
 	busy=0
 	for k in $kids; do [ "$(live_tasks "$k" threadwait)" -ge 6 ] && busy=$((busy + 1)); done
 	is "$busy" $n "SIGTERM threadwait -n $n: every replica runs threadwait with at least 6 threads"
-	start=$(date +%s%N)
-	{
-		kill -TERM "$rpid"
-		if ! ended_within 50 "$rpid"; then
-			fail "SIGTERM threadwait -n $n: replicant exits within 5 s"
-			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "term$n.err")"
-			kill -KILL "$rpid"
-			wait "$rpid"
-		else
-			wait "$rpid"
-			rc=$?
-			pass "SIGTERM threadwait -n $n: replicant exits within 5 s ($(ms_since "$start") ms)"
-			is "$rc" 143 "SIGTERM threadwait -n $n: exit status 143" || diag_file stderr "term$n.err"
-		fi
-	} 2>/dev/null
+	signal_ends TERM "$rpid" "SIGTERM threadwait -n $n" 143 "term$n.err"
 	# every thread of every replica: gone (or a zombie) within 5 s
 	left=
 	for i in $(seq 50); do

@@ -12,9 +12,6 @@ export LC_ALL=C
 # rather than lib.sh's 60 (unless REPLICANT_TEST_TIMEOUT says otherwise).
 [ -n "${REPLICANT_TEST_TIMEOUT:-}" ] || TIMEOUT=20
 
-# ms_since START-NS: milliseconds since START-NS (date +%s%N)
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
-
 # --- fork + exec + wait ---
 # forkchain prints raw pids; canon names them P0, P1... in the order they
 # first appear, so that a plain run and a replicated one compare, and equal
@@ -288,21 +285,7 @@ for n in 2 3; do
 	for k in $kids; do alive "$k" sh && nsh=$((nsh + 1)); done
 	is "$nsh" $n "SIGTERM sh -n $n: $n replicas running sh ($kids)"
 	is "$nsleep" $((2 * n)) "SIGTERM sh -n $n: each replica has its 2 sleep children"
-	start=$(date +%s%N)
-	{
-		kill -TERM "$rpid"
-		if ! ended_within 50 "$rpid"; then
-			fail "SIGTERM sh -n $n: replicant exits within 5 s"
-			diag "its children: $(pgrep -P "$rpid" | tr '\n' ' ')" "stderr: $(cat "term$n.err")"
-			kill -KILL "$rpid"
-			wait "$rpid"
-		else
-			wait "$rpid"
-			rc=$?
-			pass "SIGTERM sh -n $n: replicant exits within 5 s ($(ms_since "$start") ms)"
-			is "$rc" 143 "SIGTERM sh -n $n: exit status 143" || diag_file stderr "term$n.err"
-		fi
-	} 2>/dev/null
+	signal_ends TERM "$rpid" "SIGTERM sh -n $n" 143 "term$n.err"
 	left=
 	for i in $(seq 50); do
 		left=

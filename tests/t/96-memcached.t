@@ -28,9 +28,6 @@ MEMCACHED=$(command -v memcached) || {
 }
 export MCRACE_DIR=$T MCRACE_REPLY_TIMEOUT=5
 
-# ms_since START-NS: milliseconds since START-NS (date +%s%N)
-ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
-
 # a loopback port nothing listens on now
 free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
