@@ -87,28 +87,11 @@ bool fwd_pending(void)
 	return false;
 }
 
-/* A signal sent to replicant is on its way, or was sent within the last
- * 5 s: the replicas may be dying of it. */
-bool fwd_recent(void)
-{
-	return fwd_pending() || (fwd_last_ns && now_ns() - fwd_last_ns < 5000000000ull);
-}
-
-bool fwd_any(void)
-{
-	int i;
-
-	for (i = 0; i < MAX_DELIVERIES; i++)
-		if (dlv[i].sig)
-			return true;
-	return false;
-}
-
 /* A signal sent to replicant is on its way, or was forwarded within the
- * last second: one more is the user insisting. */
-bool fwd_insist(void)
+ * last ns nanoseconds. */
+bool fwd_within(uint64_t ns)
 {
-	return fwd_pending() || (fwd_last_ns && now_ns() - fwd_last_ns < 1000000000ull);
+	return fwd_pending() || (fwd_last_ns && now_ns() - fwd_last_ns < ns);
 }
 
 /* Whether a signal is on its way to g: its arrivals may be the position. */

@@ -41,10 +41,8 @@ int tracer_start_delayed(void);
 
 /* forward.c: signals delivered at a position */
 bool fwd_pending(void);
-bool fwd_recent(void);
-bool fwd_insist(void);
+bool fwd_within(uint64_t ns);
 bool fwd_targets(const struct group *g);
-bool fwd_any(void);
 void fwd_check(void);
 void forward_signal(int sig);
 bool signal_group(struct group *g, int sig, bool external);
