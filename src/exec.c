@@ -49,17 +49,28 @@ struct proc *proc_fork(const struct proc *parent, pid_t vpid)
 	return pr;
 }
 
+/* The object behind descriptor argument i of replica r's call: the one
+ * pinned when the call was answered before it ran (provisional.c), since
+ * the replica may have closed or reused the number since. */
+struct fobj *entry_fobj(const struct entry *e, int r, int i)
+{
+	if (e->pinned && i == 0)
+		return e->pinned;
+	return fdtab_get(&entry_proc(e, r)->fds, (long)e->call[r]->args[i]);
+}
+
 /* Translates one fd argument; private and unknown descriptors cannot be
  * used by the monitor. The working directory is the process's own. */
-static int xlate_fd(struct proc *pr, int kind, uint64_t fd, uint64_t *out)
+static int xlate_fd(struct entry *e, int i, uint64_t *out)
 {
+	const struct call *c = e->call[e->agreed];
 	struct fobj *o;
 
-	if (kind == A_DIRFD && (int)fd == AT_FDCWD) {
-		*out = pr->cwd;
+	if (c->se->args[i].kind == A_DIRFD && (int)c->args[i] == AT_FDCWD) {
+		*out = entry_proc(e, e->agreed)->cwd;
 		return 0;
 	}
-	o = fdtab_get(&pr->fds, (int)fd);
+	o = entry_fobj(e, e->agreed, i);
 	if (!o)
 		return -EBADF;
 	if (o->private_)
@@ -133,7 +144,7 @@ int exec_prepare(struct entry *e)
 			break;
 		case A_FD:
 		case A_DIRFD:
-			err = xlate_fd(pr, a->kind, c->args[i], &e->xargs[i]);
+			err = xlate_fd(e, i, &e->xargs[i]);
 			if (err)
 				return err;
 			break;

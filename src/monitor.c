@@ -332,6 +332,8 @@ static void entry_free(struct entry *e)
 	exec_free(e);
 	if (e->priv)
 		fobj_put(e->priv);
+	if (e->pinned)
+		fobj_put(e->pinned);
 	free(e);
 }
 
@@ -473,6 +475,8 @@ static void complete(struct entry *e)
 		end_run(EXIT_REPLICANT_ERROR);
 		return;
 	}
+	if (e->early)
+		provisional_settle(e);
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = g->member[i];
 
@@ -495,7 +499,7 @@ static bool needs_worker(struct entry *e)
 
 		if (c->se->args[i].kind != A_FD)
 			continue;
-		o = fdtab_get(&entry_proc(e, e->agreed)->fds, (long)c->args[i]);
+		o = entry_fobj(e, e->agreed, i);
 		if (o && fobj_may_block(o))
 			return true;
 	}
@@ -593,6 +597,15 @@ void examine(struct entry *e)
 		if (p && p->waiting != W_NONE && p->entry == e && !run_over)
 			deliver(e, p);
 	}
+}
+
+/* An input whose first arrival, replica r's, was held (provisional.c):
+ * r leads it now. */
+void monitor_start_input(struct entry *e, int r)
+{
+	start_exec(e, r);
+	if (!run_over)
+		examine(e);
 }
 
 /* A path under /proc/self names each replica's own process: the replica
@@ -744,7 +757,7 @@ void arrive(struct peer *p, struct call *c)
 		if (e->state == E_WAIT && e->agreed < 0)
 			e->agreed = p->rep->idx;
 		e->state = E_DONE;
-	} else if (m == M_INPUT && e->state == E_WAIT) {
+	} else if (m == M_INPUT && e->state == E_WAIT && !provisional_holds(p)) {
 		start_exec(e, p->rep->idx);
 	}
 	examine(e);

@@ -51,6 +51,8 @@ struct replica {
 	int threads_made;	/* threads it created: from the first on, descriptor
 				 * numbers and private calls follow the rules for
 				 * threads (monitor_fd_number, handler_unordered) */
+	int unsettled;		/* writes it was answered before they ran
+				 * (provisional.c): it may not lead an input */
 };
 
 /* How a peer is waiting for its answer. */
@@ -139,6 +141,9 @@ struct entry {
 	bool report_only;		/* a failure to report, not a result */
 	long provisional;		/* > 0: the result some replicas were given
 					 * before it ran (provisional.c) */
+	struct fobj *pinned;		/* then the written file, held by the entry:
+					 * an answered replica may close its descriptor */
+	uint32_t early;			/* replicas answered before it ran */
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
 	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
 	const struct handler *h;
@@ -223,6 +228,7 @@ void exec_free(struct entry *e);
 struct fobj *peer_fobj(struct peer *p, long fd);
 /* The process that made replica r's call at e (the one executed, for e->agreed). */
 struct proc *entry_proc(const struct entry *e, int r);
+struct fobj *entry_fobj(const struct entry *e, int r, int i);
 struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd);
 /* A copy for a forked child: the same objects, its own table. */
 struct proc *proc_fork(const struct proc *parent, pid_t vpid);

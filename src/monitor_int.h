@@ -29,8 +29,12 @@ bool on_tracer_thread(void);
 /* tempname.c */
 void tempname_align(const struct entry *e, struct peer *p, struct call *c);
 
+void monitor_start_input(struct entry *e, int r);
+
 /* provisional.c */
 void provisional_check(struct group *g);
+bool provisional_holds(const struct peer *p);
+void provisional_settle(struct entry *e);
 
 /* tracer.c */
 void tracer_on_sigchld(void);

@@ -22,8 +22,10 @@
 
 #define PROVISIONAL_NS 50000000ull
 
-/* The result a write will have, or 0 when it is not known in advance. */
-static long known_result(const struct entry *e, int r)
+/* The result a write will have, or 0 when it is not known in advance.
+ * All replicas answered early must write to one file, the one the entry
+ * pins: *file. */
+static long known_result(const struct entry *e, int r, struct fobj **file)
 {
 	const struct call *c = e->call[r];
 	struct fobj *o;
@@ -31,9 +33,10 @@ static long known_result(const struct entry *e, int r)
 
 	if (c->nr != SYS_write || !c->len[1] || c->len[1] != c->args[2])
 		return 0;
-	o = fdtab_get(&entry_proc(e, r)->fds, (long)c->args[0]);
-	if (!o || o->private_ || o->mfd < 0)
+	o = entry_fobj(e, r, 0);
+	if (!o || o->private_ || o->mfd < 0 || (*file && o != *file))
 		return 0;
+	*file = o;
 	if (!S_ISFIFO(o->type) && !S_ISREG(o->type) && !S_ISCHR(o->type))
 		return 0;
 	fl = fcntl(o->mfd, F_GETFL);
@@ -46,6 +49,7 @@ static long known_result(const struct entry *e, int r)
  * the replicas that made it go on. */
 static void provisional_entry(struct group *g, struct entry *e)
 {
+	struct fobj *file = e ? e->pinned : NULL;
 	long res = 0;
 	int i;
 
@@ -57,7 +61,7 @@ static void provisional_entry(struct group *g, struct entry *e)
 
 		if (!e->call[i] || !p || p->entry != e || p->waiting != W_NOTIF)
 			continue;
-		got = known_result(e, i);
+		got = known_result(e, i, &file);
 		if (!got || (res && got != res))
 			return;
 		res = got;
@@ -65,6 +69,10 @@ static void provisional_entry(struct group *g, struct entry *e)
 	if (!res)
 		return;
 	e->provisional = res;
+	if (!e->pinned) {
+		fobj_get(file);
+		e->pinned = file;
+	}
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = g->member[i];
 
@@ -74,7 +82,45 @@ static void provisional_entry(struct group *g, struct entry *e)
 		       (unsigned long long)e->seq, res);
 		monitor_respond(p, res, false);
 		e->answered |= 1u << i;
+		e->early |= 1u << i;
+		p->rep->unsettled++;
 	}
+}
+
+/* A replica told that its write ran must not look at the world before it
+ * has: its file, read back by another thread, would miss the data. So an
+ * input is led only by a replica with no such write pending; one whose
+ * first arrival is held here is run when the replica's writes have all
+ * run (provisional_settle), unless a settled peer leads it before. */
+bool provisional_holds(const struct peer *p)
+{
+	if (!p->rep->unsettled)
+		return false;
+	debugx("replica %d group %d: input held until %d write(s) answered early have run",
+	       p->rep->idx, p->grp->id, p->rep->unsettled);
+	return true;
+}
+
+/* e ran: the replicas answered early may lead inputs again, and those
+ * they were made to hold start now. */
+void provisional_settle(struct entry *e)
+{
+	struct group *g;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		if (!(e->early & (1u << i)) || --replicas[i].unsettled)
+			continue;
+		for (g = all_groups; g && !run_over; g = g->next_all) {
+			struct peer *p = g->member[i];
+			struct entry *held = p ? p->entry : NULL;
+
+			if (held && p->waiting == W_NOTIF && held->mode == M_INPUT &&
+			    held->state == E_WAIT && held->call[i])
+				monitor_start_input(held, i);
+		}
+	}
+	e->early = 0;
 }
 
 /* Every write of g that a replica waits on, not only the oldest: a
