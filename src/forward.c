@@ -97,10 +97,16 @@ bool fwd_within(uint64_t ns)
 /* Whether a signal is on its way to g: its arrivals may be the position. */
 bool fwd_targets(const struct group *g)
 {
+	return fwd_sending(g, 0);
+}
+
+/* Whether signal sig (any, for 0) is on its way to g. */
+bool fwd_sending(const struct group *g, int sig)
+{
 	int i;
 
 	for (i = 0; i < MAX_DELIVERIES; i++)
-		if (dlv[i].sig && dlv[i].g == g)
+		if (dlv[i].sig && dlv[i].g == g && (!sig || dlv[i].sig == sig))
 			return true;
 	return false;
 }
@@ -152,10 +158,23 @@ static bool asleep_locally(const struct peer *p)
 	       sysent_table[nr].cls == SC_LOCAL && !(sysent_table[nr].flags & SF_HANDLER);
 }
 
-/* The call p waits in, or the next one it will make. */
+/* The entry of the call p is in, if the monitor holds or watches it: one
+ * it answers, a wait held at its entry (W_WAIT) or a traced call let run
+ * to its exit stop (a wait or a fork). A signal positioned there is
+ * delivered as that call returns. */
+static const struct entry *in_call(const struct peer *p)
+{
+	if (p->waiting == W_NOTIF || p->waiting == W_WAIT)
+		return p->entry;
+	return p->fix != FIX_NONE ? p->fix_entry : NULL;
+}
+
+/* The call p is in, or the next one it will make. */
 static uint64_t place(const struct peer *p)
 {
-	return p->waiting == W_NOTIF && p->entry ? p->entry->seq : p->pos;
+	const struct entry *e = in_call(p);
+
+	return e ? e->seq : p->pos;
 }
 
 /* p has been asleep locally at the same place for ASLEEP_NS. */
@@ -184,7 +203,11 @@ static bool stuck(struct delivery *d, const struct peer *p, uint64_t now)
 	return now - d->moved_ns[r] >= DELIVER_WAIT_NS;
 }
 
-/* The first position every live replica's member of g can still reach. */
+/* The first position every member of g can still reach. Members that
+ * ended count: a replica behind its ended peers that gets a signal they
+ * did not (a SIGCHLD the kernel merged in theirs) gets it where they would
+ * have had it, after their end, which it then reaches without it. Only
+ * replicas killed as a minority do not. */
 static uint64_t furthest(const struct group *g)
 {
 	uint64_t pos = 0;
@@ -193,21 +216,36 @@ static uint64_t furthest(const struct group *g)
 	for (i = 0; i < opt.n; i++) {
 		const struct peer *p = g->member[i];
 
-		if (replicas[i].alive && p && place(p) > pos)
+		if (!replicas[i].killed && p && place(p) > pos)
 			pos = place(p);
 	}
 	return pos;
 }
 
-static void send_to(struct delivery *d, struct peer *p)
+/* A SIGCHLD whose position is a traced call (a wait, as a rule) comes as
+ * that call returns, at its exit stop (tracer.c): it tells of the child
+ * the wait is there to reap, and sent at once it would interrupt the wait
+ * in one replica and not in another whose child ended already. Any other
+ * signal interrupts the call as it would in a plain run. */
+static bool at_exit_stop(const struct delivery *d, const struct peer *p, bool at_pos)
 {
-	if (!p->exited)
-		syscall(SYS_tgkill, p->proc->pid, p->tid, d->sig);
+	return at_pos && d->sig == SIGCHLD && p->waiting != W_NOTIF && in_call(p);
+}
+
+static void send_to(struct delivery *d, struct peer *p, bool at_exit)
+{
+	d->done |= 1u << p->rep->idx;
+	if (p->exited)
+		return;
+	if (at_exit) {
+		p->exit_sigs |= 1ull << (d->sig - 1);
+		return;
+	}
+	peer_signal(p, d->sig);
 	/* a wait held for a leader: let it go, the signal interrupts it as
 	 * it would a plain run's */
-	if (!p->exited && p->waiting == W_WAIT)
+	if (p->waiting == W_WAIT)
 		wait_abandon(p);
-	d->done |= 1u << p->rep->idx;
 }
 
 /* Nobody has it yet: all asleep after one same call (that call is the
@@ -239,8 +277,10 @@ static void retarget(struct delivery *d, uint32_t live, uint64_t now)
 
 static bool at_position(struct delivery *d, const struct peer *p, uint64_t now)
 {
-	if (p->waiting == W_NOTIF && p->entry)
-		return p->entry->seq == d->pos;
+	const struct entry *e = in_call(p);
+
+	if (e)
+		return e->seq == d->pos;
 	return p->pos == d->pos + 1 && settled(d, p, now);
 }
 
@@ -248,6 +288,7 @@ static void deliver_one(struct delivery *d)
 {
 	uint32_t live = monitor_live_mask();
 	uint64_t now = now_ns();
+	bool at;
 	int i;
 
 	if (!d->done)
@@ -262,13 +303,13 @@ static void deliver_one(struct delivery *d)
 				d->done |= 1u << i;
 			continue;
 		}
+		at = !p->exited && at_position(d, p, now);
 		/* a held wait is let go with ptrace: by the tracer thread */
-		if (p->waiting == W_WAIT && !on_tracer_thread())
+		if (!at_exit_stop(d, p, at) && p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
-		if (p->exited || at_position(d, p, now) ||
-		    (now >= d->deadline && stuck(d, p, now))) {
+		if (p->exited || at || (now >= d->deadline && stuck(d, p, now))) {
 			remember(d->g, d->sig, d->pos);
-			send_to(d, p);
+			send_to(d, p, at_exit_stop(d, p, at));
 		}
 	}
 	if ((d->done & live) == live)

@@ -749,8 +749,6 @@ void arrive(struct peer *p, struct call *c)
 	p->entry = e;
 	if (m != M_EACH && fwd_targets(p->grp))
 		fwd_check(); /* its position may be this one */
-	if (p->grp->chld_pos)
-		chld_check(p->grp);
 	if (m == M_EACH) {
 		answer_each(p, c, h);
 		e->answered |= 1u << p->rep->idx;
@@ -1132,7 +1130,6 @@ static int final_code(void)
 int monitor_run(void)
 {
 	struct pollfd pfd[2];
-	struct group *g;
 	pthread_t t;
 	int i, code;
 
@@ -1176,8 +1173,6 @@ int monitor_run(void)
 		else
 			check_stall();
 		fwd_check();
-		for (g = all_groups; g; g = g->next_all)
-			chld_check(g);
 	}
 	code = final_code();
 	report_finish(code);

@@ -94,8 +94,9 @@ struct peer {
 	int chld_real;		/* SIGCHLDs the kernel sent this thread (held back) */
 	int chld_given;		/* SIGCHLDs given to it at decided positions */
 	bool chld_inject;	/* the next SIGCHLD stop is one we sent: let it in */
-	bool chld_at_exit;	/* give it the decided SIGCHLD as its traced wait
-				 * returns (the wait is the position) */
+	uint64_t exit_sigs;	/* signals to send as its traced call returns, at
+				 * the exit stop: the call is their position
+				 * (bit sig - 1) */
 	uint64_t deferred_sigs;	/* signals held back from a call the monitor had
 				 * not received yet (bit sig - 1) */
 	bool restarting;	/* a signal interrupted its traced call, which the
@@ -161,9 +162,6 @@ struct group {
 	int nkids;
 	int created[MAX_REPLICAS]; /* threads each replica's member created */
 	bool released;		/* a majority has created its thread: they run */
-	uint64_t chld_pos;	/* SIGCHLD is delivered at this position, or 0 */
-	uint32_t chld_done;	/* replicas it was delivered to there */
-	uint64_t chld_since;	/* when that was decided */
 	struct peer *member[MAX_REPLICAS];
 	/* Entries some live replica has not consumed, seq base_seq up to
 	 * next_seq - 1, in a ring indexed by seq (a peer may run far ahead of

@@ -40,13 +40,14 @@ void provisional_settle(struct entry *e);
 void tracer_on_sigchld(void);
 void wait_follow(struct entry *e, struct peer *p);
 void wait_abandon(struct peer *p);
-void chld_check(struct group *g);
+void peer_signal(struct peer *p, int sig);
 int tracer_start_delayed(void);
 
 /* forward.c: signals delivered at a position */
 bool fwd_pending(void);
 bool fwd_within(uint64_t ns);
 bool fwd_targets(const struct group *g);
+bool fwd_sending(const struct group *g, int sig);
 void fwd_check(void);
 void forward_signal(int sig);
 bool signal_group(struct group *g, int sig, bool external);

@@ -397,9 +397,6 @@ void wait_abandon(struct peer *p)
 /* wait4 or waitid stopped at its entry (SECCOMP_RET_TRACE). Which child a
  * wait reaps is an input: the first replica to wait decides by waiting,
  * the others then wait for that same child. */
-static void chld_give(struct peer *q);
-static void chld_at_wait(struct peer *q);
-
 static void on_wait_entry(struct peer *p)
 {
 	struct user_regs_struct regs;
@@ -428,7 +425,8 @@ static void on_wait_entry(struct peer *p)
 	e->call[r] = c;
 	p->entry = e;
 	p->waiting = W_WAIT;
-	chld_at_wait(p);
+	if (fwd_targets(p->grp))
+		fwd_check(); /* the wait may be a signal's position */
 	examine(e);
 	if (run_over || p->waiting != W_WAIT)
 		return;
@@ -531,6 +529,28 @@ static long wait_result(struct peer *p, struct user_regs_struct *regs)
 	return si.si_pid;
 }
 
+/* Sends sig to p's thread; a SIGCHLD of ours is let through (chld_arrived). */
+void peer_signal(struct peer *p, int sig)
+{
+	if (sig == SIGCHLD) {
+		p->chld_given++;
+		p->chld_inject = true;
+	}
+	syscall(SYS_tgkill, p->proc->pid, p->tid, sig);
+}
+
+static void send_exit_sigs(struct peer *p)
+{
+	int sig;
+
+	for (sig = 1; p->exit_sigs && sig <= 64; sig++) {
+		if (p->exit_sigs & (1ull << (sig - 1))) {
+			p->exit_sigs &= ~(1ull << (sig - 1));
+			peer_signal(p, sig);
+		}
+	}
+}
+
 /* A syscall-exit stop that a fork or a wait asked for. */
 static void on_syscall_exit(struct peer *p)
 {
@@ -578,10 +598,7 @@ static void on_syscall_exit(struct peer *p)
 	p->fix = FIX_NONE;
 	p->fix_entry = NULL;
 	ptrace(PTRACE_SETREGS, p->tid, 0, &regs);
-	if (p->chld_at_exit) {
-		p->chld_at_exit = false;
-		chld_give(p); /* pending: delivered as the wait returns */
-	}
+	send_exit_sigs(p); /* pending: delivered as the call returns */
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
 	if (e) {
 		e->answered |= 1u << p->rep->idx;
@@ -618,98 +635,23 @@ static bool defer_signal(struct peer *p, int sig)
 /* SIGCHLD tells a process that one of its children ended: when, depends
  * on each replica's scheduling, and a shell that reaps from its handler
  * (dash) then makes its calls in a different order in each replica. So
- * the kernel's SIGCHLD is held back, and the first replica to get one
- * decides where its peer group gets it: at the position the furthest of
- * its peers has reached, where each replica's thread is sent one
- * (chld_deliver). A replica's own SIGCHLD that comes after it was given
- * one there is the same event and is dropped. Which child the handler's
- * wait reaps is decided by the waits (on_wait_entry). */
+ * the kernel's SIGCHLD is held back, and the first replica to get one has
+ * its peer group get one at one position (forward.c). A replica's own
+ * SIGCHLD that comes after it was given one, or while one is on its way,
+ * is the same event and is dropped: the kernel merges them too. Which
+ * child the handler's wait reaps is decided by the waits (on_wait_entry). */
 static bool chld_arrived(struct peer *p)
 {
-	struct group *g = p->grp;
-	uint64_t pos = 0;
-	int i;
-
 	if (p->chld_inject) {
 		p->chld_inject = false;
 		return false; /* ours: delivered */
 	}
 	p->chld_real++;
-	if (p->chld_given >= p->chld_real || g->chld_pos) {
-		ptrace(PTRACE_CONT, p->tid, 0, 0); /* given already, or on its way */
-		return true;
-	}
-	for (i = 0; i < opt.n; i++) {
-		struct peer *q = g->member[i];
-		uint64_t at;
-
-		if (!q || q->exited)
-			continue;
-		at = q->waiting == W_NOTIF && q->entry ? q->entry->seq : q->pos;
-		if (at > pos)
-			pos = at;
-	}
-	g->chld_pos = pos + 1; /* 0 means none */
-	g->chld_done = 0;
-	g->chld_since = now_ns();
+	if (p->chld_given < p->chld_real && !fwd_sending(p->grp, SIGCHLD) &&
+	    !signal_group(p->grp, SIGCHLD, false))
+		return false; /* too many signals on their way: as it comes */
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
-	chld_check(g);
 	return true;
-}
-
-static void chld_give(struct peer *q)
-{
-	q->chld_given++;
-	q->chld_inject = true;
-	syscall(SYS_tgkill, q->proc->pid, q->tid, SIGCHLD);
-}
-
-/* A traced wait at the decided position takes the SIGCHLD as it returns
- * (at its exit stop), where a call the monitor answers would take it. */
-static void chld_at_wait(struct peer *q)
-{
-	struct group *g = q->grp;
-	uint32_t bit = 1u << q->rep->idx;
-
-	if (!g->chld_pos || (g->chld_done & bit) || !q->entry || q->entry->seq + 1 != g->chld_pos)
-		return;
-	q->chld_at_exit = true;
-	g->chld_done |= bit;
-}
-
-/* Sends the decided SIGCHLD to the peers that reached its position (or,
- * after CHLD_WAIT_NS, to those that are asleep where the monitor cannot
- * see them, as in sigsuspend or pause). */
-#define CHLD_WAIT_NS 200000000ull
-
-void chld_check(struct group *g)
-{
-	bool late;
-	int i;
-
-	if (!g->chld_pos)
-		return;
-	late = now_ns() - g->chld_since >= CHLD_WAIT_NS;
-	for (i = 0; i < opt.n; i++) {
-		struct peer *q = g->member[i];
-
-		if (!q || !replicas[i].alive || (g->chld_done & (1u << i)))
-			continue;
-		if (q->waiting == W_WAIT) {
-			chld_at_wait(q);
-			continue;
-		}
-		if (q->exited || late ||
-		    (q->waiting == W_NOTIF && q->entry && q->entry->seq + 1 == g->chld_pos)) {
-			if (!q->exited)
-				chld_give(q);
-			g->chld_done |= 1u << i;
-		}
-	}
-	for (i = 0; i < opt.n; i++)
-		if (g->member[i] && replicas[i].alive && !(g->chld_done & (1u << i)))
-			return;
-	g->chld_pos = 0;
 }
 
 static void on_ptrace_stop(struct peer *p, int status)
