@@ -417,15 +417,19 @@ static bool is_clone(long nr)
 /* A fork that a pending signal stopped before it made the child: the
  * kernel restarts it (ERESTARTNOINTR) once the handler ran, and the
  * monitor sees the same call again. It is still the one at its position,
- * let through again; one replica's signal must not cost it a position. */
+ * let through again; one replica's signal must not cost it a position.
+ * The restart may be stopped by another signal in turn (the kernel's own
+ * SIGCHLD, held back by tracer.c, still stops a fork): clone_sent stays
+ * until the tracer sees the child. */
 static bool clone_restarted(struct peer *p, struct call *c)
 {
 	bool same = p->clone_sent && c->nr == p->clone_nr &&
 		    !memcmp(c->args, p->clone_args, sizeof(p->clone_args));
 
-	p->clone_sent = false;
-	if (!same)
+	if (!same) {
+		p->clone_sent = false;
 		return false;
+	}
 	debugx("replica %d group %d: %s restarted", p->rep->idx, p->grp->id, call_name(c->nr));
 	call_free(c);
 	free(c);
