@@ -106,7 +106,8 @@ build/lib/libreplicant.so: build/lib/$(LIB_REAL)
 
 # libreplicant-pthread.so (lib/pthread/): an LD_PRELOAD library that turns
 # pthread calls into regions. It uses libreplicant.so.0 (found beside it:
-# $$ORIGIN) and exports only the pthread and sem_ functions it replaces.
+# $$ORIGIN) and exports only the pthread, sem_ and FILE-locking stdio functions
+# it replaces.
 PT_SRC = $(wildcard lib/pthread/*.c)
 PT_OBJ = $(PT_SRC:lib/%.c=build/lib/%.o)
 PT_HDR = $(wildcard lib/pthread/*.h)
