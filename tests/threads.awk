@@ -9,6 +9,7 @@ BEGIN {
 	header["rwlock"] = "rwlock: 4 readers, 2 writers"
 	header["barrier"] = "barrier: 4 threads, 8 phases"
 	header["sembuf"] = "sembuf: 2 producers, 4 consumers"
+	header["namedsem"] = "namedsem: 2 producers, 4 consumers"
 	header["trylock"] = "trylock: 4 threads, 5 rounds"
 	header["printers"] = "printers: 2 threads, 500 lines each"
 	for (i = 0; i < 8; i++)
@@ -114,12 +115,13 @@ prog == "barrier" && /^result / {
 }
 # sembuf: "consumer C took X", X = p * 1000 + i; one FIFO: each
 # producer's items come out in the order it put them
-prog == "sembuf" && /^consumer [1-4] took [12]0[0-9][0-9]$/ {
+# namedsem: the same with named semaphores
+(prog == "sembuf" || prog == "namedsem") && /^consumer [1-4] took [12]0[0-9][0-9]$/ {
 	p = int($4 / 1000); i = $4 % 1000; n++
 	if (i != next_item[p]++ || i >= 40) bad("item " p * 1000 + next_item[p] - 1 " expected")
 	next
 }
-prog == "sembuf" && /^[0-9]+ items, sum / {
+(prog == "sembuf" || prog == "namedsem") && /^[0-9]+ items, sum / {
 	if (n != 80) bad(n " items taken")
 	done = 1; next
 }

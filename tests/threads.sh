@@ -21,6 +21,7 @@ declare -A OUT_LAST=(
 	[rwlock]='final version 16 value 24'
 	[barrier]='result 3548'
 	[sembuf]='80 items, sum 121560'
+	[namedsem]='80 items, sum 121560, child posted'
 	[trylock]='trylock 50, timedlock 50, turns 20'
 	[printers]='1000 lines'
 )

@@ -63,6 +63,8 @@ static const struct sym syms[] = {
 	SYM(sem_post, "sem_post"),
 	SYM(sem_getvalue, "sem_getvalue"),
 	SYM(sem_close, "sem_close"),
+	SYM(sem_open, "sem_open"),
+	SYM(sem_unlink, "sem_unlink"),
 };
 
 static int mode_now(void)
@@ -96,6 +98,8 @@ int rpt_resolve(void)
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();
+	if (st == RPT_ORDERED)
+		rpt_named_setup(); /* before any fork: children share it */
 	atomic_store_explicit(&rpt_state, st, memory_order_release);
 	return st;
 }

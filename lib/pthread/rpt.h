@@ -80,6 +80,8 @@ struct rpt_real {
 	int (*sem_post)(sem_t *);
 	int (*sem_getvalue)(sem_t *, int *);
 	int (*sem_close)(sem_t *);
+	sem_t *(*sem_open)(const char *, int, ...);
+	int (*sem_unlink)(const char *);
 };
 
 enum rpt_state {
@@ -188,6 +190,15 @@ void rpt_mutex_leave(pthread_mutex_t *m);
 /* REPLICANT_PTHREAD_SERIAL=1 (replicant run --pthread=serial): the
  * critical sections of all mutexes take one replica-wide turn (mutex.c). */
 extern bool rpt_serial;
+
+/* ---- semname.c: named semaphores, the library's own when replicated --- */
+
+/* sem_close of a semaphore semname.c made: 0, or -1 with errno set; 1:
+ * not one of its own (glibc's). */
+int rpt_named_close(sem_t *s);
+
+/* Makes the table of names (the constructor, when replicated). */
+void rpt_named_setup(void);
 
 /* ---- futexes, private to the process (raw: no errno) ------------------- */
 

@@ -1,4 +1,4 @@
-/* Semaphores (unnamed, and named ones once sem_open has mapped them): a
+/* Semaphores (unnamed, and named ones: semname.c makes them): a
  * domain each, labelled by the sem_t's address. sem_wait = begin_seq; glibc's
  * sem_wait; end_seq, so waiters take posts in one order in every replica:
  * the one inside the region sleeps in glibc, the others queue in the order
@@ -77,12 +77,13 @@ PT_API int sem_destroy(sem_t *s)
 	return ret;
 }
 
-/* A named semaphore's mapping goes: so does the domain of its address (a
- * later mapping there is another object). */
+/* Named semaphores are semname.c's when replicated. */
 PT_API int sem_close(sem_t *s)
 {
-	if (rpt_on())
-		rpt_dom_destroy(s);
+	int ret;
+
+	if (rpt_on() && (ret = rpt_named_close(s)) <= 0)
+		return ret;
 	return rpt_real.sem_close(s);
 }
 
