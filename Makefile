@@ -199,6 +199,8 @@ build/tests/pthread/%: tests/progs/pthread/%.c tests/progs/pthread/say.h | build
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 
+build/tests/pthread/namedsem: tests/progs/pthread/sembuf.c	# it includes it
+
 build/tests/seq/%: tests/progs/seq/%.c include/replicant.h build/lib/libreplicant.so | build
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall -Iinclude $< -Lbuild/lib -lreplicant \

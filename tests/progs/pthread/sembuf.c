@@ -1,7 +1,8 @@
-/* A bounded buffer made of unnamed semaphores only (sem_init): slots and
- * items count the free and the full places, a third, binary one is the
- * lock. NPRODUCERS producers put NITEMS items each (producer p: p * 1000 +
- * i), NCONSUMERS consumers take them and print what they took while holding
+/* A bounded buffer made of semaphores only: slots and items count the
+ * free and the full places, a third, binary one is the lock; unnamed ones
+ * (sem_init), or named ones when namedsem.c includes this file.
+ * NPRODUCERS producers put NITEMS items each (producer p: p * 1000 + i),
+ * NCONSUMERS consumers take them and print what they took while holding
  * the lock; main then puts one end marker (-1) per consumer. Who takes
  * which item depends on the order of the sem_wait calls; the last line (80
  * items, sum 121560) does not. */
@@ -15,17 +16,36 @@
 #define NITEMS 40
 #define QSIZE 4
 
-static sem_t slots, items, lock;
+#ifndef PROG
+#define PROG "sembuf"
+/* Three unnamed semaphores. */
+static void make_sems(sem_t **slots, sem_t **items, sem_t **lock)
+{
+	static sem_t s[3];
+
+	if (sem_init(&s[0], 0, QSIZE) || sem_init(&s[1], 0, 0) || sem_init(&s[2], 0, 1))
+		exit(1);
+	*slots = &s[0], *items = &s[1], *lock = &s[2];
+}
+
+/* What the last line says after the sum. */
+static const char *after(void)
+{
+	return "";
+}
+#endif
+
+static sem_t *slots, *items, *lock;
 static int buf[QSIZE], in, out;	/* the ring: put at in, take at out */
 
 static void put(int item)
 {
-	sem_wait(&slots);
-	sem_wait(&lock);
+	sem_wait(slots);
+	sem_wait(lock);
 	buf[in] = item;
 	in = (in + 1) % QSIZE;
-	sem_post(&lock);
-	sem_post(&items);
+	sem_post(lock);
+	sem_post(items);
 }
 
 static void *producer(void *arg)
@@ -49,14 +69,14 @@ static void *consumer(void *arg)
 	int item;
 
 	for (;;) {
-		sem_wait(&items);
-		sem_wait(&lock);
+		sem_wait(items);
+		sem_wait(lock);
 		item = buf[out];
 		out = (out + 1) % QSIZE;
 		if (item >= 0)
 			printf("consumer %ld took %d\n", c->id, item);
-		sem_post(&lock);
-		sem_post(&slots);
+		sem_post(lock);
+		sem_post(slots);
 		if (item < 0)
 			return NULL;
 		c->taken++;
@@ -72,9 +92,8 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* one write a line */
 	/* before the threads: the first output (and its fstat) is main's */
-	printf("sembuf: %d producers, %d consumers\n", NPRODUCERS, NCONSUMERS);
-	if (sem_init(&slots, 0, QSIZE) || sem_init(&items, 0, 0) || sem_init(&lock, 0, 1))
-		return 1;
+	printf(PROG ": %d producers, %d consumers\n", NPRODUCERS, NCONSUMERS);
+	make_sems(&slots, &items, &lock);
 	for (i = 0; i < NCONSUMERS; i++) {
 		c[i] = (struct consumer){ .id = i + 1 };
 		if (pthread_create(&t[i], NULL, consumer, &c[i]))
@@ -92,6 +111,6 @@ int main(void)
 		taken += c[i].taken;
 		sum += c[i].sum;
 	}
-	printf("%ld items, sum %ld\n", taken, sum);
+	printf("%ld items, sum %ld%s\n", taken, sum, after());
 	return 0;
 }
