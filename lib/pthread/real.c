@@ -95,6 +95,7 @@ int rpt_resolve(void)
 
 		*(void **)((char *)&rpt_real + syms[i].off) = p;
 	}
+	rpt_stdio_resolve();
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();

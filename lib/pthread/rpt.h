@@ -200,6 +200,11 @@ int rpt_named_close(sem_t *s);
 /* Makes the table of names (the constructor, when replicated). */
 void rpt_named_setup(void);
 
+/* ---- stdio.c: streams ------------------------------------------------- */
+
+/* Finds glibc's stdio calls under ours (rpt_resolve). */
+void rpt_stdio_resolve(void);
+
 /* ---- futexes, private to the process (raw: no errno) ------------------- */
 
 long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel);

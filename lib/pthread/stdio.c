@@ -22,13 +22,6 @@
 
 #include "rpt.h"
 
-/* glibc's function of that name: the next one after ours. */
-#define REAL(fn) ({ \
-	static __typeof__(fn) *real_; \
-	if (unlikely(!real_)) \
-		real_ = (__typeof__(fn) *)dlsym(RTLD_NEXT, #fn); \
-	real_; })
-
 /* The fortified and C99 entry points glibc's headers turn calls into. */
 int __printf_chk(int flag, const char *fmt, ...);
 int __vprintf_chk(int flag, const char *fmt, va_list ap);
@@ -39,6 +32,30 @@ size_t __fread_chk(void *p, size_t size, size_t sz, size_t n, FILE *f);
 int __isoc99_scanf(const char *fmt, ...);
 int __isoc99_fscanf(FILE *f, const char *fmt, ...);
 int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap);
+
+/* glibc's functions under ours, found when the library is loaded
+ * (rpt_stdio_resolve, from real.c): looking one up later, on the first
+ * call, would reset dlerror() under a program that printed its message
+ * (bash's "enable -f" printed freed memory). */
+#define STDIO_CALLS(X) \
+	X(vfprintf) X(__vfprintf_chk) X(fputs) X(puts) X(fputc) X(putc) X(putchar) \
+	X(fwrite) X(fflush) X(fgets) X(__fgets_chk) X(fgetc) X(getc) X(getchar) \
+	X(ungetc) X(fread) X(__fread_chk) X(getdelim) X(__isoc99_vfscanf) \
+	X(flockfile) X(funlockfile) X(ftrylockfile) X(fopen) X(fopen64) X(fdopen) \
+	X(tmpfile) X(popen) X(fmemopen) X(open_memstream) X(fclose) X(pclose)
+
+#define DECLARE(fn) static __typeof__(fn) *real_##fn;
+STDIO_CALLS(DECLARE)
+
+void rpt_stdio_resolve(void)
+{
+#define RESOLVE(fn) real_##fn = (__typeof__(fn) *)dlsym(RTLD_NEXT, #fn);
+	STDIO_CALLS(RESOLVE)
+}
+
+/* glibc's fn; a call before the library's constructor resolves it. */
+#define REAL(fn) (*(unlikely(!real_##fn) ? (rpt_resolve(), real_##fn) : real_##fn))
+
 
 /* A call made while the thread is in one of ours (libreplicant reporting
  * a misuse on stderr, say) goes straight to glibc. */

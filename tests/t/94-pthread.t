@@ -49,4 +49,19 @@ replicated_runs printers "$RUNS" -n 2 --pthread --perturb
 replicated_runs printers "$RUNS" -n 3 --pthread --perturb
 diverging_runs printers 5 2 -n 2 --perturb
 
+# --- a real program's own stdio under the library: bash ---
+# bash prints dlerror()'s message for a library it cannot load; the
+# library must not look up glibc's calls on the first printf (dlsym resets
+# dlerror's message: bash printed freed memory, a different garbage in each
+# replica, found through pyenv's bash shims).
+printf '%s\n' "bash: line 1: enable: cannot open shared object /nonexistent/x.so: /nonexistent/x.so: cannot open shared object file: No such file or directory" >enable.expected
+run_cmd enable.plain bash -c 'enable -f /nonexistent/x.so x 2>&1; echo status $?'
+printf 'status 1\n' >>enable.expected
+same_file "$OUT" enable.expected "bash enable -f natively: dlerror's message, status 1"
+for n in 2 3; do
+	rrun enable.n$n -n $n --pthread -- bash -c 'enable -f /nonexistent/x.so x 2>&1; echo status $?'
+	is "$RC" 0 "bash enable -f -n $n --pthread: exit status 0" || diag_file stderr "$ERR"
+	same_file "$OUT" enable.expected "bash enable -f -n $n --pthread: the plain run's message"
+done
+
 done_testing
