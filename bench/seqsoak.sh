@@ -4,9 +4,10 @@
 # A annotated by hand (tests/progs/seq/), -n 2 and -n 3, SEQ_RUNS runs each
 # (default 100), without and with --perturb. Issue 5: the plain pthread
 # programs (tests/progs/pthread/) with --pthread --perturb, -n 2 and -n 3,
-# PTHREAD_RUNS runs each (default 50). A run agreed when it exited 0 with a
-# correct output (tests/threads.sh replays it); diverged when it exited 86;
-# anything else is another failure. Prints a table, then a command that
+# PTHREAD_RUNS runs each (default 50); counter_c11, namedsem and printers
+# cover C11 threads, named semaphores and stdio. A run agreed when it
+# exited 0 with a correct output (tests/threads.sh replays it); diverged
+# when it exited 86; anything else is another failure. Prints a table, then a command that
 # replays the first failure of each row; exits 1 if any run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +63,7 @@ for prog in counter_seq prodcons_seq; do
 		soak "$SEQ_RUNS" $prog $n --perturb
 	done
 done
-for prog in counter prodcons bank workqueue rwlock barrier sembuf trylock; do
+for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf namedsem trylock printers; do
 	for n in 2 3; do
 		soak "$PTHREAD_RUNS" $prog $n --pthread --perturb
 	done
