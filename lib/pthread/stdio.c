@@ -87,6 +87,14 @@ static void leave(FILE *f, bool inside)
 	leave(f_, in_); \
 	r_; })
 
+/* Calls expr (of type T) with ap: the arguments after last. */
+#define WITH_ARGS(T, last, expr) ({ \
+	va_list ap; \
+	va_start(ap, last); \
+	T r_ = (expr); \
+	va_end(ap); \
+	r_; })
+
 /* ---- output ---- */
 
 PT_API int vfprintf(FILE *f, const char *fmt, va_list ap)
@@ -101,24 +109,12 @@ PT_API int vprintf(const char *fmt, va_list ap)
 
 PT_API int fprintf(FILE *f, const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vfprintf(f, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, vfprintf(f, fmt, ap));
 }
 
 PT_API int printf(const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, vfprintf(stdout, fmt, ap));
 }
 
 PT_API int __vfprintf_chk(FILE *f, int flag, const char *fmt, va_list ap)
@@ -133,24 +129,12 @@ PT_API int __vprintf_chk(int flag, const char *fmt, va_list ap)
 
 PT_API int __fprintf_chk(FILE *f, int flag, const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = __vfprintf_chk(f, flag, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, __vfprintf_chk(f, flag, fmt, ap));
 }
 
 PT_API int __printf_chk(int flag, const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = __vfprintf_chk(stdout, flag, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, __vfprintf_chk(stdout, flag, fmt, ap));
 }
 
 PT_API int fputs(const char *s, FILE *f)
@@ -249,24 +233,12 @@ PT_API int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap)
 
 PT_API int __isoc99_fscanf(FILE *f, const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = __isoc99_vfscanf(f, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, __isoc99_vfscanf(f, fmt, ap));
 }
 
 PT_API int __isoc99_scanf(const char *fmt, ...)
 {
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = __isoc99_vfscanf(stdin, fmt, ap);
-	va_end(ap);
-	return r;
+	return WITH_ARGS(int, fmt, __isoc99_vfscanf(stdin, fmt, ap));
 }
 
 /* ---- the program's own hold of a stream ---- */
