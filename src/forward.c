@@ -1,7 +1,9 @@
 /* Signals delivered at a position: a signal sent to replicant (forwarded
- * to the initial thread of every replica) and a timer's SIGALRM (to the
- * thread that set the timer) reach every replica's thread at the same point
- * of its peer group's syscall list. */
+ * to the initial thread of every replica), a timer's SIGALRM (to the
+ * thread that set the timer), a kill or tgkill between a replica's own
+ * threads and processes (handlers.c) and the kernel's SIGCHLD (tracer.c)
+ * reach every replica's thread at the same point of its peer group's
+ * syscall list. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
