@@ -49,6 +49,7 @@ struct seqreg {
 	struct olog view;		/* replica 0's view, for reading */
 	struct proc *proc[MAX_REPLICAS]; /* each replica's process that has it */
 	uint32_t holders;		/* replicas whose process still maps it */
+	uint32_t given;			/* replicas that got it */
 	struct suspect *sus;		/* domains where a replica lags */
 	size_t nsus;
 };
@@ -199,6 +200,7 @@ int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, b
 	fdtab_set(&p->proc->fds, fd, o, true);
 	s->proc[idx] = p->proc;
 	s->holders |= 1u << idx;
+	s->given |= 1u << idx;
 	hello_fill(&h, s, idx, fd);
 	err = mem_write(p->tid, c->args[1], &h, sizeof(h));
 	*ret = err ? -EFAULT : idx;
@@ -267,28 +269,52 @@ int seq_misuse_prepare(struct entry *e)
 
 /* ---- replicas and processes that are gone ---- */
 
+/* A region is freed once no replica maps it and no live replica is yet to
+ * say its HELLO: a majority may finish the whole run before a slow
+ * replica starts, and that replica must find the order they left in the
+ * region, not a new one of its own. */
+static bool region_done(const struct seqreg *s)
+{
+	int i;
+
+	if (s->holders)
+		return false;
+	for (i = 0; i < opt.n; i++)
+		if (!(s->given & (1u << i)) && replicas[i].alive)
+			return false;
+	return true;
+}
+
+static void free_done_regions(void)
+{
+	struct seqreg *s, *next;
+
+	for (s = regions; s; s = next) {
+		next = s->next;
+		if (region_done(s))
+			region_free(s);
+	}
+}
+
 void seq_replica_gone(int idx)
 {
 	struct seqreg *s;
 
 	for (s = regions; s; s = s->next)
 		olog_kill_replica(s->rg, (unsigned)idx);
+	free_done_regions();
 }
 
 /* Replica idx's process pr exited or replaced its program: its regions
- * are unmapped there, and freed once no replica maps them. */
+ * are unmapped there. */
 void seq_proc_gone(int idx, const struct proc *pr)
 {
-	struct seqreg *s, *next;
+	struct seqreg *s;
 
-	for (s = regions; s; s = next) {
-		next = s->next;
-		if (s->proc[idx] != pr || !(s->holders & (1u << idx)))
-			continue;
-		s->holders &= ~(1u << idx);
-		if (!s->holders)
-			region_free(s);
-	}
+	for (s = regions; s; s = s->next)
+		if (s->proc[idx] == pr)
+			s->holders &= ~(1u << idx);
+	free_done_regions();
 }
 
 /* ---- the watchdog ---- */
