@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -31,10 +32,26 @@
 
 extern char **environ;
 
+/* Drills and tests: REPLICANT_INJECT_START=R:MS makes replica R start its
+ * program MS milliseconds late, as a loaded machine may: a majority can
+ * then finish the whole run before it starts. The sleep is a local call,
+ * after the filter, so the monitor is not held up. */
+static void late_start(int idx)
+{
+	const char *v = getenv("REPLICANT_INJECT_START");
+	struct timespec ts;
+	int r, ms;
+
+	if (!v || sscanf(v, "%d:%d", &r, &ms) != 2 || r != idx || ms <= 0)
+		return;
+	ts = (struct timespec){ ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
 /* In the child: nothing here may return. Once the filter is loaded every
  * syscall but the local ones waits for the monitor, which first must take
  * the listener; so the filter is the last thing before execve. */
-static void child(const struct sock_fprog *prog, const char *path, char **argv)
+static void child(int idx, const struct sock_fprog *prog, const char *path, char **argv)
 {
 	sigset_t none;
 	int err;
@@ -66,6 +83,7 @@ static void child(const struct sock_fprog *prog, const char *path, char **argv)
 	}
 	if (err != LISTENER_FD)
 		_exit(EXIT_REPLICANT_ERROR);
+	late_start(idx);
 	execve(path, argv, environ);
 	/* The monitor let the exec through, so these calls are the program's
 	 * as far as the vote is concerned: every replica fails alike. */
@@ -128,7 +146,7 @@ void spawn_replica(struct replica *r, const struct sock_fprog *prog, const char 
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
-		child(prog, path, argv);
+		child(r->idx, prog, path, argv);
 	r->pid = pid;
 	r->alive = true;
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE |

@@ -3,7 +3,8 @@
 # replica the same region, DECIDE answers the first proposal, a replica that
 # stops in a region is reported with the domain, the positions and the
 # thread each replica waits for, and one that scribbles on the shared log
-# gets no output past the vote. tests/seq/misbehave.c is the program.
+# gets no output past the vote, and a replica that starts after its peers
+# ended finds their order. tests/seq/misbehave.c is the program.
 . "$(dirname "$0")/../lib.sh"
 
 cd "$T" || exit 1
@@ -138,6 +139,21 @@ for run in 1 2 3; do
 		[ "$(grep -c '^t' "$OUT")" -lt 800 ]
 		ok $? "scribble #$run -n $n: the run did not complete"
 	done
+done
+
+# --- a replica that starts after its peers have finished ---
+# A majority may end the whole run before a slow replica says HELLO; that
+# replica must find the order they left in the region. Replica 2 starts
+# 1.5 s late (REPLICANT_INJECT_START, a drill hook: the sleep is before its
+# execve), long after replicas 0 and 1 have printed everything. When the
+# region was freed with its last holder, replica 2 got a new one, set its
+# own order and diverged (3 of 3 runs).
+CS=$PROGS/seq/counter_seq
+for run in 1 2; do
+	REPLICANT_INJECT_START=2:1500 rrun late.$run -n 3 --stall-timeout 5 -- "$CS" 4
+	is "$RC" 0 "replica 2 starts 1.5 s late, run $run: exit status 0" || diag_file stderr "$ERR"
+	is "$(tail -n 1 "$OUT")" "total 100" "replica 2 starts 1.5 s late, run $run: the total"
+	is_empty "$ERR" "replica 2 starts 1.5 s late, run $run: nothing on stderr"
 done
 
 done_testing
