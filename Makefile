@@ -61,6 +61,10 @@ bench: all build/tests/manythreads
 soak: all
 	@bash bench/soak.sh
 
+# the sh -c cases of tests/t/90, many times (SH_RUNS, SH_LOAD=1)
+shsoak: all
+	@bash bench/shsoak.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 build/replicant $(DESTDIR)$(PREFIX)/bin/replicant
@@ -68,7 +72,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench soak install clean deps
+.PHONY: all check demo bench soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only
