@@ -61,10 +61,11 @@ void rpt_stdio_resolve(void)
  * a misuse on stderr, say) goes straight to glibc. */
 static __thread int depth TLS_IE;
 
-/* Enters f's region; false: not inside (pass-through, no domain, nested). */
+/* Enters f's region; false: not inside (pass-through, no domain, nested,
+ * no stream). The depth counts every call, as leave() does. */
 static bool enter(FILE *f)
 {
-	if (!f || depth++ || !rpt_on())
+	if (depth++ || !f || !rpt_on())
 		return false;
 	return rpt_enter(f) == 0;
 }
