@@ -819,8 +819,8 @@ static void on_notification(struct replica *r, struct seccomp_notif *req)
 	struct call *c;
 	int err;
 
-	if (run_over)
-		return; /* the replicas are being killed */
+	if (run_over || r->killed)
+		return; /* the replicas, or this one, are being killed */
 	p = peer_find(req->pid);
 	if (!p) {
 		/* a thread whose creation the tracer has not seen yet cannot
