@@ -445,6 +445,19 @@ static int claim(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, uint
 	return 0;
 }
 
+/* What an entry and a try begin with: the checks, and a nested entry of
+ * the thread inside. >= 0: that is the answer (0, or an error); < 0: the
+ * thread books a place in the log of *d. */
+static int enter_start(struct olog *lg, uint32_t slot, uint32_t vtid, struct rp_dom **d,
+		       struct rp_rstate **rs)
+{
+	if (slot >= lg->dom_max || !vtid || (vtid & RP_ENT_FAILED))
+		return EINVAL;
+	*d = dom_at(lg, slot);
+	*rs = rstate(*d, lg->replica);
+	return nest(*rs, vtid);
+}
+
 int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 {
 	struct rp_rstate *rs;
@@ -452,11 +465,7 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 	uint64_t pos;
 	int err;
 
-	if (slot >= lg->dom_max || !vtid || (vtid & RP_ENT_FAILED))
-		return EINVAL;
-	d = dom_at(lg, slot);
-	rs = rstate(d, lg->replica);
-	err = nest(rs, vtid);
+	err = enter_start(lg, slot, vtid, &d, &rs);
 	if (err >= 0)
 		return err;
 	err = book(lg, d, rs, vtid, &pos);
@@ -614,11 +623,7 @@ int olog_try_enter_nap(struct olog *lg, uint32_t slot, uint32_t vtid, bool (*nap
 	bool failed;
 	int err;
 
-	if (slot >= lg->dom_max || !vtid || (vtid & RP_ENT_FAILED))
-		return EINVAL;
-	d = dom_at(lg, slot);
-	rs = rstate(d, lg->replica);
-	err = nest(rs, vtid);
+	err = enter_start(lg, slot, vtid, &d, &rs);
 	if (err >= 0)
 		return err;
 	err = try_book(lg, d, rs, vtid, nap, arg, &pos, &failed);

@@ -290,7 +290,7 @@ static void deliver_one(struct delivery *d)
 {
 	uint32_t live = monitor_live_mask();
 	uint64_t now = now_ns();
-	bool at;
+	bool at, exit_stop;
 	int i;
 
 	if (!d->done)
@@ -306,12 +306,13 @@ static void deliver_one(struct delivery *d)
 			continue;
 		}
 		at = !p->exited && at_position(d, p, now);
+		exit_stop = at_exit_stop(d, p, at);
 		/* a held wait is let go with ptrace: by the tracer thread */
-		if (!at_exit_stop(d, p, at) && p->waiting == W_WAIT && !on_tracer_thread())
+		if (!exit_stop && p->waiting == W_WAIT && !on_tracer_thread())
 			continue;
 		if (p->exited || at || (now >= d->deadline && stuck(d, p, now))) {
 			remember(d->g, d->sig, d->pos);
-			send_to(d, p, at_exit_stop(d, p, at));
+			send_to(d, p, exit_stop);
 		}
 	}
 	if ((d->done & live) == live)

@@ -50,6 +50,7 @@ static long known_result(const struct entry *e, int r, struct fobj **file)
 static void provisional_entry(struct group *g, struct entry *e)
 {
 	struct fobj *file = e ? e->pinned : NULL;
+	uint32_t waiting = 0;	/* replicas whose thread waits in e */
 	long res = 0;
 	int i;
 
@@ -65,6 +66,7 @@ static void provisional_entry(struct group *g, struct entry *e)
 		if (!got || (res && got != res))
 			return;
 		res = got;
+		waiting |= 1u << i;
 	}
 	if (!res)
 		return;
@@ -76,7 +78,7 @@ static void provisional_entry(struct group *g, struct entry *e)
 	for (i = 0; i < opt.n; i++) {
 		struct peer *p = g->member[i];
 
-		if (!e->call[i] || !p || p->entry != e || p->waiting != W_NOTIF)
+		if (!(waiting & (1u << i)))
 			continue;
 		debugx("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
 		       (unsigned long long)e->seq, res);

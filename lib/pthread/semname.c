@@ -45,18 +45,29 @@ static struct table *tab;
 static uint32_t my_opens[NAMED_MAX];	/* this process's opens of each slot;
 					 * a fork child starts with its parent's */
 
+static void lock_table(void)
+{
+	while (atomic_exchange_explicit(&tab->lock, 1, memory_order_acquire))
+		sched_yield();
+}
+
+static void unlock_table(void)
+{
+	atomic_store_explicit(&tab->lock, 0, memory_order_release);
+}
+
+/* The table's region, then its lock. true: inside the region. */
 static bool take(void)
 {
 	bool inside = rpt_enter(tab) == 0;
 
-	while (atomic_exchange_explicit(&tab->lock, 1, memory_order_acquire))
-		sched_yield();
+	lock_table();
 	return inside;
 }
 
 static void release(bool inside)
 {
-	atomic_store_explicit(&tab->lock, 0, memory_order_release);
+	unlock_table();
 	if (inside)
 		rpt_leave(tab);
 }
@@ -66,12 +77,11 @@ static void after_fork_child(void)
 {
 	int i;
 
-	while (atomic_exchange_explicit(&tab->lock, 1, memory_order_acquire))
-		sched_yield();
+	lock_table();
 	for (i = 0; i < NAMED_MAX; i++)
 		if (my_opens[i])
 			tab->slot[i].users++;
-	atomic_store_explicit(&tab->lock, 0, memory_order_release);
+	unlock_table();
 }
 
 /* Made once per program image, replicated mode only (real.c). */
