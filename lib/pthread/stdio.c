@@ -61,11 +61,10 @@ void rpt_stdio_resolve(void)
  * a misuse on stderr, say) goes straight to glibc. */
 static __thread int depth TLS_IE;
 
-/* Enters f's region; false: not inside (pass-through, no domain, nested,
- * no stream). The depth counts every call, as leave() does. */
+/* Enters f's region; false: not inside (pass-through, no domain, nested). */
 static bool enter(FILE *f)
 {
-	if (depth++ || !f || !rpt_on())
+	if (!f || depth++ || !rpt_on())
 		return false;
 	return rpt_enter(f) == 0;
 }
