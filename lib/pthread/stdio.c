@@ -61,7 +61,11 @@ void rpt_stdio_resolve(void)
  * a misuse on stderr, say) goes straight to glibc. */
 static __thread int depth TLS_IE;
 
-/* Enters f's region; false: not inside (pass-through, no domain, nested). */
+/* Enters f's region; false: not inside (pass-through, no domain, nested).
+ * Known bug: for a NULL stream (fflush(NULL)) depth is not counted but
+ * leave() uncounts it, so the thread's later calls run outside regions.
+ * Counting it made memcached -n 3 --pthread=serial stall in make check
+ * (not understood yet); see the issue 5 notes. */
 static bool enter(FILE *f)
 {
 	if (!f || depth++ || !rpt_on())
