@@ -76,6 +76,22 @@ diag_file() { # LABEL FILE
 	fi
 }
 
+# diag_tasks PID...: each thread of each PID as a diag line (tid, name,
+# state, the kernel function it sleeps in, its syscall and arguments), and
+# where each PID maps its sequential regions, for a run that hangs: what
+# every replica's threads are doing
+diag_tasks() {
+	local pid task
+	for pid in "$@"; do
+		diag "  pid $pid regions: $(grep replicant-seq "/proc/$pid/maps" 2>/dev/null | cut -d' ' -f1 | tr '\n' ' ')"
+		for task in /proc/"$pid"/task/*; do
+			[ -r "$task/stat" ] || continue
+			diag "  pid $pid tid ${task##*/} $(cut -d' ' -f2-3 "$task/stat" 2>/dev/null)\
+ $(cat "$task/wchan" 2>/dev/null) syscall $(cat "$task/syscall" 2>/dev/null)"
+		done
+	done
+}
+
 # alive PID COMM: true while PID is a live (not zombie) process named COMM
 # (not a reused pid)
 alive() {

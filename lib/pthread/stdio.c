@@ -61,14 +61,11 @@ void rpt_stdio_resolve(void)
  * a misuse on stderr, say) goes straight to glibc. */
 static __thread int depth TLS_IE;
 
-/* Enters f's region; false: not inside (pass-through, no domain, nested).
- * Known bug: for a NULL stream (fflush(NULL)) depth is not counted but
- * leave() uncounts it, so the thread's later calls run outside regions.
- * Counting it made memcached -n 3 --pthread=serial stall in make check
- * (not understood yet); see the issue 5 notes. */
+/* Enters f's region; false: not inside (pass-through, no domain, nested,
+ * no stream). The depth counts every call, as leave() does. */
 static bool enter(FILE *f)
 {
-	if (!f || depth++ || !rpt_on())
+	if (depth++ || !f || !rpt_on())
 		return false;
 	return rpt_enter(f) == 0;
 }
@@ -291,7 +288,7 @@ static FILE *made(FILE *f)
 	int saved = errno;
 
 	if (f && rpt_on())
-		rpt_dom_create(f);
+		rpt_dom_create(f, false);
 	errno = saved;
 	return f;
 }

@@ -13,6 +13,18 @@
 # decide what a worker locks next), so with each lock ordered on its own
 # the replicas' lock sequences part and the run stalls; with every critical
 # section in one turn they agree.
+#
+# -o no_lru_maintainer,no_lru_crawler: memcached's LRU maintainer thread
+# decides, holding only its own lock, whether to wake the LRU crawler and
+# whether to move slab pages by comparing current_time, which the main
+# thread's clock event writes outside any lock, with the value it saw last
+# ("once per second at most"). Whether it sees the new second in a given
+# round is timing, so one replica's crawler woke and another's did not,
+# and their lock orders parted: the -n 3 run stalled in about 1 of 10 full
+# runs of this file, most often the first after a build (the main thread
+# waiting for the mutex domain behind a crawler that slept on in that
+# replica, diag_tasks' futex addresses in the region showed it). No lock
+# call marks that read; a user who needs the maintainer annotates it.
 . "$(dirname "$0")/../lib.sh"
 
 cd "$T" || exit 1
@@ -61,7 +73,7 @@ stop() {
 	} 2>/dev/null
 }
 
-mc_args=(-u root -l 127.0.0.1 -t 4 -U 0)
+mc_args=(-u root -l 127.0.0.1 -t 4 -U 0 -o no_lru_maintainer,no_lru_crawler)
 
 # --- plain: the workload's checks hold, and memcached's own SIGTERM status ---
 port=$(free_port)
@@ -112,8 +124,11 @@ for n in $MC_NS; do
 		FAIL) fail "$tag: $name" ;;
 		esac
 	done < <(sed -n 's/^\(PASS\|FAIL\) \([^:]*\):.*/\1 \2/p' "mc$n.mc")
-	is "$mcrc" 0 "$tag: the clients' checks all pass (status of tests/mcrace.py)" ||
+	is "$mcrc" 0 "$tag: the clients' checks all pass (status of tests/mcrace.py)" || {
 		diag_file mcrace "mc$n.mc"
+		diag "the replicas' threads:"
+		diag_tasks $kids
+	}
 
 	[ -n "${rpid:-}" ] && alive "$rpid" replicant
 	ok $? "$tag: replicant still runs after the clients" || diag_file stderr "mc$n.err"
