@@ -23,7 +23,7 @@ exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" 
 	sort | tr '\n' ' ')
 # the API, and the rp_ calls libreplicant-pthread.so uses (replicant_int.h)
 check "exports exactly the API ($exports)" \
-	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_peek rp_end_seq rp_init_dom rp_replicated rp_try_begin_seq "
+	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_peek rp_dom_shared rp_end_seq rp_init_dom rp_init_dom_shared rp_replicated rp_shared_zero rp_try_begin_seq "
 pt=build/lib/libreplicant-pthread.so
 # the stdio calls that take a FILE's lock (lib/pthread/stdio.c)
 pt_stdio="__fgets_chk __fprintf_chk __fread_chk __isoc99_fscanf __isoc99_scanf __isoc99_vfscanf __printf_chk __vfprintf_chk __vprintf_chk fclose fdopen fflush fgetc fgets flockfile fmemopen fopen fopen64 fprintf fputc fputs fread ftrylockfile funlockfile fwrite getc getchar getdelim getline open_memstream pclose popen printf putc putchar puts tmpfile ungetc vfprintf vprintf"

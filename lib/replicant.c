@@ -62,6 +62,13 @@ static struct {
 	struct olog lg;
 	void *mem;		/* the mapped region */
 	size_t size;
+	/* The first region of this process tree (since the last execve): a
+	 * fork child keeps it mapped, so the domains of process-shared
+	 * objects made there (slots with SLOT_SHARED in the label table) are
+	 * ordered among every process of the replica. Its domain 0 is named
+	 * by shared0_label. In the process that said its HELLO, sh is lg. */
+	struct olog sh;
+	void *sh_mem;
 	bool private_region;	/* made here (REPLICANT_SEQ_CHECK) */
 	struct domtab tab;	/* label -> slot */
 	struct dinfo *info;	/* per slot, info_slots of them */
@@ -70,6 +77,15 @@ static struct {
 	uint64_t perturb_seed;	/* replicant run --perturb: this replica's seed */
 	uint32_t perturb_max_us; /* and its longest delay; 0: no delays */
 } rp;
+
+/* In a label table entry: the slot is the shared region's (rp.sh). Slots
+ * are below dom_max (1 << 20). */
+#define SLOT_SHARED 0x80000000u
+
+/* The shared region's domain 0 is entered under this label, which no
+ * program can know: the address of a byte of the library. */
+static const char shared0;
+#define SHARED0_LABEL ((long)&shared0)
 
 static _Thread_local uint32_t tl_vtid TLS_IE;
 static _Thread_local unsigned long tl_depth TLS_IE;	/* pass-through nesting */
@@ -112,6 +128,17 @@ void rp_set_vtid(uint32_t id)
 	tl_vtid = id;
 }
 
+/* The order log a label table slot is in: the shared region's for a slot
+ * marked SLOT_SHARED (the mark is taken off *slot), else this process's. */
+static inline struct olog *olog_of(uint32_t *slot)
+{
+	if (unlikely(*slot & SLOT_SHARED)) {
+		*slot &= ~SLOT_SHARED;
+		return &rp.sh;
+	}
+	return &rp.lg;
+}
+
 /* The per-slot names, sized for the region; kept across a fork. */
 static int info_alloc(uint32_t slots)
 {
@@ -144,6 +171,8 @@ static int use_region(void *mem, size_t size, unsigned replica, uint32_t spin)
 		err = dtab_init(&rp.tab);
 		if (!err)
 			err = dtab_insert(&rp.tab, 0, 0, DTAB_LABEL);
+		if (!err)
+			err = dtab_insert(&rp.tab, SHARED0_LABEL, SLOT_SHARED, DTAB_LABEL);
 		rp.max_slot = 1;
 	}
 	if (err)
@@ -152,6 +181,10 @@ static int use_region(void *mem, size_t size, unsigned replica, uint32_t spin)
 	rp.lg = lg;
 	rp.mem = mem;
 	rp.size = size;
+	if (!rp.sh_mem) {
+		rp.sh = lg;
+		rp.sh_mem = mem;
+	}
 	atomic_store(&rp.mode, MODE_REPLICATED);
 	return 0;
 }
@@ -217,7 +250,8 @@ static int private_region(void)
 /* A fork child is a new process peer group: it drops its parent's region
  * and gets its own (HELLO again, from the forking thread, at the same point
  * in every replica). It keeps its domains, with empty logs and no thread
- * inside. */
+ * inside, and the process tree's shared region (never unmapped here: the
+ * process-shared objects it inherited have their domains there). */
 static void after_fork_child(void)
 {
 	int err;
@@ -226,7 +260,8 @@ static void after_fork_child(void)
 	atomic_store(&rp.lock, 0);
 	if (atomic_load(&rp.mode) != MODE_REPLICATED)
 		return;
-	rp_munmap(rp.mem, rp.size);
+	if (rp.mem != rp.sh_mem)
+		rp_munmap(rp.mem, rp.size);
 	rp.mem = NULL;
 	err = rp.private_region ? private_region() : hello();
 	if (err)
@@ -313,13 +348,15 @@ RP_INTERNAL_API long rp_decide(long proposal)
 
 RP_INTERNAL_API int rp_dom_peek(long label)
 {
+	struct olog *lg;
 	uint32_t slot;
 
 	if (mode() != MODE_REPLICATED)
 		return -EINVAL;
 	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE)
 		return -EINVAL;
-	return olog_peek(&rp.lg, slot, vtid());
+	lg = olog_of(&slot);	/* strips SLOT_SHARED: before slot is read */
+	return olog_peek(lg, slot, vtid());
 }
 
 struct olog *rp_olog(void)
@@ -352,8 +389,12 @@ static __attribute__((noinline, cold)) int misuse(enum rp_call call, int err, lo
 	return err;
 }
 
-static int do_init_dom(long label)
+/* A shared domain's slot has no dinfo here (another process of the
+ * replica may have made it, and its number is the shared region's): it
+ * has no alias, and destroying it removes its label. */
+static int do_init_dom(long label, bool shared)
 {
+	struct olog *lg = shared ? &rp.sh : &rp.lg;
 	uint32_t slot;
 	int err;
 
@@ -365,10 +406,12 @@ static int do_init_dom(long label)
 		 * domain must be entered in the table */
 		err = dtab_reserve(&rp.tab, 1);
 		if (!err)
-			err = olog_dom_create(&rp.lg, &slot);
+			err = olog_dom_create(lg, &slot);
 		if (!err && slot >= rp.info_slots)
 			err = EPROTO;
-		if (!err) {
+		if (!err && shared) {
+			dtab_insert(&rp.tab, label, slot | SLOT_SHARED, DTAB_LABEL);
+		} else if (!err) {
 			rp.info[slot] = (struct dinfo){ .label = label };
 			dtab_insert(&rp.tab, label, slot, DTAB_LABEL);
 			if (slot >= rp.max_slot)
@@ -385,8 +428,31 @@ RP_INTERNAL_API int rp_init_dom(long label, unsigned flags)
 
 	if (mode() != MODE_REPLICATED)
 		return label ? 0 : EEXIST;
-	err = do_init_dom(label);
+	err = do_init_dom(label, false);
 	return unlikely(err) ? misuse(RP_CALL_INIT_DOM, err, label, flags) : 0;
+}
+
+RP_INTERNAL_API int rp_init_dom_shared(long label, unsigned flags)
+{
+	int err;
+
+	if (mode() != MODE_REPLICATED)
+		return label ? 0 : EEXIST;
+	err = do_init_dom(label, true);
+	return unlikely(err) ? misuse(RP_CALL_INIT_DOM, err, label, flags) : 0;
+}
+
+RP_INTERNAL_API long rp_shared_zero(void)
+{
+	return SHARED0_LABEL;
+}
+
+RP_INTERNAL_API bool rp_dom_shared(long label)
+{
+	uint32_t slot;
+
+	return mode() == MODE_REPLICATED && dtab_find(&rp.tab, label, &slot) != DTAB_NONE &&
+	       (slot & SLOT_SHARED);
 }
 
 API int init_dom(long label)
@@ -402,6 +468,10 @@ static int do_destroy_dom(long label)
 	lock();
 	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE) {
 		err = EINVAL;
+	} else if (slot & SLOT_SHARED) {
+		err = slot == SLOT_SHARED ? EPERM : olog_dom_destroy(&rp.sh, slot & ~SLOT_SHARED);
+		if (!err)
+			dtab_remove(&rp.tab, label);
 	} else {
 		err = olog_dom_destroy(&rp.lg, slot);
 		if (!err) {
@@ -438,7 +508,7 @@ API int alias_dom(long label, long alias)
 	if (mode() != MODE_REPLICATED)
 		return !alias && label ? EEXIST : 0;
 	lock();
-	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE) {
+	if (dtab_find(&rp.tab, label, &slot) == DTAB_NONE || (slot & SLOT_SHARED)) {
 		err = EINVAL;
 	} else if (dtab_find(&rp.tab, alias, &other) != DTAB_NONE) {
 		err = other == slot ? 0 : EEXIST;
@@ -476,6 +546,7 @@ static void perturb(void)
 
 static inline __attribute__((always_inline)) int do_begin_seq(long label, unsigned flags)
 {
+	struct olog *lg;
 	uint32_t slot;
 	int err;
 
@@ -487,12 +558,14 @@ static inline __attribute__((always_inline)) int do_begin_seq(long label, unsign
 		return misuse(RP_CALL_BEGIN_SEQ, EINVAL, label, flags);
 	if (unlikely(rp.perturb_max_us))
 		perturb();
-	err = olog_enter(&rp.lg, slot, vtid());
+	lg = olog_of(&slot);
+	err = olog_enter(lg, slot, vtid());
 	return unlikely(err) ? misuse(RP_CALL_BEGIN_SEQ, err, label, flags) : 0;
 }
 
 static inline __attribute__((always_inline)) int do_end_seq(long label, unsigned flags)
 {
+	struct olog *lg;
 	uint32_t slot;
 	int err;
 
@@ -504,12 +577,14 @@ static inline __attribute__((always_inline)) int do_end_seq(long label, unsigned
 	}
 	if (unlikely(dtab_find(&rp.tab, label, &slot) == DTAB_NONE))
 		return misuse(RP_CALL_END_SEQ, EINVAL, label, flags);
-	err = olog_exit(&rp.lg, slot, vtid());
+	lg = olog_of(&slot);
+	err = olog_exit(lg, slot, vtid());
 	return unlikely(err) ? misuse(RP_CALL_END_SEQ, err, label, flags) : 0;
 }
 
 RP_INTERNAL_API int rp_try_begin_seq(long label, unsigned flags, bool (*nap)(void *), void *arg)
 {
+	struct olog *lg;
 	uint32_t slot;
 	int err;
 
@@ -521,7 +596,8 @@ RP_INTERNAL_API int rp_try_begin_seq(long label, unsigned flags, bool (*nap)(voi
 		return misuse(RP_CALL_BEGIN_SEQ, EINVAL, label, flags);
 	if (unlikely(rp.perturb_max_us))
 		perturb();
-	err = olog_try_enter_nap(&rp.lg, slot, vtid(), nap, arg);
+	lg = olog_of(&slot);
+	err = olog_try_enter_nap(lg, slot, vtid(), nap, arg);
 	return unlikely(err) && err != EBUSY ? misuse(RP_CALL_BEGIN_SEQ, err, label, flags) : err;
 }
 

@@ -49,6 +49,19 @@ RP_INTERNAL_API int rp_destroy_dom(long label, unsigned flags);
 RP_INTERNAL_API int rp_begin_seq(long label, unsigned flags);
 RP_INTERNAL_API int rp_end_seq(long label, unsigned flags);
 
+/* Process-shared objects: their domains are made in the process tree's
+ * shared region (the first one since execve, which fork children keep
+ * mapped), so threads of every process of a replica take them in one
+ * order. rp_init_dom_shared() is init_dom() there; it must be called
+ * inside a region of rp_shared_zero(), the label of that region's domain
+ * 0, which serialises it among the replica's processes as domain 0 does
+ * among its threads (destroy_dom() of a shared domain too). The rest of
+ * the API takes their labels as any other. rp_dom_shared(): whether label
+ * names a shared domain here. */
+RP_INTERNAL_API int rp_init_dom_shared(long label, unsigned flags);
+RP_INTERNAL_API long rp_shared_zero(void);
+RP_INTERNAL_API bool rp_dom_shared(long label);
+
 /* begin_seq() that may be refused, the same way in every replica
  * (olog_try_enter_nap()): 0 inside, EBUSY refused, or begin_seq()'s errors.
  * nap NULL: a trylock, decided at once; else nap(arg) waits a while, or

@@ -37,6 +37,8 @@ struct proc {
 	pid_t vppid;		/* its parent's */
 	pid_t pid;		/* its real id */
 	int refs;		/* its threads the monitor knows, alive or not */
+	struct seqreg *seq_tree; /* the sequential region its process tree keeps
+				  * mapped (seq.c), NULL before its first HELLO */
 };
 
 struct replica {

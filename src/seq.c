@@ -50,6 +50,10 @@ struct seqreg {
 	struct proc *proc[MAX_REPLICAS]; /* each replica's process that has it */
 	uint32_t holders;		/* replicas whose process still maps it */
 	uint32_t given;			/* replicas that got it */
+	int tree_users;			/* processes (of every replica) that keep it
+					 * as their process tree's first region:
+					 * where the domains of process-shared
+					 * objects are (lib/replicant.c) */
 	struct suspect *sus;		/* domains where a replica lags */
 	size_t nsus;
 };
@@ -201,6 +205,10 @@ int seq_hello_each(struct entry *e, struct peer *p, struct call *c, long *ret, b
 	s->proc[idx] = p->proc;
 	s->holders |= 1u << idx;
 	s->given |= 1u << idx;
+	if (!p->proc->seq_tree) {	/* the first HELLO of an image */
+		p->proc->seq_tree = s;
+		s->tree_users++;
+	}
 	hello_fill(&h, s, idx, fd);
 	err = mem_write(p->tid, c->args[1], &h, sizeof(h));
 	*ret = err ? -EFAULT : idx;
@@ -277,7 +285,7 @@ static bool region_done(const struct seqreg *s)
 {
 	int i;
 
-	if (s->holders)
+	if (s->holders || s->tree_users)
 		return false;
 	for (i = 0; i < opt.n; i++)
 		if (!(s->given & (1u << i)) && replicas[i].alive)
@@ -307,14 +315,25 @@ void seq_replica_gone(int idx)
 
 /* Replica idx's process pr exited or replaced its program: its regions
  * are unmapped there. */
-void seq_proc_gone(int idx, const struct proc *pr)
+void seq_proc_gone(int idx, struct proc *pr)
 {
 	struct seqreg *s;
 
 	for (s = regions; s; s = s->next)
 		if (s->proc[idx] == pr)
 			s->holders &= ~(1u << idx);
+	if (pr->seq_tree) {
+		pr->seq_tree->tree_users--;
+		pr->seq_tree = NULL;
+	}
 	free_done_regions();
+}
+
+void seq_proc_forked(struct proc *child, const struct proc *parent)
+{
+	child->seq_tree = parent->seq_tree;
+	if (child->seq_tree)
+		child->seq_tree->tree_users++;
 }
 
 /* ---- the watchdog ---- */

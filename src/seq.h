@@ -24,7 +24,10 @@ int seq_decide_prepare(struct entry *e);
 enum mode seq_misuse_classify(struct peer *p, struct call *c);
 int seq_misuse_prepare(struct entry *e);
 void seq_replica_gone(int idx);
-void seq_proc_gone(int idx, const struct proc *pr);
+void seq_proc_gone(int idx, struct proc *pr);
+/* A fork child keeps its parent's regions mapped (the library then unmaps
+ * all but its tree's first one). */
+void seq_proc_forked(struct proc *child, const struct proc *parent);
 bool seq_check_stall(struct seq_stall *st);
 int seq_describe_lag(FILE *txt, FILE *js);
 

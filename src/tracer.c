@@ -296,8 +296,10 @@ static void on_clone_event(struct peer *p, bool process)
 	np->closing_fd = -1;
 	np->rep = p->rep;
 	np->proc = process ? proc_fork(p->proc, g->vtid) : p->proc;
-	if (process)
+	if (process) {
 		np->proc->pid = np->tid;
+		seq_proc_forked(np->proc, p->proc);
+	}
 	np->proc->refs++;
 	np->grp = g;
 	if (process) {

@@ -12,6 +12,7 @@ BEGIN {
 	header["namedsem"] = "namedsem: 2 producers, 4 consumers"
 	header["trylock"] = "trylock: 4 threads, 5 rounds"
 	header["printers"] = "printers: 2 threads, 500 lines each"
+	header["pshared"] = "pshared: 2 processes, 2 threads each, 10 rounds"
 	for (i = 0; i < 8; i++)
 		bal[i] = 1000
 	split("20 44 96 204 424 868 1760 3548", phase_sum, " ")
@@ -123,6 +124,24 @@ prog == "barrier" && /^result / {
 }
 (prog == "sembuf" || prog == "namedsem") && /^[0-9]+ items, sum / {
 	if (n != 80) bad(n " items taken")
+	done = 1; next
+}
+# pshared: "process P thread T round R: B busy, counter C", C the running
+# sum of the ids P * 10 + T; the barrier's serial thread once, after every
+# round of every thread
+prog == "pshared" && /^process [12] thread [12] round [0-9]: [0-9]+ busy, counter [0-9]+$/ {
+	k = $2 * 10 + $4; sum += k; n++
+	if (serial) bad("a round after the barrier")
+	if ($6 + 0 != rounds[k]++) bad("process " $2 " thread " $4 "'s rounds out of order")
+	if ($10 != sum) bad("counter should be " sum)
+	next
+}
+prog == "pshared" && /^barrier: serial thread [12] of process [12]$/ {
+	if (n != 40 || serial++) bad("not once, after the 40 rounds")
+	next
+}
+prog == "pshared" && /^total / {
+	if (!serial || $2 != sum) bad("no barrier line, or the lines add up to " sum)
 	done = 1; next
 }
 # trylock: per thread, the failures of each round add up to its summary

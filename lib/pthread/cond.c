@@ -273,7 +273,7 @@ PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 	memset(c, 0, sizeof(*c));
 	if (clk == CLOCK_MONOTONIC)
 		rc(c)->wrefs = WREFS_MONOTONIC;
-	rpt_dom_create(c);
+	rpt_dom_create(c, false);
 	return 0;
 }
 

@@ -15,9 +15,15 @@
  * region), so glibc's trylock takes it. A timed lock waits for the region
  * (polling, while leading) until its deadline, then fails the same way. A
  * thread that already holds the region (a recursive or erroneous relock)
- * needs no agreement: that is its own program order. A process-shared mutex
- * may be held by another process, which the region does not see: those
- * still propose what glibc says and agree with DECIDE (decide.c).
+ * needs no agreement: that is its own program order.
+ *
+ * A process-shared mutex has its domain in the process tree's shared
+ * region (rpt_dom_create()), which a fork child keeps: the threads of every
+ * process that inherited the mutex take it in one order. One made after
+ * another process forked is a domain of each process that uses it (the
+ * others do not know its label): that process's holders are not seen by
+ * the region, so its tries propose what glibc says and agree with DECIDE
+ * (decide.c).
  *
  * With --pthread=serial (rpt_serial), one more domain, the replica-wide
  * "mutex domain" (big_dom), is entered around every mutex region, outermost: the critical sections of all the
@@ -98,6 +104,19 @@ int rpt_mutex_unlock(pthread_mutex_t *m)
 	return err;
 }
 
+static bool pshared(const pthread_mutex_t *m)
+{
+	return m->__data.__kind & 128;	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
+}
+
+/* A process-shared mutex whose domain is not in the shared region (made by
+ * another process after this one forked) may be held by a process the
+ * region does not see. */
+static bool unseen_holders(const pthread_mutex_t *m)
+{
+	return pshared(m) && !rp_dom_shared((long)m);
+}
+
 PT_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
 	int err;
@@ -106,7 +125,7 @@ PT_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *att
 		return rpt_real.mutex_init(m, attr);
 	err = rpt_real.mutex_init(m, attr);
 	if (!err)
-		rpt_dom_create(m);
+		rpt_dom_create(m, pshared(m));
 	return err;
 }
 
@@ -136,13 +155,10 @@ PT_API int pthread_mutex_unlock(pthread_mutex_t *m)
 	return rpt_mutex_unlock(m);
 }
 
-/* A process-shared mutex may be held by another process, which the region
- * (this process's) does not see: ask glibc too. */
-static bool pshared(const pthread_mutex_t *m);
-
+/* Ask glibc too when the region may not see every holder. */
 static bool really_free(pthread_mutex_t *m)
 {
-	if (!pshared(m))
+	if (!unseen_holders(m))
 		return true;
 	if (rpt_real.mutex_trylock(m))
 		return false;
@@ -162,11 +178,6 @@ static int relock(pthread_mutex_t *m, int err)
 	if (!err && enter_pair(m))
 		err = EAGAIN;	/* cannot happen: nesting owned regions */
 	return err;
-}
-
-static bool pshared(const pthread_mutex_t *m)
-{
-	return m->__data.__kind & 128;	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
 }
 
 /* A try of the mutex domain (when serial: entered the blocking way, or
@@ -205,7 +216,7 @@ PT_API int pthread_mutex_trylock(pthread_mutex_t *m)
 		return rpt_real.mutex_trylock(m);
 	if (rpt_peek(m) == OLOG_PEEK_MINE)
 		return relock(m, rpt_real.mutex_trylock(m));
-	if (pshared(m)) {
+	if (unseen_holders(m)) {
 		if (!rpt_decide(ready(m)))
 			return EBUSY;
 		return rpt_mutex_lock(m);
@@ -233,7 +244,7 @@ static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *a
 	err = rpt_deadline_init(&d, clk, abs);
 	if (err)
 		return err;
-	if (pshared(m)) {
+	if (unseen_holders(m)) {
 		if (!rpt_poll_decide(ready, m, &d))
 			return ETIMEDOUT;
 		return rpt_mutex_lock(m);

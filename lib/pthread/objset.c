@@ -212,24 +212,31 @@ void rpt_leave(const void *obj)
 	rp_end_seq((long)obj, RP_QUIET);
 }
 
-void rpt_dom_create(const void *obj)
+/* A process-shared object's domain is made in the shared region, inside
+ * that region's domain 0: among the replica's processes, not only its
+ * threads, it is made in one order. */
+void rpt_dom_create(const void *obj, bool shared)
 {
-	if (rp_begin_seq(0, RP_QUIET))
+	long zero = shared ? rp_shared_zero() : 0;
+	int (*init)(long, unsigned) = shared ? rp_init_dom_shared : rp_init_dom;
+
+	if (rp_begin_seq(zero, RP_QUIET))
 		return;
-	if (rp_init_dom((long)obj, RP_QUIET) == EEXIST &&
-	    !rp_destroy_dom((long)obj, RP_QUIET))
-		rp_init_dom((long)obj, RP_QUIET);
-	rp_end_seq(0, RP_QUIET);
+	if (init((long)obj, RP_QUIET) == EEXIST && !rp_destroy_dom((long)obj, RP_QUIET))
+		init((long)obj, RP_QUIET);
+	rp_end_seq(zero, RP_QUIET);
 	set_add((uintptr_t)obj);
 }
 
 void rpt_dom_destroy(const void *obj)
 {
+	long zero = rp_dom_shared((long)obj) ? rp_shared_zero() : 0;
+
 	set_del((uintptr_t)obj);
-	if (rp_begin_seq(0, RP_QUIET))
+	if (rp_begin_seq(zero, RP_QUIET))
 		return;
 	rp_destroy_dom((long)obj, RP_QUIET);	/* EINVAL: never used, nothing to do */
-	rp_end_seq(0, RP_QUIET);
+	rp_end_seq(zero, RP_QUIET);
 }
 
 int rpt_peek(const void *obj)

@@ -139,10 +139,14 @@ void rpt_leave(const void *obj);
 
 /* For *_init: (re)creates obj's domain inside domain 0. A domain left by
  * an object that was freed without *_destroy is replaced, so every
- * replica makes exactly one init_dom() here whatever its heap reused. */
-void rpt_dom_create(const void *obj);
+ * replica makes exactly one init_dom() here whatever its heap reused.
+ * shared: a process-shared object, whose domain is made in the process
+ * tree's shared region (rp_init_dom_shared()), so that the threads of
+ * every process that inherited it take it in one order. */
+void rpt_dom_create(const void *obj, bool shared);
 
-/* For *_destroy: destroys obj's domain, if it has one, inside domain 0. */
+/* For *_destroy: destroys obj's domain, if it has one, inside the domain
+ * 0 of its region. */
 void rpt_dom_destroy(const void *obj);
 
 /* What begin_seq(obj) would find now (OLOG_PEEK_*), -EINVAL: no domain. */

@@ -143,13 +143,15 @@ static int timed_acquire(pthread_rwlock_t *rw, bool write, clockid_t clk,
 
 PT_API int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr)
 {
-	int err;
+	int ps = PTHREAD_PROCESS_PRIVATE, err;
 
 	if (!rpt_on())
 		return rpt_real.rwlock_init(rw, attr);
 	err = rpt_real.rwlock_init(rw, attr);
+	if (!err && attr)
+		pthread_rwlockattr_getpshared(attr, &ps);
 	if (!err)
-		rpt_dom_create(rw);
+		rpt_dom_create(rw, ps == PTHREAD_PROCESS_SHARED);
 	return err;
 }
 

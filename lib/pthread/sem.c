@@ -61,7 +61,7 @@ PT_API int sem_init(sem_t *s, int pshared, unsigned value)
 		return rpt_real.sem_init(s, pshared, value);
 	ret = rpt_real.sem_init(s, pshared, value);
 	if (!ret)
-		rpt_dom_create(s);
+		rpt_dom_create(s, pshared != 0);
 	return ret;
 }
 

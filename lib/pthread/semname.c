@@ -195,7 +195,7 @@ PT_API sem_t *sem_open(const char *name, int oflag, ...)
 	if (!n)
 		return SEM_FAILED;
 	if (my_opens[n - tab->slot] == 1)
-		rpt_dom_create(&n->sem); /* replaces one a closed slot left */
+		rpt_dom_create(&n->sem, true); /* replaces one a closed slot left */
 	return &n->sem;
 }
 

@@ -1,8 +1,8 @@
 /* Spinlocks: as mutexes (mutex.c): a domain each, lock = begin_seq + spin,
  * unlock = unlock + end_seq, trylock's outcome recorded in the log. The region makes a waiter
  * sleep in the order log instead of spinning, which is what replicas
- * sharing cores need anyway. pshared spinlocks are ordered within a
- * process only (so are all the objects here). */
+ * sharing cores need anyway. A process-shared one is a domain of the shared
+ * region, as a mutex (mutex.c). */
 #include <errno.h>
 
 #include "orderlog.h"
@@ -16,7 +16,7 @@ PT_API int pthread_spin_init(pthread_spinlock_t *s, int pshared)
 		return rpt_real.spin_init(s, pshared);
 	err = rpt_real.spin_init(s, pshared);
 	if (!err)
-		rpt_dom_create((const void *)s);
+		rpt_dom_create((const void *)s, pshared == PTHREAD_PROCESS_SHARED);
 	return err;
 }
 

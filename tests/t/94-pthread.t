@@ -16,7 +16,7 @@ export LC_ALL=C
 # runs of each program in each replicated mode
 RUNS=${REPLICANT_PTHREAD_RUNS:-3}
 
-for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf namedsem trylock; do
+for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf namedsem trylock pshared; do
 	run_cmd "$prog.native" "$PROGS/pthread/$prog"
 	is "$RC" 0 "$prog natively: exit status 0"
 	is "$(out_check $prog "$OUT")" "" "$prog natively: a correct output, last line '$(out_last $prog)'"

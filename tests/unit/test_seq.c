@@ -403,6 +403,56 @@ static void test_fork(void)
 	   "fork: the child uses inherited and new domains on its own region");
 }
 
+/* A process-shared object's domain (rp_init_dom_shared(), inside the
+ * shared region's domain 0) stays one domain for a parent and its fork
+ * child: the child waits while the parent is inside. A domain of the
+ * parent's own region is a fresh one in the child: it enters at once. */
+static void test_fork_shared(void)
+{
+	static char sh_obj, own_obj;
+	struct { _Atomic int inside, entered_own; } *m;
+	long zero = rp_shared_zero();
+	int status = -1, i, err;
+	bool entered = false;
+	pid_t pid;
+
+	m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	err = m == MAP_FAILED || begin_seq(zero) || rp_init_dom_shared((long)&sh_obj, 0) ||
+	      end_seq(zero) || init_dom((long)&own_obj) || begin_seq((long)&sh_obj) ||
+	      begin_seq((long)&own_obj);
+	if (err) {
+		ok(0, "fork, shared domain: set up");
+		return;
+	}
+	m->inside = 1;
+	pid = fork();
+	if (pid == 0) {
+		int bad = begin_seq((long)&own_obj) != 0;
+
+		m->entered_own = 1;
+		bad |= end_seq((long)&own_obj) != 0;
+		bad |= begin_seq((long)&sh_obj) != 0;
+		bad |= m->inside != 0;	/* it waited for the parent */
+		bad |= end_seq((long)&sh_obj) != 0;
+		_exit(bad);
+	}
+	for (i = 0; i < 500 && !entered; i++) {	/* at most 5 s */
+		entered = m->entered_own;
+		usleep(10000);
+	}
+	usleep(50000);	/* room for a child that would enter sh_obj now */
+	m->inside = 0;
+	end_seq((long)&sh_obj);
+	end_seq((long)&own_obj);
+	waitpid(pid, &status, 0);
+	ok(entered && WIFEXITED(status) && WEXITSTATUS(status) == 0 && rp_dom_shared((long)&sh_obj) &&
+		   !rp_dom_shared((long)&own_obj) && destroy_dom((long)&sh_obj) == 0 &&
+		   !rp_dom_shared((long)&sh_obj) && destroy_dom((long)&own_obj) == 0,
+	   "fork: a shared domain excludes the child while the parent is inside, an own one does not"
+	   " (entered %d, status %#x)", entered, status);
+	munmap(m, sizeof(*m));
+}
+
 int main(int argc, char **argv)
 {
 	size_t npass = sizeof(pass_script) / sizeof(pass_script[0]);
@@ -418,7 +468,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..%zu\n", 2 + npass + 3 + 1 + ncheck + 4);
+	printf("1..%zu\n", 2 + npass + 3 + 1 + ncheck + 5);
 
 	ok(!rp_replicated(), "pass-through: no monitor, so no region");
 	run_script("pass-through", pass_script, npass);
@@ -439,5 +489,6 @@ int main(int argc, char **argv)
 	test_exclusion();
 	test_many_domains();
 	test_fork();
+	test_fork_shared();
 	return failures != 0;
 }
