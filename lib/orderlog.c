@@ -177,6 +177,15 @@ static inline bool ent_failed(uint64_t e)
 	return (rp_ent_id(e) & RP_ENT_FAILED) != 0;
 }
 
+/* The first position of the log a replica in state st has neither passed
+ * nor taken: its turn, or with a thread inside, the one after (the turn is
+ * the holder's entry, or the last FAILED entry passed since it went in:
+ * skip_failed()). Threads look for their entries from here on. */
+static inline uint64_t open_pos(uint64_t st)
+{
+	return rp_st_turn(st) + (st & RP_ST_BUSY);
+}
+
 /* The futex word: the low half of the state, which every turn changes. */
 static inline _Atomic uint32_t *futex_word(_Atomic uint64_t *state)
 {
@@ -370,7 +379,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 
 	for (;;) {
 		st = ld_acq(&rs->state);
-		switch (scan(lg, log, NULL, rp_st_turn(st), vtid, &p, &e)) {
+		switch (scan(lg, log, NULL, open_pos(st), vtid, &p, &e)) {
 		case SCAN_FOUND:
 			*pos = p;
 			return 0;
@@ -474,17 +483,25 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 
 static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
 		  uint64_t turn);
+static void freed(struct rp_rstate *rs, uint64_t turn);
 
-/* Passes the FAILED entries at the replica's turn whose threads have seen
- * them here (marked), while nobody is inside. Everyone that moves the turn,
- * or marks an entry, calls it after, so the turn never rests on a marked
+/* Passes the FAILED entries at the replica's first open position whose
+ * threads have seen them here (marked). Everyone that moves the turn, or
+ * marks an entry, calls it after, so the turn never rests before a marked
  * entry: the mark (or the entry) and the turn are each written before the
  * other is read, all seq_cst, so of a marker and a mover at least one sees
  * both. The CAS on the state makes a single thread pass each entry; it
  * then clears the mark, unless a later lap's owns the byte already. An
  * entry that is not marked holds the turn until its thread comes: that
  * thread is on its way (it did the try in the replica that decided), and
- * it may find the entry only from the turn on. */
+ * it may find the entry only from the turn on.
+ *
+ * While a thread is inside, the entries after its own are passed too (the
+ * turn moves on, busy: see open_pos()). A FAILED entry lets nobody in, so
+ * passing it early changes no order; it frees its place in the log, so a
+ * thread that keeps trying while the holder stays inside does not fill
+ * the log and wait for room behind that holder, which may be waiting for
+ * what the trier holds. */
 static void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
@@ -494,9 +511,7 @@ static void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstat
 
 	for (;;) {
 		st = atomic_load(&rs->state);
-		if (st & RP_ST_BUSY)
-			return;
-		t = rp_st_turn(st);
+		t = open_pos(st);
 		e = atomic_load(&log[t & mask]);
 		if (rp_ent_tag(e) != rp_ent_tag_of(t, lg->log_shift) || !ent_failed(e))
 			return;
@@ -507,7 +522,10 @@ static void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstat
 						    st + (1ull << RP_ST_TURN_SHIFT)))
 			continue;
 		atomic_compare_exchange_strong(&marks[t & mask], &m, 0);
-		moved(lg, d, rs, st, t + 1);
+		if (st & RP_ST_BUSY)
+			freed(rs, t);	/* nobody may go in: only room was made */
+		else
+			moved(lg, d, rs, st, t + 1);
 	}
 }
 
@@ -572,7 +590,7 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 
 	for (;;) {
 		st = atomic_load(&rs->state);
-		r = scan(lg, log, marks, rp_st_turn(st), vtid, &p, &e);
+		r = scan(lg, log, marks, open_pos(st), vtid, &p, &e);
 		switch (r) {
 		case SCAN_FOUND:
 			if (!ent_failed(e)) {
@@ -582,7 +600,7 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 			}
 			/* not marked: not seen, unless the turn passed it
 			 * since (the mark is cleared after the turn moves) */
-			if (rp_st_turn(atomic_load(&rs->state)) > p)
+			if (open_pos(atomic_load(&rs->state)) > p)
 				break;
 			seen_failed(lg, d, rs, p);
 			*failed = true;
@@ -710,18 +728,24 @@ int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid)
 	return 0;
 }
 
-/* The turn moved to turn (from the state old): wakes the thread that may
- * go next, and leaders of other replicas waiting for this one's space. */
+/* The turn moved to turn: wakes leaders of other replicas waiting for
+ * this one to free log space up to it. */
+static void freed(struct rp_rstate *rs, uint64_t turn)
+{
+	uint64_t space = atomic_load(&rs->space_at);
+
+	if (space && turn >= space)
+		wake_space(rs, space);
+}
+
+/* The turn moved to turn (from the state old), nobody inside: wakes the
+ * thread that may go next, and the leaders waiting for space. */
 static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
 		  uint64_t turn)
 {
-	uint64_t space;
-
 	if (rp_st_waiters(old))
 		wake_next(lg, d, rs, turn);
-	space = atomic_load(&rs->space_at);
-	if (space && turn >= space)
-		wake_space(rs, space);
+	freed(rs, turn);
 }
 
 static uint32_t slot_pop(const struct olog *lg)

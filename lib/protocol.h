@@ -150,7 +150,9 @@ struct rp_dom {
 /* One replica's state in one domain (the thesis' sub-domain); its own cache
  * line, since each replica writes it on every region. */
 struct rp_rstate {
-	/* bit 0 busy: the thread of log[turn] is inside; bits 1..47 turn: the
+	/* bit 0 busy: a thread is inside, the one of log[turn] or, when turn
+	 * has passed FAILED entries since it went in, of the last plain entry
+	 * before them (orderlog.c, skip_failed()); bits 1..47 turn: the
 	 * log position the replica is at (positions below are passed); bits
 	 * 48..63 waiters: this replica's threads sleeping on this word. The
 	 * low 32 bits are the futex word (they change with every turn). */

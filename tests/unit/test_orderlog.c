@@ -337,9 +337,9 @@ static void test_try(void)
 	e[2] = olog_enter(b, 1, 5);
 	e[3] = olog_try_enter(b, 1, 6);
 	ok(!e[0] && e[1] == EBUSY && !e[2] && e[3] == EBUSY && failed_at(a, 1, 1, 6) &&
-		   olog_turn(a, 1, 0) == 0 && olog_turn(b, 1, 1) == 0,
+		   olog_turn(a, 1, 0) == 1 && olog_turn(b, 1, 1) == 1,
 	   "try: the leader refuses while the region is held (a FAILED entry), the follower "
-	   "reproduces it without waiting");
+	   "reproduces it without waiting; the turns pass it behind the holder");
 	e[0] = olog_exit(a, 1, 5);
 	e[1] = olog_exit(b, 1, 5);
 	ok(!e[0] && !e[1] && olog_turn(a, 1, 0) == 2 && olog_turn(b, 1, 1) == 2,
@@ -402,19 +402,71 @@ static void test_try(void)
 	sim_free(&s);
 }
 
+/* Tries while a holder stays inside, each replica a holder and a thread
+ * that tries 5 logs' worth of times: every try fails at once. The FAILED
+ * entries are passed behind the holder as they are seen, so the leader
+ * never waits for log room (it used to once log_cap of them were pending,
+ * until the holder left). Within 10 s, or it says how far each got. */
+struct spinner {
+	struct olog *lg;
+	atomic_int tries, busy, done;
+	pthread_t th;
+};
+
+static void *spinner_main(void *arg)
+{
+	struct spinner *sp = arg;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		if (olog_try_enter(sp->lg, 1, 6) == EBUSY)
+			atomic_fetch_add(&sp->busy, 1);
+		atomic_fetch_add(&sp->tries, 1);
+	}
+	atomic_store(&sp->done, 1);
+	return NULL;
+}
+
+static void test_try_fill(void)
+{
+	struct spinner sp[2];
+	struct sim s;
+	int e[4], i, r;
+
+	sim_new(&s, 2, 16, 8, 8);
+	e[0] = olog_enter(&s.lg[0], 1, 5);
+	e[1] = olog_enter(&s.lg[1], 1, 5);
+	for (r = 0; r < 2; r++) {
+		sp[r] = (struct spinner){ .lg = &s.lg[r] };
+		pthread_create(&sp[r].th, NULL, spinner_main, &sp[r]);
+	}
+	for (i = 0; i < 1000 && !(atomic_load(&sp[0].done) && atomic_load(&sp[1].done)); i++)
+		msleep(10);
+	ok(atomic_load(&sp[0].done) && atomic_load(&sp[1].done) && sp[0].busy == 40 &&
+		   sp[1].busy == 40 && !e[0] && !e[1],
+	   "try: 40 tries behind a holder, log_cap 8, fail at once in both replicas "
+	   "(tries %d and %d, busy %d and %d)", sp[0].tries, sp[1].tries, sp[0].busy,
+	   sp[1].busy);
+	e[2] = olog_exit(&s.lg[0], 1, 5);
+	e[3] = olog_exit(&s.lg[1], 1, 5);
+	for (r = 0; r < 2; r++)
+		pthread_join(sp[r].th, NULL);
+	ok(!e[2] && !e[3] && olog_turn(&s.lg[0], 1, 0) == 41 && olog_turn(&s.lg[1], 1, 1) == 41,
+	   "try: after the holder leaves, both turns are past the 40 FAILED entries (%llu, %llu)",
+	   (unsigned long long)olog_turn(&s.lg[0], 1, 0),
+	   (unsigned long long)olog_turn(&s.lg[1], 1, 1));
+	sim_free(&s);
+}
+
 /* A lock-order cycle broken by a try, in every replica: T1 holds A and tries
  * B, T2 holds B and waits for A; a third thread spins on tries of B. The
  * outcomes of every try must be the same in every replica, and nobody
- * deadlocks (a try that blocked would).
- *
- * The spinner gives up after CYC_SPINS failures in a row and waits in
- * line: every failed try is an entry, and log_cap (256) of them behind T2
- * inside B fill the log, so that T1's next try (holding A) waits for room
- * that T2 (waiting for A) would make: the deadlock of the limit the
- * library's README states. A loaded machine let the unbounded spinner get
- * there (1 run in about 20 at N = 3). */
+ * deadlocks (a try that blocked would). The spinner's failures pile up
+ * behind T2 inside B: before FAILED entries were passed behind a holder,
+ * log_cap (256) of them filled the log, T1's next try (holding A) waited
+ * for room that T2 (waiting for A) would make, and a loaded machine hung
+ * here in about 1 run in 20 at N = 3. */
 #define CYC_ROUNDS 300
-#define CYC_SPINS 64
 
 struct cyc {
 	struct sim s;
@@ -504,7 +556,7 @@ static void *cyc_main(void *arg)
 			break;
 		default: /* spins on tries of B, holding nothing */
 			for (k = 0;; k++) {
-				err = k < CYC_SPINS ? olog_try_enter(lg, 2, 103) : olog_enter(lg, 2, 103);
+				err = olog_try_enter(lg, 2, 103);
 				if (err != EBUSY)
 					break;
 				if (k % 8 == 7)
@@ -961,7 +1013,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("OLOG_TEST_SPIN"))
 		test_spin = (uint32_t)atoi(getenv("OLOG_TEST_SPIN"));
-	printf("1..%d\n", 23 + 6 + 7);
+	printf("1..%d\n", 23 + 2 + 6 + 7);
 	test_geometry();
 	test_open();
 	test_append();
@@ -972,6 +1024,7 @@ int main(void)
 	for (n = 2; n <= 8; n++)
 		test_replicas(n);
 	test_try();
+	test_try_fill();
 	for (n = 2; n <= 8; n++)
 		test_try_cycle(n);
 	test_control();
