@@ -128,7 +128,8 @@ prog == "barrier" && /^result / {
 }
 # pshared: "process P thread T round R: B busy, counter C", C the running
 # sum of the ids P * 10 + T; the barrier's serial thread once, after every
-# round of every thread
+# round of every thread; after them too, "process P thread T took item I",
+# the items 1..20 in order
 prog == "pshared" && /^process [12] thread [12] round [0-9]: [0-9]+ busy, counter [0-9]+$/ {
 	k = $2 * 10 + $4; sum += k; n++
 	if (serial) bad("a round after the barrier")
@@ -140,8 +141,14 @@ prog == "pshared" && /^barrier: serial thread [12] of process [12]$/ {
 	if (n != 40 || serial++) bad("not once, after the 40 rounds")
 	next
 }
-prog == "pshared" && /^total / {
-	if (!serial || $2 != sum) bad("no barrier line, or the lines add up to " sum)
+prog == "pshared" && /^process [12] thread [12] took item [0-9]+$/ {
+	items++
+	if (n != 40 || $7 != items) bad("item " items " expected, after every round")
+	next
+}
+prog == "pshared" && /^total [0-9]+, [0-9]+ items$/ {
+	if (!serial || $2 != sum "," || items != 20 || $3 != 20)
+		bad("no barrier line, or the lines add up to " sum ", " items " items")
 	done = 1; next
 }
 # trylock: per thread, the failures of each round add up to its summary

@@ -24,7 +24,7 @@ declare -A OUT_LAST=(
 	[namedsem]='80 items, sum 121560, child posted'
 	[trylock]='trylock 50, timedlock 50, turns 20'
 	[printers]='1000 lines'
-	[pshared]='total 660'
+	[pshared]='total 660, 20 items'
 )
 
 # out_last PROG [THREADS]: the last line of every correct run

@@ -11,16 +11,12 @@
  * drops to pass-through: barriers it inherited stay ours.) The counters are
  * atomic, so a barrier whose domain could not be made still works, just
  * with a serial thread that may differ. A process-shared barrier has its
- * domain in the shared region (rpt_dom_create()) and waits on a shared
- * futex.
+ * domain in the shared region (rpt_dom_create()).
  */
 #include <errno.h>
 #include <limits.h>
-#include <linux/futex.h>
-#include <sys/syscall.h>
 
 #include "rpt.h"
-#include "sys.h"
 
 #define MAGIC 0x52504252u	/* "RBPR": made here */
 
@@ -29,7 +25,6 @@ struct rbarrier {
 	uint32_t count;		/* threads a round */
 	_Atomic uint32_t arrived; /* this round so far */
 	_Atomic uint32_t round;	/* futex word: rounds completed */
-	uint32_t shared;	/* process-shared: a shared futex */
 };
 
 _Static_assert(sizeof(struct rbarrier) <= sizeof(pthread_barrier_t), "fits pthread_barrier_t");
@@ -50,8 +45,7 @@ PT_API int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_
 		return EINVAL;
 	if (attr && pthread_barrierattr_getpshared(attr, &ps))
 		return EINVAL;
-	*rb(b) = (struct rbarrier){ .magic = MAGIC, .count = count,
-				    .shared = ps == PTHREAD_PROCESS_SHARED };
+	*rb(b) = (struct rbarrier){ .magic = MAGIC, .count = count };
 	rpt_dom_create(b, ps == PTHREAD_PROCESS_SHARED);
 	return 0;
 }
@@ -65,22 +59,6 @@ PT_API int pthread_barrier_destroy(pthread_barrier_t *b)
 	rb(b)->magic = 0;
 	rpt_dom_destroy(b);
 	return 0;
-}
-
-static void round_wait(struct rbarrier *r, uint32_t round)
-{
-	if (!r->shared)
-		rpt_futex_wait(&r->round, round, NULL);
-	else
-		rp_syscall6(SYS_futex, (long)&r->round, FUTEX_WAIT, round, 0, 0, 0);
-}
-
-static void round_wake(struct rbarrier *r)
-{
-	if (!r->shared)
-		rpt_futex_wake(&r->round, INT_MAX);
-	else
-		rp_syscall6(SYS_futex, (long)&r->round, FUTEX_WAKE, INT_MAX, 0, 0, 0);
 }
 
 /* The last arrival resets the count before it bumps the round: threads of
@@ -98,7 +76,7 @@ PT_API int pthread_barrier_wait(pthread_barrier_t *b)
 	if (atomic_fetch_add(&r->arrived, 1) + 1 == r->count) {
 		atomic_store(&r->arrived, 0);
 		atomic_fetch_add(&r->round, 1);
-		round_wake(r);
+		rpt_futex_wake(&r->round, INT_MAX);
 		if (inside)
 			rpt_leave(b);
 		return PTHREAD_BARRIER_SERIAL_THREAD;
@@ -106,6 +84,6 @@ PT_API int pthread_barrier_wait(pthread_barrier_t *b)
 	if (inside)
 		rpt_leave(b);
 	while (atomic_load(&r->round) == round)
-		round_wait(r, round);
+		rpt_futex_wait(&r->round, round, NULL);
 	return 0;
 }

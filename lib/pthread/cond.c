@@ -30,12 +30,18 @@
  *     not lost: the wait returns 0, not ETIMEDOUT. A signal after the
  *     removal goes to the next waiter, in every replica alike.
  *
- * Process-shared condvars (glibc's __wrefs bit 0, which we keep in place)
- * are glibc's: our nodes live on one process's stacks. Their waiters leave
- * the mutex's region around glibc's wait; whom they wake is not ordered.
+ * Process-shared condvars (__wrefs bit 0, where glibc keeps it) are ours
+ * too: their domain is in the shared region (rpt_dom_create()), and their
+ * waiters' nodes come from a pool in shared memory that the library maps
+ * at load, before any fork, so every process of the tree sees the queue at
+ * the same addresses (futexes here work across processes). A process that
+ * could not map the pool leaves them to glibc: its waiters leave the
+ * mutex's region around glibc's wait, and whom they wake is not ordered.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <replicant.h>
 
@@ -74,6 +80,61 @@ static struct rcond *rc(pthread_cond_t *c)
 static bool pshared(pthread_cond_t *c)
 {
 	return rc(c)->wrefs & WREFS_PSHARED;
+}
+
+/* ---- nodes of process-shared waiters ----------------------------------- */
+
+#define POOL_NODES 1024		/* waiters on process-shared condvars at once */
+
+struct pool {
+	_Atomic uint64_t used[POOL_NODES / 64];
+	struct waiter node[POOL_NODES];
+};
+
+static struct pool *pool;	/* NULL: process-shared condvars are glibc's */
+
+void rpt_cond_setup(void)
+{
+	void *p = mmap(NULL, sizeof(*pool), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
+
+	if (p != MAP_FAILED)
+		pool = p;
+}
+
+/* A free node; when all are taken, waits for one (a wait that ends frees
+ * its node). */
+static struct waiter *node_get(void)
+{
+	uint64_t u;
+	unsigned i;
+
+	for (;; sched_yield()) {
+		for (i = 0; i < POOL_NODES / 64; i++) {
+			u = atomic_load(&pool->used[i]);
+			while (~u) {
+				unsigned b = (unsigned)__builtin_ctzll(~u);
+
+				if (atomic_compare_exchange_weak(&pool->used[i], &u, u | 1ull << b)) {
+					memset(&pool->node[i * 64 + b], 0, sizeof(struct waiter));
+					return &pool->node[i * 64 + b];
+				}
+			}
+		}
+	}
+}
+
+static void node_put(struct waiter *w)
+{
+	size_t k = (size_t)(w - pool->node);
+
+	atomic_fetch_and(&pool->used[k / 64], ~(1ull << (k % 64)));
+}
+
+/* Ours: private ones, and process-shared ones when the pool is there. */
+static bool ours(pthread_cond_t *c)
+{
+	return !pshared(c) || pool;
 }
 
 /* ---- the queue: inside c's region only -------------------------------- */
@@ -141,31 +202,46 @@ static int wake(pthread_cond_t *c, bool all);
 /* The outcome of a timed wait is agreed on, and every replica then acts
  * it out: the region of withdraw() is made in every replica or in none,
  * whatever this replica saw, so that c's order stays the same. */
-static int wait_ordered(pthread_cond_t *c, pthread_mutex_t *m, struct rpt_deadline *d)
+static int wait_node(pthread_cond_t *c, pthread_mutex_t *m, struct rpt_deadline *d,
+		     struct waiter *w)
 {
-	struct waiter w = { 0 };
 	int err;
 
 	if (rpt_enter(c))
 		return EAGAIN;	/* no domain could be made for it */
-	enqueue(rc(c), &w);
+	enqueue(rc(c), w);
 	rpt_leave(c);
 	err = rpt_mutex_unlock(m);
 	if (err) {
 		/* EPERM (not the owner): no wait; a signal that took us
 		 * already is passed on, not lost */
-		if (!withdraw(c, &w))
+		if (!withdraw(c, w))
 			wake(c, false);
 		return err;
 	}
-	err = rpt_wait_word(&w.woken, d);
+	err = rpt_wait_word(&w->woken, d);
 	if (d) {
 		if (rpt_decide(err == 0))
-			err = rpt_wait_word(&w.woken, NULL);
+			err = rpt_wait_word(&w->woken, NULL);
 		else
-			err = withdraw(c, &w) ? ETIMEDOUT : 0;
+			err = withdraw(c, w) ? ETIMEDOUT : 0;
 	}
 	rpt_mutex_lock(m);
+	return err;
+}
+
+/* The waiter's node: on its stack, or from the pool when another process
+ * may signal. */
+static int wait_ordered(pthread_cond_t *c, pthread_mutex_t *m, struct rpt_deadline *d)
+{
+	struct waiter local = { 0 }, *w;
+	int err;
+
+	if (!pshared(c))
+		return wait_node(c, m, d, &local);
+	w = node_get();
+	err = wait_node(c, m, d, w);
+	node_put(w);
 	return err;
 }
 
@@ -187,7 +263,7 @@ PT_API int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
 	if (!rpt_on())
 		return rpt_real.cond_wait(c, m);
-	if (pshared(c))
+	if (!ours(c))
 		return wait_pshared(c, m, CLOCK_REALTIME, NULL);
 	return wait_ordered(c, m, NULL);
 }
@@ -198,7 +274,7 @@ static int clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 	struct rpt_deadline d;
 	int err;
 
-	if (pshared(c))
+	if (!ours(c))
 		return wait_pshared(c, m, clk, abs);
 	err = rpt_deadline_init(&d, clk, abs);
 	if (err)
@@ -244,14 +320,14 @@ static int wake(pthread_cond_t *c, bool all)
 
 PT_API int pthread_cond_signal(pthread_cond_t *c)
 {
-	if (!rpt_on() || pshared(c))
+	if (!rpt_on() || !ours(c))
 		return rpt_real.cond_signal(c);
 	return wake(c, false);
 }
 
 PT_API int pthread_cond_broadcast(pthread_cond_t *c)
 {
-	if (!rpt_on() || pshared(c))
+	if (!rpt_on() || !ours(c))
 		return rpt_real.cond_broadcast(c);
 	return wake(c, true);
 }
@@ -268,12 +344,14 @@ PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 	if (attr && (pthread_condattr_getpshared(attr, &ps) ||
 		     pthread_condattr_getclock(attr, &clk)))
 		return EINVAL;
-	if (ps == PTHREAD_PROCESS_SHARED)
+	if (ps == PTHREAD_PROCESS_SHARED && !pool)
 		return rpt_real.cond_init(c, attr);
 	memset(c, 0, sizeof(*c));
 	if (clk == CLOCK_MONOTONIC)
 		rc(c)->wrefs = WREFS_MONOTONIC;
-	rpt_dom_create(c, false);
+	if (ps == PTHREAD_PROCESS_SHARED)
+		rc(c)->wrefs |= WREFS_PSHARED;
+	rpt_dom_create(c, ps == PTHREAD_PROCESS_SHARED);
 	return 0;
 }
 
@@ -281,7 +359,7 @@ PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
  * condvar that was broadcast can go at once, as POSIX allows. */
 PT_API int pthread_cond_destroy(pthread_cond_t *c)
 {
-	if (!rpt_on() || pshared(c))
+	if (!rpt_on() || !ours(c))
 		return rpt_real.cond_destroy(c);
 	if (rc(c)->waiters)
 		return EBUSY;

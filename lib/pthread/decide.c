@@ -37,14 +37,17 @@
 #define WAIT_SLICE_NS 50000000ll /* a timed wait sleeps at most this at once */
 #define SPURIOUS_NS 50000ll	/* counted for a wakeup that was not the timeout */
 
+/* Not FUTEX_PRIVATE_FLAG: the words of process-shared objects (a barrier's
+ * round, a condvar waiter's node) are waited on and woken from different
+ * processes. The flag would only save a lookup on calls that sleep. */
 long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel)
 {
-	return rp_syscall6(SYS_futex, (long)w, FUTEX_WAIT_PRIVATE, val, (long)rel, 0, 0);
+	return rp_syscall6(SYS_futex, (long)w, FUTEX_WAIT, val, (long)rel, 0, 0);
 }
 
 void rpt_futex_wake(_Atomic uint32_t *w, int n)
 {
-	rp_syscall6(SYS_futex, (long)w, FUTEX_WAKE_PRIVATE, n, 0, 0, 0);
+	rp_syscall6(SYS_futex, (long)w, FUTEX_WAKE, n, 0, 0, 0);
 }
 
 int rpt_deadline_init(struct rpt_deadline *d, clockid_t clk, const struct timespec *abs)

@@ -99,8 +99,11 @@ int rpt_resolve(void)
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();
-	if (st == RPT_ORDERED)
-		rpt_named_setup(); /* before any fork: children share it */
+	if (st == RPT_ORDERED) {
+		/* before any fork: children share them */
+		rpt_named_setup();
+		rpt_cond_setup();
+	}
 	atomic_store_explicit(&rpt_state, st, memory_order_release);
 	return st;
 }

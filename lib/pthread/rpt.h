@@ -204,12 +204,17 @@ int rpt_named_close(sem_t *s);
 /* Makes the table of names (the constructor, when replicated). */
 void rpt_named_setup(void);
 
+/* ---- cond.c: the waiter nodes of process-shared condvars --------------- */
+
+/* Maps the pool they come from (the constructor, when replicated). */
+void rpt_cond_setup(void);
+
 /* ---- stdio.c: streams ------------------------------------------------- */
 
 /* Finds glibc's stdio calls under ours (rpt_resolve). */
 void rpt_stdio_resolve(void);
 
-/* ---- futexes, private to the process (raw: no errno) ------------------- */
+/* ---- futexes, process-shared memory too (raw: no errno) ---------------- */
 
 long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel);
 void rpt_futex_wake(_Atomic uint32_t *w, int n);
