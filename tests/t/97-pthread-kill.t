@@ -4,6 +4,8 @@
 # the minority; --on-divergence kill-minority kills it while the others'
 # threads wait in regions, conditions and semaphores that replica 1's
 # threads were part of, and the two left finish with the right result.
+# pshared: the threads of two child processes in the shared region's
+# domains (a process-shared mutex, barrier and condvars).
 . "$(dirname "$0")/../lib.sh"
 
 cd "$T" || exit 1
@@ -12,8 +14,9 @@ declare -A last=(
 	[prodcons]="100 items, sum 5050"
 	[workqueue]="64 jobs done, checksum 89440"
 	[sembuf]="80 items, sum 121560"
+	[pshared]="total 660, 20 items"
 )
-for p in bank prodcons workqueue sembuf; do
+for p in bank prodcons workqueue sembuf pshared; do
 	REPLICANT_INJECT_WRITE=1:20 rrun "$p" -n 3 --pthread --on-divergence kill-minority -- \
 		"$PROGS/pthread/$p"
 	is "$RC" 0 "$p -n 3 --pthread, replica 1 killed: the others finish, exit 0" ||
