@@ -66,7 +66,7 @@ static struct {
 	 * fork child keeps it mapped, so the domains of process-shared
 	 * objects made there (slots with SLOT_SHARED in the label table) are
 	 * ordered among every process of the replica. Its domain 0 is named
-	 * by shared0_label. In the process that said its HELLO, sh is lg. */
+	 * by SHARED0_LABEL. In the process whose HELLO made it, sh is lg. */
 	struct olog sh;
 	void *sh_mem;
 	bool private_region;	/* made here (REPLICANT_SEQ_CHECK) */

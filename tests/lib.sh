@@ -114,6 +114,21 @@ ended_within() {
 	return 1
 }
 
+# left_after TENTHS TEST PID...: polls every 0.1 s, at most TENTHS times,
+# until the command TEST PID fails for every PID; prints those it still
+# succeeds for (nothing: all gone)
+left_after() {
+	local n=$1 test=$2 i p left=
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		left=
+		for p in "$@"; do "$test" "$p" && left="$left $p"; done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	echo $left
+}
+
 # ms_since START-NS: milliseconds since START-NS (date +%s%N)
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 

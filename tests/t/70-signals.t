@@ -7,6 +7,9 @@
 # stops at the same line in every replica.
 . "$(dirname "$0")/../lib.sh"
 
+# a replica still running its sleep (left_after)
+runs_sleep() { alive "$1" sleep; }
+
 cd "$T" || exit 1
 
 for sig in TERM INT KILL; do
@@ -30,13 +33,7 @@ for sig in TERM INT KILL; do
 	signal_ends "$sig" "$rpid" "SIG$sig" "$want" "$T/$sig.err"
 	sleep 0.1
 	# the replicas: gone, or zombies waiting for their new parent, within 5 s
-	left=
-	for i in $(seq 50); do
-		left=
-		for k in $kids; do alive "$k" sleep && left="$left $k"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	left=$(left_after 50 runs_sleep $kids)
 	is "$left" "" "SIG$sig: no replica is left running"
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
 	is_empty "$T/$sig.out" "SIG$sig: nothing on stdout"

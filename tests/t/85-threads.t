@@ -6,6 +6,9 @@
 # during a threaded run ends it and every replica.
 . "$(dirname "$0")/../lib.sh"
 
+# a replica with a live thread of threadwait (left_after)
+has_threadwait() { [ "$(live_tasks "$1" threadwait)" -gt 0 ]; }
+
 cd "$T" || exit 1
 export LC_ALL=C
 # Every case but pigz and xz takes a few seconds at most: a hang costs 20 s
@@ -200,13 +203,7 @@ for n in 2 3; do
 	is "$busy" $n "SIGTERM threadwait -n $n: every replica runs threadwait with at least 6 threads"
 	signal_ends TERM "$rpid" "SIGTERM threadwait -n $n" 143 "term$n.err"
 	# every thread of every replica: gone (or a zombie) within 5 s
-	left=
-	for i in $(seq 50); do
-		left=
-		for k in $kids; do [ "$(live_tasks "$k" threadwait)" -gt 0 ] && left="$left $k"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	left=$(left_after 50 has_threadwait $kids)
 	is "$left" "" "SIGTERM threadwait -n $n: no replica (nor any of its threads) is left"
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
 	printf 'started\n' >term.expected

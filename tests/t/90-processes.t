@@ -6,6 +6,9 @@
 # replicant ends every process of every replica.
 . "$(dirname "$0")/../lib.sh"
 
+# a process of a replica still running sh or sleep (left_after)
+runs_sh_or_sleep() { alive "$1" sh || alive "$1" sleep; }
+
 cd "$T" || exit 1
 export LC_ALL=C
 # Every case but pigz and xz takes a few seconds at most: a hang costs 20 s
@@ -284,13 +287,7 @@ for n in 2 3; do
 	is "$nsh" $n "SIGTERM sh -n $n: $n replicas running sh ($kids)"
 	is "$nsleep" $((2 * n)) "SIGTERM sh -n $n: each replica has its 2 sleep children"
 	signal_ends TERM "$rpid" "SIGTERM sh -n $n" 143 "term$n.err"
-	left=
-	for i in $(seq 50); do
-		left=
-		for p in $procs; do alive "$p" sh || alive "$p" sleep && left="$left $p"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	left=$(left_after 50 runs_sh_or_sleep $procs)
 	is "$left" "" "SIGTERM sh -n $n: no process of any replica is left (sh and its sleeps)"
 	for p in $left; do kill -KILL "$p" 2>/dev/null; done
 	is_empty "term$n.out" "SIGTERM sh -n $n: nothing on stdout"

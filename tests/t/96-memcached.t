@@ -28,6 +28,9 @@
 # call marks that read; a user who needs the maintainer annotates it.
 . "$(dirname "$0")/../lib.sh"
 
+# a replica with a live thread of memcached (left_after)
+has_memcached() { [ "$(live_tasks "$1" memcached)" -gt 0 ]; }
+
 cd "$T" || exit 1
 export LC_ALL=C
 MC_SECONDS=${MC_SECONDS:-10}
@@ -151,13 +154,7 @@ for n in $MC_NS; do
 	is "$?" "$plain_rc" "$tag: exit status $plain_rc, memcached's own" || diag_file stderr "mc$n.err"
 	is_empty "mc$n.err" "$tag: nothing on stderr"
 	# every thread of every replica: gone (or a zombie) within 5 s
-	left=
-	for i in $(seq 50); do
-		left=
-		for k in $kids; do [ "$(live_tasks "$k" memcached)" -gt 0 ] && left="$left $k"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
+	left=$(left_after 50 has_memcached $kids)
 	is "$left" "" "$tag: no replica (nor any of its threads) is left"
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
 done
