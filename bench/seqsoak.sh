@@ -63,7 +63,7 @@ for prog in counter_seq prodcons_seq; do
 		soak "$SEQ_RUNS" $prog $n --perturb
 	done
 done
-for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf namedsem trylock printers pshared; do
+for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf namedsem trylock printers pshared msgs; do
 	for n in 2 3; do
 		soak "$PTHREAD_RUNS" $prog $n --pthread --perturb
 	done

@@ -25,8 +25,9 @@ exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" 
 check "exports exactly the API ($exports)" \
 	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_peek rp_dom_shared rp_end_seq rp_init_dom rp_init_dom_shared rp_replicated rp_shared_zero rp_try_begin_seq "
 pt=build/lib/libreplicant-pthread.so
-# the stdio calls that take a FILE's lock (lib/pthread/stdio.c)
-pt_stdio="__fgets_chk __fprintf_chk __fread_chk __isoc99_fscanf __isoc99_scanf __isoc99_vfscanf __printf_chk __vfprintf_chk __vprintf_chk fclose fdopen fflush fgetc fgets flockfile fmemopen fopen fopen64 fprintf fputc fputs fread ftrylockfile funlockfile fwrite getc getchar getdelim getline open_memstream pclose popen printf putc putchar puts tmpfile ungetc vfprintf vprintf"
+# the stdio calls that take a FILE's lock (lib/pthread/stdio.c, wstdio.c,
+# errmsg.c)
+pt_stdio="__fgets_chk __fgetws_chk __fprintf_chk __fread_chk __fwprintf_chk __isoc99_fscanf __isoc99_fwscanf __isoc99_scanf __isoc99_vfscanf __isoc99_vfwscanf __isoc99_vscanf __isoc99_vwscanf __isoc99_wscanf __vfwprintf_chk __vwprintf_chk __wprintf_chk err errx fgetwc fgetws fputwc fputws fwprintf getwc getwchar perror putwc putwchar ungetwc verr verrx vfwprintf vwarn vwarnx vwprintf warn warnx wprintf __printf_chk __vfprintf_chk __vprintf_chk fclose fdopen fflush fgetc fgets flockfile fmemopen fopen fopen64 fprintf fputc fputs fread ftrylockfile funlockfile fwrite getc getchar getdelim getline open_memstream pclose popen printf putc putchar puts tmpfile ungetc vfprintf vprintf"
 # and C11's mtx_, cnd_ and call_once (lib/pthread/c11.c)
 pt_c11="call_once cnd_broadcast cnd_destroy cnd_init cnd_signal cnd_timedwait cnd_wait mtx_destroy mtx_init mtx_lock mtx_timedlock mtx_trylock mtx_unlock"
 pt_want=$(printf '%s\n' $pt_stdio $pt_c11 | LC_ALL=C sort | tr '\n' ' ')

@@ -13,6 +13,7 @@ BEGIN {
 	header["trylock"] = "trylock: 4 threads, 5 rounds"
 	header["printers"] = "printers: 2 threads, 500 lines each"
 	header["pshared"] = "pshared: 2 processes, 2 threads each, 10 rounds"
+	header["msgs"] = "msgs: 2 wide printers, 2 error printers, 300 lines each"
 	for (i = 0; i < 8; i++)
 		bal[i] = 1000
 	split("20 44 96 204 424 868 1760 3548", phase_sum, " ")
@@ -124,6 +125,21 @@ prog == "barrier" && /^result / {
 }
 (prog == "sembuf" || prog == "namedsem") && /^[0-9]+ items, sum / {
 	if (n != 80) bad(n " items taken")
+	done = 1; next
+}
+# msgs: "wide P line I", each printer's lines in order; then what main
+# read back of stderr
+prog == "msgs" && /^wide [12] line [0-9]+$/ {
+	if ($4 != wide[$2]++) bad("printer " $2 "'s line " wide[$2] - 1 " expected")
+	n++; next
+}
+prog == "msgs" && /^errors: / {
+	if ($0 != "errors: 300 warnx lines in order, 300 perror lines in order")
+		bad("stderr was not every line of each error printer, in order")
+	errs = 1; next
+}
+prog == "msgs" && /^[0-9]+ lines$/ {
+	if (n != 600 || !errs) bad(n " lines before it")
 	done = 1; next
 }
 # pshared: "process P thread T round R: B busy, counter C", C the running

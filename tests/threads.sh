@@ -25,6 +25,7 @@ declare -A OUT_LAST=(
 	[trylock]='trylock 50, timedlock 50, turns 20'
 	[printers]='1000 lines'
 	[pshared]='total 660, 20 items'
+	[msgs]='600 lines'
 )
 
 # out_last PROG [THREADS]: the last line of every correct run

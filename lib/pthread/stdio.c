@@ -11,16 +11,17 @@
  * the threads of every replica take each stream in one order. Streams
  * made by fopen and its kind get their domain at once (rpt_dom_create,
  * replacing one a closed FILE left at that address); stdin, stdout and
- * stderr at each thread's first use. glibc's calls into its own stdio
- * (perror, psignal, getpwnam's file) do not go through here: they take
- * the lock alone, as before. */
-#include <dlfcn.h>
+ * stderr at each thread's first use. Wide-character calls are wstdio.c's,
+ * perror and the warn/err family errmsg.c's. glibc's calls into its own
+ * stdio that no exported function shows (psignal, getpwnam's file,
+ * error()) do not go through here: they take the lock alone, as before. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 #include "rpt.h"
+#include "stdio_region.h"
 
 /* The fortified and C99 entry points glibc's headers turn calls into. */
 int __printf_chk(int flag, const char *fmt, ...);
@@ -32,11 +33,9 @@ size_t __fread_chk(void *p, size_t size, size_t sz, size_t n, FILE *f);
 int __isoc99_scanf(const char *fmt, ...);
 int __isoc99_fscanf(FILE *f, const char *fmt, ...);
 int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap);
+int __isoc99_vscanf(const char *fmt, va_list ap);
 
-/* glibc's functions under ours, found when the library is loaded
- * (rpt_stdio_resolve, from real.c): looking one up later, on the first
- * call, would reset dlerror() under a program that printed its message
- * (bash's "enable -f" printed freed memory). */
+/* glibc's functions under ours (stdio_region.h). */
 #define STDIO_CALLS(X) \
 	X(vfprintf) X(__vfprintf_chk) X(fputs) X(puts) X(fputc) X(putc) X(putchar) \
 	X(fwrite) X(fflush) X(fgets) X(__fgets_chk) X(fgetc) X(getc) X(getchar) \
@@ -44,33 +43,27 @@ int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap);
 	X(flockfile) X(funlockfile) X(ftrylockfile) X(fopen) X(fopen64) X(fdopen) \
 	X(tmpfile) X(popen) X(fmemopen) X(open_memstream) X(fclose) X(pclose)
 
-#define DECLARE(fn) static __typeof__(fn) *real_##fn;
 STDIO_CALLS(DECLARE)
 
 void rpt_stdio_resolve(void)
 {
-#define RESOLVE(fn) real_##fn = (__typeof__(fn) *)dlsym(RTLD_NEXT, #fn);
 	STDIO_CALLS(RESOLVE)
+	rpt_wstdio_resolve();
+	rpt_errmsg_resolve();
 }
-
-/* glibc's fn; a call before the library's constructor resolves it. */
-#define REAL(fn) (*(unlikely(!real_##fn) ? (rpt_resolve(), real_##fn) : real_##fn))
-
 
 /* A call made while the thread is in one of ours (libreplicant reporting
  * a misuse on stderr, say) goes straight to glibc. */
 static __thread int depth TLS_IE;
 
-/* Enters f's region; false: not inside (pass-through, no domain, nested,
- * no stream). The depth counts every call, as leave() does. */
-static bool enter(FILE *f)
+bool rpt_stdio_enter(FILE *f)
 {
 	if (depth++ || !f || !rpt_on())
 		return false;
 	return rpt_enter(f) == 0;
 }
 
-static void leave(FILE *f, bool inside)
+void rpt_stdio_leave(FILE *f, bool inside)
 {
 	int saved = errno;
 
@@ -79,22 +72,6 @@ static void leave(FILE *f, bool inside)
 	depth--;
 	errno = saved;
 }
-
-/* Runs expr (of type T) inside f's region. */
-#define IN_REGION(T, f, expr) ({ \
-	FILE *f_ = (f); \
-	bool in_ = enter(f_); \
-	T r_ = (expr); \
-	leave(f_, in_); \
-	r_; })
-
-/* Calls expr (of type T) with ap: the arguments after last. */
-#define WITH_ARGS(T, last, expr) ({ \
-	va_list ap; \
-	va_start(ap, last); \
-	T r_ = (expr); \
-	va_end(ap); \
-	r_; })
 
 /* ---- output ---- */
 
@@ -240,6 +217,11 @@ PT_API int __isoc99_fscanf(FILE *f, const char *fmt, ...)
 PT_API int __isoc99_scanf(const char *fmt, ...)
 {
 	return WITH_ARGS(int, fmt, __isoc99_vfscanf(stdin, fmt, ap));
+}
+
+PT_API int __isoc99_vscanf(const char *fmt, va_list ap)
+{
+	return __isoc99_vfscanf(stdin, fmt, ap);
 }
 
 /* ---- the program's own hold of a stream ---- */

@@ -49,6 +49,19 @@ replicated_runs printers "$RUNS" -n 2 --pthread --perturb
 replicated_runs printers "$RUNS" -n 3 --pthread --perturb
 diverging_runs printers 5 2 -n 2 --perturb
 
+# msgs: the same with wide-character stdio (fwprintf, fputws) to stdout
+# and warnx and perror to stderr (a file the program reads back), calls
+# that take a FILE's lock inside glibc too (lib/pthread/wstdio.c,
+# errmsg.c). Without those wrappers (this session's previous build, with
+# --pthread), 5 of 5 runs at -n 2 --perturb stalled.
+run_cmd msgs.native "$PROGS/pthread/msgs"
+is "$RC" 0 "msgs natively: exit status 0"
+is "$(out_check msgs "$OUT")" "" "msgs natively: a correct output, last line '$(out_last msgs)'"
+replicated_runs msgs "$RUNS" -n 2 --pthread
+replicated_runs msgs "$RUNS" -n 2 --pthread --perturb
+replicated_runs msgs "$RUNS" -n 3 --pthread --perturb
+diverging_runs msgs 5 2 -n 2 --perturb
+
 # --- a real program's own stdio under the library: bash ---
 # bash prints dlerror()'s message for a library it cannot load; the
 # library must not look up glibc's calls on the first printf (dlsym resets
