@@ -194,8 +194,17 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 		if (i)
 			fprintf(js, ",");
 		if (missing & (1u << i)) {
-			fprintf(stderr, "  replica %d: has not reached this position\n", i);
-			fprintf(js, "{\"replica\":%d,\"arrived\":false}", i);
+			const struct peer *p = e->grp->member[i];
+
+			if (p && !p->exited)
+				seq_describe_wait(p->proc->pid, p->tid, line, sizeof(line));
+			else
+				snprintf(line, sizeof(line), "its thread has ended");
+			fprintf(stderr, "  replica %d: has not reached this position; its thread %s\n",
+				i, line);
+			fprintf(js, "{\"replica\":%d,\"arrived\":false,\"thread\":", i);
+			json_str(js, line);
+			fprintf(js, "}");
 		} else if (e->call[i]) {
 			call_format(e->call[i], line, sizeof(line));
 			fprintf(stderr, "  replica %d: %s, at %s\n", i,

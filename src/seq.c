@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stddef.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../lib/orderlog.h"
@@ -469,6 +471,98 @@ int seq_describe_lag(FILE *txt, FILE *js)
 		}
 	}
 	return found;
+}
+
+/* ---- where a stuck thread waits ---- */
+
+/* The region whose memfd has inode ino, or NULL. */
+static struct seqreg *region_by_inode(unsigned long ino)
+{
+	struct seqreg *s;
+	struct stat st;
+
+	for (s = regions; s; s = s->next)
+		if (!fstat(s->memfd, &st) && st.st_ino == ino)
+			return s;
+	return NULL;
+}
+
+/* The region that process pid maps at addr, and addr's offset in it. */
+static struct seqreg *region_at(pid_t pid, unsigned long addr, unsigned long *off)
+{
+	char path[64], line[512];
+	unsigned long lo, hi, foff, ino;
+	struct seqreg *s = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	while (f && !s && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %lu", &lo, &hi, &foff, &ino) != 4 ||
+		    addr < lo || addr >= hi || !strstr(line, "replicant-seq"))
+			continue;
+		s = region_by_inode(ino);
+		*off = addr - lo + foff;
+	}
+	if (f)
+		fclose(f);
+	return s;
+}
+
+/* What a futex word at offset off of region s is: a replica's turn in a
+ * domain (a thread waits to enter) or its space word (a leader waits for
+ * that replica to free log room). */
+static void describe_word(const struct seqreg *s, unsigned long off, char *buf, size_t n)
+{
+	const struct rp_region *rg = s->rg;
+	unsigned long in, slot;
+	int r;
+
+	if (off < rg->dom_off) {
+		snprintf(buf, n, "waits in the sequential regions' header (process of peer group %d)",
+			 s->gid);
+		return;
+	}
+	slot = (off - rg->dom_off) / rg->dom_stride;
+	in = (off - rg->dom_off) % rg->dom_stride;
+	r = in < sizeof(struct rp_dom) ? -1 :
+	    (int)((in - sizeof(struct rp_dom)) / sizeof(struct rp_rstate));
+	if (r < 0 || r >= opt.n)
+		snprintf(buf, n, "waits on domain %lu (process of peer group %d)", slot, s->gid);
+	else if ((in - sizeof(struct rp_dom)) % sizeof(struct rp_rstate) ==
+		 offsetof(struct rp_rstate, space_word))
+		snprintf(buf, n, "waits for replica %d to free log room in domain %lu (process of "
+			 "peer group %d)", r, slot, s->gid);
+	else
+		snprintf(buf, n, "waits for its turn in domain %lu (process of peer group %d)", slot,
+			 s->gid);
+}
+
+void seq_describe_wait(pid_t pid, pid_t tid, char *buf, size_t n)
+{
+	char path[64], line[256];
+	unsigned long nr = 0, addr = 0, off = 0;
+	struct seqreg *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
+	f = fopen(path, "re");
+	if (!f || !fgets(line, sizeof(line), f)) {
+		snprintf(buf, n, "its state is unknown");
+	} else if (!strncmp(line, "running", 7)) {
+		snprintf(buf, n, "runs outside any syscall");
+	} else if (sscanf(line, "%lu %lx", &nr, &addr) < 1) {
+		snprintf(buf, n, "its state is unknown");
+	} else if (nr != SYS_futex) {
+		snprintf(buf, n, "is in syscall %s", call_name((long)nr));
+	} else if ((s = region_at(pid, addr, &off))) {
+		describe_word(s, off, buf, n);
+	} else {
+		snprintf(buf, n, "waits on a futex outside the sequential regions (a lock, condition "
+			 "variable or semaphore of the program or the pthread library)");
+	}
+	if (f)
+		fclose(f);
 }
 
 /* Called often by the main loop; scans once a second. True with *st

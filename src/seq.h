@@ -30,5 +30,8 @@ void seq_proc_gone(int idx, struct proc *pr);
 void seq_proc_forked(struct proc *child, const struct proc *parent);
 bool seq_check_stall(struct seq_stall *st);
 int seq_describe_lag(FILE *txt, FILE *js);
+/* What thread tid of process pid waits for, in words, for a stall report:
+ * its turn in a domain, log room, another futex, or a syscall. */
+void seq_describe_wait(pid_t pid, pid_t tid, char *buf, size_t n);
 
 #endif

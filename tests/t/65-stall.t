@@ -25,7 +25,8 @@ is "$RC" 86 "stall -n 2 --stall-timeout 1: exit status 86"
 same_file "$OUT" common.expected "stall -n 2: the output before the stall, nothing after"
 like "$(head -n 1 "$ERR")" "$STALL_RE" "stall -n 2: report starts with the STALL line naming write"
 like "$(cat "$ERR")" "^  replica 0: $WAITS_RE" "stall -n 2: replica 0 waits at the write"
-like "$(cat "$ERR")" '^  replica 1: has not reached this position$' "stall -n 2: replica 1 has not reached it"
+like "$(cat "$ERR")" '^  replica 1: has not reached this position; its thread is in syscall clock_nanosleep$' \
+	"stall -n 2: replica 1 has not reached it: its thread sleeps"
 like "$(cat "$ERR")" '^  action: run aborted' "stall -n 2: action: run aborted"
 [ "$MS" -ge 900 ] && [ "$MS" -lt 2900 ]
 ok $? "stall -n 2: stopped after the 1 s timeout, before the replica woke up (${MS} ms)"
@@ -37,6 +38,7 @@ assert len(r["events"]) == 1, r
 assert e["event"] == "stall", e
 assert e["waited_s"] >= 1.0, e
 assert [x["arrived"] for x in e["replicas"]] == [True, False], e
+assert e["replicas"][1]["thread"] == "is in syscall clock_nanosleep", e
 assert r["exit_code"] == 86 and r["diverged"] is True, r
 print("ok")
 PY
@@ -57,7 +59,8 @@ timed_rrun stall.n3 -n 3 --stall-timeout 1 -- "$PROGS/replidx" last-stalls
 is "$RC" 86 "stall -n 3 --stall-timeout 1: exit status 86"
 same_file "$OUT" full.expected "stall -n 3: the majority's output left"
 like "$(head -n 1 "$ERR")" "$STALL_RE" "stall -n 3: the STALL report"
-like "$(cat "$ERR")" '^  replica 2: has not reached this position$' "stall -n 3: replica 2 has not reached it"
+like "$(cat "$ERR")" '^  replica 2: has not reached this position; its thread is in syscall clock_nanosleep$' \
+	"stall -n 3: replica 2 has not reached it: its thread sleeps"
 [ "$MS" -lt 2900 ]
 ok $? "stall -n 3: stopped before the replica woke up (${MS} ms)"
 
@@ -67,7 +70,8 @@ timed_rrun stallkill.n3 -n 3 --stall-timeout 1 --on-divergence kill-minority -- 
 is "$RC" 0 "stall -n 3 kill-minority: the majority's exit status 0" || diag_file stderr "$ERR"
 same_file "$OUT" full.expected "stall -n 3 kill-minority: the majority's whole output"
 like "$(head -n 1 "$ERR")" "$STALL_RE" "stall -n 3 kill-minority: the STALL report"
-like "$(cat "$ERR")" '^  replica 2: has not reached this position$' "stall -n 3 kill-minority: replica 2 has not reached it"
+like "$(cat "$ERR")" '^  replica 2: has not reached this position; its thread is in syscall clock_nanosleep$' \
+	"stall -n 3 kill-minority: replica 2 has not reached it: its thread sleeps"
 is "$(grep '^  action: ' "$ERR")" "  action: stalled replica(s) killed; the run goes on" \
 	"stall -n 3 kill-minority: action: the stalled replica killed, the run goes on"
 

@@ -118,6 +118,8 @@ like "$(cat "$ERR")" '^  sequential regions, domain 1 \(process of peer group 0\
 	"stall -n 3: the syscall stall report shows the domain"
 like "$(cat "$ERR")" '^    replica 1 at position [0-9]+: thread 32769 is inside$' \
 	"stall -n 3: and the thread inside in replica 1"
+like "$(cat "$ERR")" '^  replica 1: has not reached this position; its thread waits for its turn in domain 1 \(process of peer group 0\)$' \
+	"stall -n 3: the stalled thread of replica 1 waits for its turn in that domain"
 chain "$OUT" >chain.err 2>&1
 ok $? "stall -n 3: what got out is one serial order" || diag_file chain "chain.err"
 
