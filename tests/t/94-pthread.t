@@ -33,34 +33,28 @@ for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf na
 	diverging_runs $prog 5 3 -n 2 --perturb
 done
 
-# --- threads that print at the same time with printf ---
-# printers: two threads print 500 lines each, sharing nothing but stdout.
-# printf holds stdout's lock (inside glibc) while it writes, and a write
-# waits until its peers make theirs: without an order on that lock,
-# replicas that took it in different orders wait for each other (a STALL
-# in 4 of 5 runs, -n 2 --perturb, measured). The library makes every FILE
-# a domain and runs printf and the other stdio calls in its region
+# --- threads that print at the same time through stdio ---
+# printers: two threads print 500 lines each with printf, sharing nothing
+# but stdout. printf holds stdout's lock (inside glibc) while it writes,
+# and a write waits until its peers make theirs: without an order on that
+# lock, replicas that took it in different orders wait for each other (a
+# STALL in 4 of 5 runs, -n 2 --perturb, measured). The library makes every
+# FILE a domain and runs printf and the other stdio calls in its region
 # (lib/pthread/stdio.c).
-run_cmd printers.native "$PROGS/pthread/printers"
-is "$RC" 0 "printers natively: exit status 0"
-is "$(out_check printers "$OUT")" "" "printers natively: a correct output, last line '$(out_last printers)'"
-replicated_runs printers "$RUNS" -n 2 --pthread
-replicated_runs printers "$RUNS" -n 2 --pthread --perturb
-replicated_runs printers "$RUNS" -n 3 --pthread --perturb
-diverging_runs printers 5 2 -n 2 --perturb
-
 # msgs: the same with wide-character stdio (fwprintf, fputws) to stdout
 # and warnx and perror to stderr (a file the program reads back), calls
 # that take a FILE's lock inside glibc too (lib/pthread/wstdio.c,
 # errmsg.c). Without those wrappers (this session's previous build, with
 # --pthread), 5 of 5 runs at -n 2 --perturb stalled.
-run_cmd msgs.native "$PROGS/pthread/msgs"
-is "$RC" 0 "msgs natively: exit status 0"
-is "$(out_check msgs "$OUT")" "" "msgs natively: a correct output, last line '$(out_last msgs)'"
-replicated_runs msgs "$RUNS" -n 2 --pthread
-replicated_runs msgs "$RUNS" -n 2 --pthread --perturb
-replicated_runs msgs "$RUNS" -n 3 --pthread --perturb
-diverging_runs msgs 5 2 -n 2 --perturb
+for prog in printers msgs; do
+	run_cmd "$prog.native" "$PROGS/pthread/$prog"
+	is "$RC" 0 "$prog natively: exit status 0"
+	is "$(out_check $prog "$OUT")" "" "$prog natively: a correct output, last line '$(out_last $prog)'"
+	replicated_runs $prog "$RUNS" -n 2 --pthread
+	replicated_runs $prog "$RUNS" -n 2 --pthread --perturb
+	replicated_runs $prog "$RUNS" -n 3 --pthread --perturb
+	diverging_runs $prog 5 2 -n 2 --perturb
+done
 
 # --- a real program's own stdio under the library: bash ---
 # bash prints dlerror()'s message for a library it cannot load; the
