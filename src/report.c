@@ -196,10 +196,12 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 		if (missing & (1u << i)) {
 			const struct peer *p = e->grp->member[i];
 
-			if (p && !p->exited)
-				seq_describe_wait(p->proc->pid, p->tid, line, sizeof(line));
+			if (!p)
+				snprintf(line, sizeof(line), "has not been created yet");
+			else if (p->exited)
+				snprintf(line, sizeof(line), "has ended");
 			else
-				snprintf(line, sizeof(line), "its thread has ended");
+				seq_describe_wait(p->proc->pid, p->tid, line, sizeof(line));
 			fprintf(stderr, "  replica %d: has not reached this position; its thread %s\n",
 				i, line);
 			fprintf(js, "{\"replica\":%d,\"arrived\":false,\"thread\":", i);
