@@ -4,8 +4,9 @@
 # A annotated by hand (tests/progs/seq/), -n 2 and -n 3, SEQ_RUNS runs each
 # (default 100), without and with --perturb. Issue 5: the plain pthread
 # programs (tests/progs/pthread/) with --pthread --perturb, -n 2 and -n 3,
-# PTHREAD_RUNS runs each (default 50); counter_c11, namedsem and printers
-# cover C11 threads, named semaphores and stdio. A run agreed when it
+# PTHREAD_RUNS runs each (default 50); counter_c11, namedsem, printers,
+# pshared and msgs cover C11 threads, named semaphores, stdio,
+# process-shared objects and wide-character and error-message stdio. A run agreed when it
 # exited 0 with a correct output (tests/threads.sh replays it); diverged
 # when it exited 86; anything else is another failure. Prints a table, then a command that
 # replays the first failure of each row; exits 1 if any run failed.
@@ -14,9 +15,11 @@ cd "$(dirname "$0")/.."
 SEQ_RUNS=${SEQ_RUNS:-100}
 PTHREAD_RUNS=${PTHREAD_RUNS:-50}
 STALL=${STALL:-3}	# seconds: a stalled run fails in 3 s, not 10
-PROGS=build/tests
+PROGS=$PWD/build/tests
+REPLICANT=$PWD/build/replicant
 . tests/threads.sh
 
+# the runs' working directory: programs may write files there (msgs)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -30,8 +33,8 @@ soak() {
 	shift 3
 	args=(-n "$n" "$@" --stall-timeout "$STALL" -- "$(prog_path "$prog")")
 	for ((i = 1; i <= runs; i++)); do
-		timeout -k 5 60 build/replicant run "${args[@]}" \
-			</dev/null >"$tmp/out" 2>"$tmp/err"
+		(cd "$tmp" && timeout -k 5 60 "$REPLICANT" run "${args[@]}" \
+			</dev/null >"$tmp/out" 2>"$tmp/err")
 		rc=$?
 		if [ $rc = 0 ] && out_check "$prog" "$tmp/out" >/dev/null && stderr_ok "$tmp/err"; then
 			agreed=$((agreed + 1))
