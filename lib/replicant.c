@@ -455,6 +455,21 @@ RP_INTERNAL_API bool rp_dom_shared(long label)
 	       (slot & SLOT_SHARED);
 }
 
+RP_INTERNAL_API int rp_forget_dom_shared(long label)
+{
+	uint32_t slot;
+	int err = EINVAL;
+
+	if (mode() != MODE_REPLICATED)
+		return 0;
+	lock();
+	if (dtab_find(&rp.tab, label, &slot) != DTAB_NONE && (slot & SLOT_SHARED) &&
+	    slot != SLOT_SHARED)
+		err = dtab_remove(&rp.tab, label);
+	unlock();
+	return err;
+}
+
 API int init_dom(long label)
 {
 	return rp_init_dom(label, 0);

@@ -59,6 +59,10 @@ RP_INTERNAL_API int rp_end_seq(long label, unsigned flags);
  * the API takes their labels as any other. rp_dom_shared(): whether label
  * names a shared domain here. */
 RP_INTERNAL_API int rp_init_dom_shared(long label, unsigned flags);
+/* Takes a shared domain's label out of this process's table, leaving the
+ * domain to the processes that still use it (one of them destroys it).
+ * EINVAL: label names no shared domain here. */
+RP_INTERNAL_API int rp_forget_dom_shared(long label);
 RP_INTERNAL_API long rp_shared_zero(void);
 RP_INTERNAL_API bool rp_dom_shared(long label);
 

@@ -239,6 +239,12 @@ void rpt_dom_destroy(const void *obj)
 	rp_end_seq(zero, RP_QUIET);
 }
 
+void rpt_dom_forget(const void *obj)
+{
+	set_del((uintptr_t)obj);
+	rp_forget_dom_shared((long)obj);	/* EINVAL: never used here */
+}
+
 int rpt_peek(const void *obj)
 {
 	return rp_dom_peek((long)obj);

@@ -149,6 +149,10 @@ void rpt_dom_create(const void *obj, bool shared);
  * 0 of its region. */
 void rpt_dom_destroy(const void *obj);
 
+/* This process is done with obj, a process-shared object that others may
+ * still use: its label goes, its shared domain stays. */
+void rpt_dom_forget(const void *obj);
+
 /* What begin_seq(obj) would find now (OLOG_PEEK_*), -EINVAL: no domain. */
 int rpt_peek(const void *obj);
 

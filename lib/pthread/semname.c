@@ -12,9 +12,11 @@
  *
  * The table changes inside a region of its own domain, so threads of every
  * replica open and close in one order; a spinlock in the table keeps the
- * processes of a replica apart (they are not ordered between them, like
- * any process-shared object here). Each semaphore is a domain like an
- * unnamed one (sem.c). */
+ * processes of a replica apart (the table's domain is each process's own,
+ * so their opens are not ordered between them). Each semaphore is a
+ * process-shared domain (rpt_dom_create()), ordered among the processes
+ * that opened it before they forked; the last process to close it
+ * destroys it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -226,7 +228,7 @@ PT_API int sem_unlink(const char *name)
 int rpt_named_close(sem_t *s)
 {
 	struct named *n = (struct named *)s;
-	bool inside, gone = false;
+	bool inside, gone = false, last = false;
 	int i;
 
 	if (!tab || n < tab->slot || n >= tab->slot + NAMED_MAX)
@@ -235,7 +237,8 @@ int rpt_named_close(sem_t *s)
 	inside = take();
 	if (my_opens[i] && --my_opens[i] == 0) {
 		gone = true;
-		if (--n->users == 0 && !n->linked)
+		last = --n->users == 0;
+		if (last && !n->linked)
 			n->used = false;
 	}
 	release(inside);
@@ -243,7 +246,11 @@ int rpt_named_close(sem_t *s)
 		errno = EINVAL;
 		return -1;
 	}
-	if (gone)
+	/* the domain is shared with the processes that still have it open:
+	 * the last one to close it destroys it */
+	if (last)
 		rpt_dom_destroy(s);
+	else if (gone)
+		rpt_dom_forget(s);
 	return 0;
 }
