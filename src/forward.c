@@ -240,7 +240,7 @@ static void send_to(struct delivery *d, struct peer *p, bool at_exit)
 	if (p->exited)
 		return;
 	if (at_exit) {
-		p->exit_sigs |= 1ull << (d->sig - 1);
+		sigmask_add(&p->exit_sigs, d->sig);
 		return;
 	}
 	peer_signal(p, d->sig);

@@ -776,12 +776,8 @@ static void send_deferred(struct peer *p)
 {
 	int sig;
 
-	for (sig = 1; p->deferred_sigs && sig <= 64; sig++) {
-		if (!(p->deferred_sigs & (1ull << (sig - 1))))
-			continue;
-		p->deferred_sigs &= ~(1ull << (sig - 1));
+	while ((sig = sigmask_pop(&p->deferred_sigs)))
 		syscall(SYS_tgkill, p->proc->pid, p->tid, sig);
-	}
 }
 
 /* p's thread made the close it was let make: its number is free again. */

@@ -57,6 +57,24 @@ struct replica {
 				 * (provisional.c): it may not lead an input */
 };
 
+/* A set of signals (bit sig - 1), as a peer keeps those it owes. */
+static inline void sigmask_add(uint64_t *mask, int sig)
+{
+	*mask |= 1ull << (sig - 1);
+}
+
+/* The lowest signal in *mask, taken out of it; 0: none. */
+static inline int sigmask_pop(uint64_t *mask)
+{
+	int sig;
+
+	if (!*mask)
+		return 0;
+	sig = __builtin_ctzll(*mask) + 1;
+	*mask &= *mask - 1;
+	return sig;
+}
+
 /* How a peer is waiting for its answer. */
 enum wait_kind {
 	W_NONE,

@@ -545,12 +545,8 @@ static void send_exit_sigs(struct peer *p)
 {
 	int sig;
 
-	for (sig = 1; p->exit_sigs && sig <= 64; sig++) {
-		if (p->exit_sigs & (1ull << (sig - 1))) {
-			p->exit_sigs &= ~(1ull << (sig - 1));
-			peer_signal(p, sig);
-		}
-	}
+	while ((sig = sigmask_pop(&p->exit_sigs)))
+		peer_signal(p, sig);
 }
 
 /* A syscall-exit stop that a fork or a wait asked for. */
@@ -629,7 +625,7 @@ static bool defer_signal(struct peer *p, int sig)
 	if ((long)regs.rax != -ERESTARTSYS_K || !se || se->cls == SC_LOCAL || se->cls == SC_ERRNO ||
 	    se->cls == SC_CONTROL)
 		return false;
-	p->deferred_sigs |= 1ull << (sig - 1);
+	sigmask_add(&p->deferred_sigs, sig);
 	ptrace(PTRACE_CONT, p->tid, 0, 0);
 	return true;
 }
