@@ -93,15 +93,9 @@ struct pool {
 
 static struct pool *pool;	/* NULL: process-shared condvars are glibc's */
 
-/* Once per program image (rpt_resolve may run more than once). */
 void rpt_cond_setup(void)
 {
-	static _Atomic bool done;
-	void *p;
-
-	if (atomic_exchange(&done, true))
-		return;
-	p = mmap(NULL, sizeof(*pool), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, sizeof(*pool), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p != MAP_FAILED)
 		pool = p;
 }

@@ -21,26 +21,17 @@ void rpt_errmsg_resolve(void)
 
 PT_API void perror(const char *s)
 {
-	bool in = rpt_stdio_enter(stderr);
-
-	REAL(perror)(s);
-	rpt_stdio_leave(stderr, in);
+	IN_REGION_VOID(stderr, REAL(perror)(s));
 }
 
 PT_API void vwarn(const char *fmt, va_list ap)
 {
-	bool in = rpt_stdio_enter(stderr);
-
-	REAL(vwarn)(fmt, ap);
-	rpt_stdio_leave(stderr, in);
+	IN_REGION_VOID(stderr, REAL(vwarn)(fmt, ap));
 }
 
 PT_API void vwarnx(const char *fmt, va_list ap)
 {
-	bool in = rpt_stdio_enter(stderr);
-
-	REAL(vwarnx)(fmt, ap);
-	rpt_stdio_leave(stderr, in);
+	IN_REGION_VOID(stderr, REAL(vwarnx)(fmt, ap));
 }
 
 PT_API void warn(const char *fmt, ...)

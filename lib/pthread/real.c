@@ -84,7 +84,7 @@ static void after_fork_child(void)
  * program that needs it would not have linked. */
 int rpt_resolve(void)
 {
-	static _Atomic bool atfork_done;
+	static _Atomic bool atfork_done, setup_done;
 	int st;
 	size_t i;
 
@@ -99,8 +99,9 @@ int rpt_resolve(void)
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();
-	if (st == RPT_ORDERED) {
-		/* before any fork: children share them */
+	/* once per image (threads may race here), before any fork: children
+	 * share what these map */
+	if (st == RPT_ORDERED && !atomic_exchange(&setup_done, true)) {
 		rpt_named_setup();
 		rpt_cond_setup();
 	}

@@ -205,12 +205,13 @@ extern bool rpt_serial;
  * not one of its own (glibc's). */
 int rpt_named_close(sem_t *s);
 
-/* Makes the table of names (the constructor, when replicated). */
+/* Makes the table of names (rpt_resolve, once per image, when
+ * replicated). */
 void rpt_named_setup(void);
 
 /* ---- cond.c: the waiter nodes of process-shared condvars --------------- */
 
-/* Maps the pool they come from (the constructor, when replicated). */
+/* Maps the pool they come from (as rpt_named_setup). */
 void rpt_cond_setup(void);
 
 /* ---- stdio.c: streams ------------------------------------------------- */

@@ -86,15 +86,9 @@ static void after_fork_child(void)
 	unlock_table();
 }
 
-/* Made once per program image, replicated mode only (real.c). */
 void rpt_named_setup(void)
 {
-	static _Atomic bool done;
-	void *p;
-
-	if (atomic_exchange(&done, true))
-		return;
-	p = mmap(NULL, sizeof(*tab), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, sizeof(*tab), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return; /* sem_open is glibc's then */
 	tab = p;

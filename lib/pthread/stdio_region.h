@@ -34,6 +34,14 @@ void rpt_stdio_leave(FILE *f, bool inside);
 	rpt_stdio_leave(f_, in_); \
 	r_; })
 
+/* Runs void expr inside f's region. */
+#define IN_REGION_VOID(f, expr) do { \
+	FILE *f_ = (f); \
+	bool in_ = rpt_stdio_enter(f_); \
+	expr; \
+	rpt_stdio_leave(f_, in_); \
+} while (0)
+
 /* Calls expr (of type T) with ap: the arguments after last. */
 #define WITH_ARGS(T, last, expr) ({ \
 	va_list ap; \
