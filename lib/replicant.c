@@ -422,24 +422,25 @@ static int do_init_dom(long label, bool shared)
 	return err;
 }
 
-RP_INTERNAL_API int rp_init_dom(long label, unsigned flags)
+/* init_dom() in this process's region or, shared, in the shared one. */
+static int init_dom_in(long label, unsigned flags, bool shared)
 {
 	int err;
 
 	if (mode() != MODE_REPLICATED)
 		return label ? 0 : EEXIST;
-	err = do_init_dom(label, false);
+	err = do_init_dom(label, shared);
 	return unlikely(err) ? misuse(RP_CALL_INIT_DOM, err, label, flags) : 0;
+}
+
+RP_INTERNAL_API int rp_init_dom(long label, unsigned flags)
+{
+	return init_dom_in(label, flags, false);
 }
 
 RP_INTERNAL_API int rp_init_dom_shared(long label, unsigned flags)
 {
-	int err;
-
-	if (mode() != MODE_REPLICATED)
-		return label ? 0 : EEXIST;
-	err = do_init_dom(label, true);
-	return unlikely(err) ? misuse(RP_CALL_INIT_DOM, err, label, flags) : 0;
+	return init_dom_in(label, flags, true);
 }
 
 RP_INTERNAL_API long rp_shared_zero(void)
