@@ -8,8 +8,10 @@ WARN = -Wall -Wextra -Wswitch-enum -Werror=switch-default -Werror=missing-protot
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
 LDLIBS = -lseccomp -lpthread
 
-SRC = $(wildcard src/*.c)
+# src/ has one folder per layer (README "Layout"); objects mirror it.
+SRC = $(wildcard src/*.c src/*/*.c)
 OBJ = $(SRC:src/%.c=build/%.o)
+SRC_HDR = $(wildcard src/*/*.h)
 PROGS_SRC = $(wildcard tests/progs/*.c)
 PROGS = $(PROGS_SRC:tests/progs/%.c=build/tests/%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -17,8 +19,9 @@ UNITS = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 
 all: build/replicant
 
-build/%.o: src/%.c $(wildcard src/*.h) lib/protocol.h lib/orderlog.h | build
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/%.o: src/%.c $(SRC_HDR) lib/protocol.h lib/orderlog.h | build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 # the monitor formats and reads the regions of sequential regions with the
 # library's own order log code
@@ -34,7 +37,7 @@ build/tests/%: tests/progs/%.c | build
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 
 build/unit/%: tests/unit/%.c $(filter-out build/main.o,$(OBJ)) $(MON_LIB_OBJ) | build
-	$(CC) $(ALL_CFLAGS) -Isrc $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc $(filter-out %.h,$^) -o $@ $(LDLIBS)
 
 # Debian packages the build and the tests need.
 deps:
@@ -136,7 +139,7 @@ $(PT_UNITS): build/unit/%: tests/unit/%.c build/lib/$(PT_SO) | build/lib
 LIB_UNITS = $(filter build/unit/test_orderlog build/unit/test_seq build/unit/test_seq%,$(UNITS))
 
 $(LIB_UNITS): build/unit/%: tests/unit/%.c $(LIB_OBJ) | build/lib
-	$(CC) $(LIB_CFLAGS) $^ -o $@ -lpthread -lseccomp
+	$(CC) $(LIB_CFLAGS) $(filter-out %.h,$^) -o $@ -lpthread -lseccomp
 
 # a program that misbehaves in its regions on purpose (tests/t/93): it
 # links the objects to learn its replica index
@@ -226,3 +229,27 @@ mcsoak: deps all
 	@bash bench/memcached-soak.sh
 
 .PHONY: mcsoak
+
+# ---- tests/unit/tap.h and tests/agree/ (tests/t/00-unit.t, 05-agree.t) ----
+# Every unit test includes tests/unit/tap.h, its TAP helper: rebuilt when it
+# changes (the unit rules above link $(filter-out %.h,$^)). test_tap checks
+# tap.h itself and links nothing else.
+$(UNITS): tests/unit/tap.h
+
+build/unit/test_tap: tests/unit/test_tap.c tests/unit/tap.h | build
+	$(CC) $(ALL_CFLAGS) $< -o $@
+
+# tests/agree/NAME.c: a program whose replicated runs must give what its
+# plain run gives (tests/t/05-agree.t); adding one is adding the file.
+AGREE_SRC = $(wildcard tests/agree/*.c)
+AGREE = $(AGREE_SRC:tests/agree/%.c=build/tests/agree/%)
+
+build/tests/agree/%: tests/agree/%.c | build
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
+
+agree: $(AGREE)
+
+check: $(AGREE)
+
+.PHONY: agree

@@ -923,6 +923,31 @@ uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica)
 	return rp_st_turn(ld_acq(&rstate(dom_at(lg, slot), replica)->state));
 }
 
+struct rp_rstate *olog_rstate(const struct olog *lg, uint32_t slot, unsigned replica)
+{
+	if (slot >= lg->dom_max || replica >= lg->n)
+		return NULL;
+	return rstate(dom_at(lg, slot), replica);
+}
+
+bool olog_locate(const struct olog *lg, size_t off, uint32_t *slot, int *replica,
+		 size_t *in_state)
+{
+	size_t start = (size_t)(lg->doms - (char *)lg->rg), in;
+
+	if (off < start || (off - start) / lg->dom_stride >= lg->dom_max)
+		return false;
+	*slot = (uint32_t)((off - start) / lg->dom_stride);
+	in = (off - start) % lg->dom_stride;
+	*replica = -1;
+	if (in >= sizeof(struct rp_dom) &&
+	    (in - sizeof(struct rp_dom)) / sizeof(struct rp_rstate) < lg->n) {
+		*replica = (int)((in - sizeof(struct rp_dom)) / sizeof(struct rp_rstate));
+		*in_state = (in - sizeof(struct rp_dom)) % sizeof(struct rp_rstate);
+	}
+	return true;
+}
+
 uint64_t olog_entry(const struct olog *lg, uint32_t slot, uint64_t pos)
 {
 	uint64_t e;

@@ -111,6 +111,15 @@ uint32_t olog_spin_calibrate(unsigned ns);
 /* For reports and tests: the replica's position in a slot's log, and the
  * entry at a position (0 if it is not in the log now). */
 uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica);
+/* Replica's state in domain slot, or NULL when either is out of bounds
+ * (the monitor's reports read it). */
+struct rp_rstate *olog_rstate(const struct olog *lg, uint32_t slot, unsigned replica);
+/* Where byte off of the region lies, by lg's own geometry: the domain
+ * *slot, and the *replica whose state holds it with the byte *in_state of
+ * that state (*replica -1: the domain's own header or its log). False for
+ * the region's header, its init log, or past the last slot. */
+bool olog_locate(const struct olog *lg, size_t off, uint32_t *slot, int *replica,
+		 size_t *in_state);
 uint64_t olog_entry(const struct olog *lg, uint32_t slot, uint64_t pos);
 
 #endif

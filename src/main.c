@@ -10,16 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "filter.h"
-#include "monitor.h"
-#include "seq.h"
-#include "spawn.h"
-#include "util.h"
+#include "loop/loop.h"
+#include "model/procs.h"
+#include "model/run.h"
+#include "os/spawn.h"
+#include "os/util.h"
+#include "seq/seq.h"
+#include "table/filter.h"
 
 #define VERSION "0.1"
-
-void monitor_setup(void);
-void monitor_add_initial_peers(void);
 
 static void usage(FILE *f)
 {
@@ -103,6 +102,62 @@ static const char *resolve(const char *prog)
 
 static uint64_t parse_seed(const char *s);
 
+/* One option of getopt_long; *seeded: --perturb-seed was given. */
+static void parse_option(int ch, bool *seeded)
+{
+	switch (ch) {
+	case 'n':
+		opt.n = (int)parse_long(optarg, 2, MAX_REPLICAS, "bad replica count '%s' (2 to 16)");
+		break;
+	case 'd':
+		opt.divergence_exit = (int)parse_long(optarg, 0, 255, "bad exit code '%s' (0 to 255)");
+		break;
+	case 'o':
+		if (!strcmp(optarg, "abort"))
+			opt.on_div = DIV_ABORT;
+		else if (!strcmp(optarg, "kill-minority"))
+			opt.on_div = DIV_KILL_MINORITY;
+		else
+			bad_usage("bad --on-divergence '%s' (abort or kill-minority)", optarg);
+		break;
+	case 'r':
+		opt.report_path = optarg;
+		break;
+	case 's':
+		opt.stall_ns = (uint64_t)parse_long(optarg, 1, 86400, "bad stall timeout '%s' (seconds)") *
+			       1000000000ull;
+		break;
+	case 'D':
+		util_debug = 1;
+		break;
+	case 'P':
+		opt.pthread = true;
+		if (optarg && !strcmp(optarg, "serial"))
+			opt.pthread_serial = true;
+		else if (optarg)
+			bad_usage("bad --pthread mode '%s' (serial, or none)", optarg);
+		break;
+	case 'p':
+		opt.perturb = true;
+		break;
+	case 'S':
+		opt.perturb = true;
+		opt.perturb_seed = parse_seed(optarg);
+		*seeded = true;
+		break;
+	case 'M':
+		opt.perturb_max_us = (uint32_t)parse_long(optarg, 1, 1000000,
+							  "bad --perturb-max-us '%s' (1 to 1000000)");
+		break;
+	case 'h':
+		usage(stdout);
+		exit(0);
+	default:
+		usage(stderr);
+		exit(EXIT_REPLICANT_ERROR);
+	}
+}
+
 static void parse(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -137,59 +192,8 @@ static void parse(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "run"))
 		bad_usage("expected a command: run%s", "");
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			opt.n = (int)parse_long(optarg, 2, MAX_REPLICAS, "bad replica count '%s' (2 to 16)");
-			break;
-		case 'd':
-			opt.divergence_exit = (int)parse_long(optarg, 0, 255, "bad exit code '%s' (0 to 255)");
-			break;
-		case 'o':
-			if (!strcmp(optarg, "abort"))
-				opt.on_div = DIV_ABORT;
-			else if (!strcmp(optarg, "kill-minority"))
-				opt.on_div = DIV_KILL_MINORITY;
-			else
-				bad_usage("bad --on-divergence '%s' (abort or kill-minority)", optarg);
-			break;
-		case 'r':
-			opt.report_path = optarg;
-			break;
-		case 's':
-			opt.stall_ns = (uint64_t)parse_long(optarg, 1, 86400, "bad stall timeout '%s' (seconds)") *
-				       1000000000ull;
-			break;
-		case 'D':
-			util_debug = 1;
-			break;
-		case 'P':
-			opt.pthread = true;
-			if (optarg && !strcmp(optarg, "serial"))
-				opt.pthread_serial = true;
-			else if (optarg)
-				bad_usage("bad --pthread mode '%s' (serial, or none)", optarg);
-			break;
-		case 'p':
-			opt.perturb = true;
-			break;
-		case 'S':
-			opt.perturb = true;
-			opt.perturb_seed = parse_seed(optarg);
-			seeded = true;
-			break;
-		case 'M':
-			opt.perturb_max_us = (uint32_t)parse_long(optarg, 1, 1000000,
-								  "bad --perturb-max-us '%s' (1 to 1000000)");
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(EXIT_REPLICANT_ERROR);
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1)
+		parse_option(ch, &seeded);
 	if (optind >= argc)
 		bad_usage("no program given%s", "");
 	if (opt.on_div == DIV_KILL_MINORITY && opt.n < 3)
@@ -287,7 +291,7 @@ int main(int argc, char **argv)
 	opt.prog_path = resolve(opt.argv[0]);
 	if (opt.pthread)
 		preload_pthread();
-	monitor_setup();
+	loop_setup();
 	seq_init();
 	if (opt.perturb)
 		fprintf(stderr, "replicant: --perturb seed %llu (replay with --perturb-seed %llu)\n",
@@ -298,6 +302,6 @@ int main(int argc, char **argv)
 	seccomp_release(ctx);
 	for (i = 0; i < opt.n; i++)
 		spawn_replica(&replicas[i], &prog, opt.prog_path, opt.argv);
-	monitor_add_initial_peers();
-	return monitor_run();
+	loop_add_initial_peers();
+	return loop_run();
 }

@@ -4,7 +4,7 @@
  * different order in each replica, and since a thread writes while it
  * holds the lock, replicas whose threads took it in different orders can
  * each wait in a write for peers that wait for the lock (the monitor's
- * early answers, src/provisional.c, break only some of those cycles).
+ * early answers, src/list/provisional.c, break only some of those cycles).
  *
  * So every FILE is a domain, labelled by its address like the pthread
  * objects, and the stdio calls that lock a FILE run inside its region:

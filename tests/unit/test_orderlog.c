@@ -6,7 +6,6 @@
  * nesting and domain matching. Prints TAP. */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,38 +16,7 @@
 #include <unistd.h>
 
 #include "orderlog.h"
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void msleep(long ms)
 {
@@ -1013,7 +981,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("OLOG_TEST_SPIN"))
 		test_spin = (uint32_t)atoi(getenv("OLOG_TEST_SPIN"));
-	printf("1..%d\n", 23 + 2 + 6 + 7);
+	plan(23 + 2 + 6 + 7);
 	test_geometry();
 	test_open();
 	test_append();
@@ -1030,5 +998,5 @@ int main(void)
 	test_control();
 	test_domains();
 	test_exhaust();
-	return failures != 0;
+	return tap_exit();
 }

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,26 +21,11 @@
 
 #include <replicant.h>
 
+#include "tap.h"
+
 #define PER_MODE 18
 
-static int test_no, failures;
 static int check_mode;		/* REPLICANT_SEQ_CHECK=1 */
-
-static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - %s: ", cond ? "" : "not ", ++test_no, check_mode ? "check" : "pass");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
 
 static const char *en(int err)
 {
@@ -376,20 +360,24 @@ static void test_fork(void)
 static int child(void)
 {
 	check_mode = getenv("REPLICANT_SEQ_CHECK") != NULL;
-	test_no = atoi(getenv("RPT_TEST_BASE"));
+	/* tests BASE+1 to BASE+PER_MODE of the parent's plan, named "pass: ..."
+	 * or "check: ..." */
+	tap_resume(atoi(getenv("RPT_TEST_BASE")), PER_MODE);
+	tap_prefix(check_mode ? "check" : "pass");
 	alarm(30);
 	test_mutex();
 	test_cond();
 	test_rwlock();
 	test_others();
 	test_fork();
-	return failures ? 1 : 0;
+	return tap_exit();
 }
 
 /* Runs this binary under LD_PRELOAD, in one mode; its TAP lines go out as
  * they are; a child that dies before its last test leaves a gap, which the
- * plan shows. */
-static void run_mode(const char *self, const char *lib, int check, int base)
+ * plan shows. Returns 0 when the child exited 0 (its tests passed, all of
+ * them ran). */
+static int run_mode(const char *self, const char *lib, int check, int base)
 {
 	char basestr[16];
 	int status;
@@ -409,15 +397,20 @@ static void run_mode(const char *self, const char *lib, int check, int base)
 		execl(self, self, (char *)NULL);
 		_exit(127);
 	}
-	waitpid(pid, &status, 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		diag("%s child: fork or waitpid failed", check ? "check" : "pass");
+		return 1;
+	}
 	if (!WIFEXITED(status))
-		printf("# %s child: status %d\n", check ? "check" : "pass", status);
+		diag("%s child: status %d", check ? "check" : "pass", status);
+	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 }
 
 int main(void)
 {
 	char self[PATH_MAX], lib[PATH_MAX + 64], *slash;
 	ssize_t n;
+	int failed;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("RPT_TEST_CHILD"))
@@ -430,8 +423,9 @@ int main(void)
 	*slash = 0;
 	snprintf(lib, sizeof(lib), "%s/../lib/libreplicant-pthread.so", self);
 	*slash = '/';
-	printf("1..%d\n", 2 * PER_MODE);
-	run_mode(self, lib, 0, 0);
-	run_mode(self, lib, 1, PER_MODE);
-	return 0;
+	plan(2 * PER_MODE);
+	/* the children print the tests and count them (tap_exit) */
+	failed = run_mode(self, lib, 0, 0);
+	failed |= run_mode(self, lib, 1, PER_MODE);
+	return failed;
 }

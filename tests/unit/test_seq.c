@@ -5,7 +5,6 @@
  * differ between them as under ASLR. Prints TAP. */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,25 +18,7 @@
 #include <replicant.h>
 
 #include "replicant_int.h"
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
+#include "tap.h"
 
 static uint64_t now_ns(void)
 {
@@ -91,11 +72,11 @@ static void run_script(const char *mode, const struct step *s, size_t n)
 	for (i = 0; i < n; i++) {
 		got = call(&s[i]);
 		if (s[i].op == ALIAS)
-			ok(got == s[i].want, "%s: %s(%#lx, %#lx) = %s, want %s %s", mode,
+			is_long(got, s[i].want, "%s: %s(%#lx, %#lx) = %s, want %s %s", mode,
 			   names[s[i].op], s[i].a, s[i].b, errname(got), errname(s[i].want),
 			   s[i].why);
 		else
-			ok(got == s[i].want, "%s: %s(%#lx) = %s, want %s %s", mode,
+			is_long(got, s[i].want, "%s: %s(%#lx) = %s, want %s %s", mode,
 			   names[s[i].op], s[i].a, errname(got), errname(s[i].want), s[i].why);
 	}
 }
@@ -468,7 +449,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..%zu\n", 2 + npass + 3 + 1 + ncheck + 5);
+	plan((int)(2 + npass + 3 + 1 + ncheck + 5));
 
 	ok(!rp_replicated(), "pass-through: no monitor, so no region");
 	run_script("pass-through", pass_script, npass);
@@ -490,5 +471,5 @@ int main(int argc, char **argv)
 	test_many_domains();
 	test_fork();
 	test_fork_shared();
-	return failures != 0;
+	return tap_exit();
 }

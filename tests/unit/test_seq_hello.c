@@ -26,19 +26,11 @@
 
 #include "orderlog.h"
 #include "replicant_int.h"
+#include "tap.h"
 
 #define NREP 3
 #define REGION_FD 100	/* where the supervisor puts the memfd in a replica */
 #define ROUNDS 2000
-
-static int test_no, failures;
-
-static void ok(int cond, const char *what)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++test_no, what);
-	fflush(stdout);
-	failures += !cond;
-}
 
 /* ---- a replica ---------------------------------------------------------- */
 
@@ -168,7 +160,7 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--replica"))
 		return replica((unsigned)atoi(argv[2]));
-	printf("1..3\n");
+	plan(3);
 	ok(!rp_replicated(), "without a supervisor HELLO is ENOSYS: pass-through");
 
 	memfd = memfd_create("replicant-seq", MFD_CLOEXEC);
@@ -176,7 +168,7 @@ int main(int argc, char **argv)
 		mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (rg == MAP_FAILED || olog_format(rg, size, &g)) {
 		ok(0, "a region in a memfd");
-		return 1;
+		return tap_exit();
 	}
 	for (r = 0; r < NREP; r++)
 		listener[r] = spawn(r, "/proc/self/exe", &pid[r]);
@@ -194,5 +186,5 @@ int main(int argc, char **argv)
 	ok(exits == NREP && turns == NREP,
 	   "each replica mapped the region, closed the descriptor, and ran its regions in "
 	   "the one domain its first init_dom matched");
-	return failures != 0;
+	return tap_exit();
 }

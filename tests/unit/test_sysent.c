@@ -1,52 +1,22 @@
-/* Unit test of the syscall table (src/sysent.c); prints TAP.
- *
- * gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Isrc tests/unit/test_sysent.c \
- *	src/sysent.c -lseccomp -o /tmp/test_sysent && /tmp/test_sysent
- */
+/* Unit test of the syscall table (src/table/sysent.c): consistent with
+ * itself, with its handler column, with the kernel's numbers and with
+ * libseccomp, and the filter built from it (src/table/filter.c) does what
+ * each row says. Prints TAP. `make build/unit/test_sysent` builds it. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
 #include <sys/syscall.h>
 
-#include "sysent.h"
+#include "../lib/protocol.h"
+#include "calls/calls.h"
+#include "table/filter.h"
+#include "table/sysent.h"
+#include "tap.h"
 
 #define UNISTD_64 "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
-#define NTESTS 12
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		failures++;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#define NTESTS 15
 
 /* (1) names agree with libseccomp wherever libseccomp knows the number */
 static void check_names_libseccomp(void)
@@ -99,8 +69,10 @@ static void check_header_numbers(void)
 	int bad = 0, seen = 0;
 
 	if (!f) {
-		printf("ok %d # SKIP cannot open %s: %s\n", ++test_no, UNISTD_64,
-		       strerror(errno));
+		char why[256];
+
+		snprintf(why, sizeof(why), "cannot open it: %s", strerror(errno));
+		skip(why, "all __NR_ of %s have entries", UNISTD_64);
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -134,7 +106,7 @@ static void check_args(void)
 		int i;
 
 		if (!e->name) {
-			if (e->cls != SC_REFUSED || e->nargs || e->flags) {
+			if (e->cls != SC_REFUSED || e->nargs || e->flags || e->h) {
 				diag("%ld: hole with contents", nr);
 				bad++;
 			}
@@ -220,8 +192,8 @@ static void spot_checks(void)
 	   e->nargs == 2, "io_uring_setup is SC_REFUSED");
 
 	e = sysent_get(__NR_mmap);
-	ok(e && e->cls == SC_LOCAL && (e->flags & SF_HANDLER) && e->nargs == 6 &&
-	   e->args[4].kind == A_FD, "mmap is SC_LOCAL with a handler");
+	ok(e && e->cls == SC_LOCAL && (e->flags & SF_SHARED_MAP) && e->h == &h_mmap &&
+	   e->nargs == 6 && e->args[4].kind == A_FD, "mmap is SC_LOCAL but for shared maps, h_mmap");
 
 	e = sysent_get(__NR_getsockname);
 	ok(e && e->cls == SC_INPUT &&
@@ -233,9 +205,10 @@ static void spot_checks(void)
 	s = sysent_name(9999);
 	ok(!strcmp(s, "syscall_9999"), "sysent_name(9999) is %s", s);
 
-	ok(sysent_get(-1) == NULL && sysent_get(SYSENT_MAX) == NULL &&
-	   sysent_get(0) == &sysent_table[0],
-	   "sysent_get bounds");
+	ok(sysent_get(-1) == NULL && sysent_get(SYSENT_ROWS) == NULL &&
+	   sysent_get(REPLICANT_SYS_MISUSE + 1) == NULL && sysent_get(0) == &sysent_table[0] &&
+	   sysent_get(REPLICANT_SYS_HELLO)->h == &h_hello && sysent_get(RSYS_RDTSC)->h == &h_rdtsc,
+	   "sysent_get bounds, events and libreplicant's calls");
 
 	ok(!strcmp(sysent_name(__NR_openat), "openat") &&
 	   !strcmp(sysent_name(400), "syscall_400") &&
@@ -243,19 +216,127 @@ static void spot_checks(void)
 	   "sysent_name of entries, holes and x32 numbers");
 }
 
+/* (4) the handler column agrees with the classes and flags */
+static int check_row_handler(const struct sysent *e)
+{
+	const struct handler *h = e->h;
+	int bad = 0;
+
+	if (((e->flags & SF_TRACED) != 0) != (h && h->traced)) {
+		diag("%s: SF_TRACED without a traced handler, or the reverse", e->name);
+		bad++;
+	}
+	if ((e->flags & SF_TRACED) && e->cls != SC_CONTROL) {
+		diag("%s: traced but not SC_CONTROL", e->name);
+		bad++;
+	}
+	if ((e->flags & SF_SHARED_MAP) && (e->cls != SC_LOCAL || !h || !h->each)) {
+		diag("%s: SF_SHARED_MAP needs SC_LOCAL and a handler's each", e->name);
+		bad++;
+	}
+	if (h && (e->cls == SC_REFUSED || e->cls == SC_ERRNO ||
+		  (e->cls == SC_LOCAL && !(e->flags & SF_SHARED_MAP)))) {
+		diag("%s: a handler on a call that never reaches the monitor", e->name);
+		bad++;
+	}
+	if (h && h->traced && (h->classify || h->each || h->prepare)) {
+		diag("%s: a traced call is never notified: no classify, each or prepare", e->name);
+		bad++;
+	}
+	if (h && h->refuse_why && !h->classify) {
+		diag("%s: refuse_why without a classify (only classify refuses)", e->name);
+		bad++;
+	}
+	return bad;
+}
+
+static void check_handlers(void)
+{
+	int bad = 0, rows = 0;
+	long nr;
+
+	for (nr = 0; nr < SYSENT_ROWS; nr++) {
+		if (!sysent_table[nr].name)
+			continue;
+		rows += sysent_table[nr].h != NULL;
+		bad += check_row_handler(&sysent_table[nr]);
+	}
+	ok(bad == 0 && rows > 60, "the handler column agrees with classes and flags (%d rows)", rows);
+	ok(sysent_is_event(RSYS_RDTSC) && sysent_is_event(RSYS_SIGNALED) &&
+	   !sysent_is_event(__NR_read) && !sysent_is_event(REPLICANT_SYS_HELLO) &&
+	   sysent_get(RSYS_SIGNALED)->cls == SC_OUTPUT,
+	   "events are rows no replica's syscall can name");
+}
+
+/* The action libseccomp's filter gives number nr, from its pseudo code
+ * (seccomp_export_pfc): "" when it has no rule (the default, NOTIFY); a
+ * leading '?' when the rule has conditions. */
+static void pfc_actions(scmp_filter_ctx ctx, char (*act)[32])
+{
+	FILE *f = tmpfile();
+	char line[256];
+	long nr = -1;
+	int depth = 0;
+
+	if (!f || seccomp_export_pfc(ctx, fileno(f)) < 0) {
+		diag("seccomp_export_pfc failed");
+		return;
+	}
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " ");
+		long n;
+
+		if (sscanf(p, "if ($syscall == %ld)", &n) == 1) {
+			nr = n, depth = 0;
+		} else if (nr >= 0 && nr < SYSENT_MAX && !strncmp(p, "if (", 4)) {
+			depth++;
+		} else if (nr >= 0 && nr < SYSENT_MAX && !strncmp(p, "action ", 7) && !act[nr][0]) {
+			snprintf(act[nr], sizeof(act[nr]), "%s%.*s", depth ? "?" : "",
+				 (int)strcspn(p + 7, ";\n"), p + 7);
+		} else if (!strncmp(p, "# default action", 16)) {
+			nr = -1;
+		}
+	}
+	fclose(f);
+}
+
+/* (5) the filter generated from the table does what each row says */
+static void check_filter(void)
+{
+	static char act[SYSENT_MAX][32];
+	scmp_filter_ctx ctx = filter_build();
+	int bad = 0, nr;
+
+	pfc_actions(ctx, act);
+	for (nr = 0; nr < SYSENT_MAX; nr++) {
+		const struct sysent *e = &sysent_table[nr];
+		char want[32] = "";
+
+		if (e->name && e->cls == SC_LOCAL)
+			snprintf(want, sizeof(want), "%sALLOW", e->flags & SF_SHARED_MAP ? "?" : "");
+		else if (e->name && e->cls == SC_ERRNO)
+			snprintf(want, sizeof(want), "ERRNO(%d)", e->errno_val);
+		else if (e->flags & SF_TRACED)
+			snprintf(want, sizeof(want), "TRACE(1)");
+		if (strcmp(want, act[nr])) {
+			diag("%d %s: filter '%s', table wants '%s'", nr, e->name ? e->name : "-",
+			     act[nr], want[0] ? want : "(notify)");
+			bad++;
+		}
+	}
+	seccomp_release(ctx);
+	ok(bad == 0, "the filter allows, fails, traces or notifies each number as its row says");
+}
+
 int main(void)
 {
-	printf("1..%d\n", NTESTS);
+	plan(NTESTS);
 	check_names_libseccomp();
 	check_header_numbers();
 	check_args();
 	spot_checks();
-	if (test_no != NTESTS) {
-		int ran = test_no;
-
-		printf("not ok %d - planned %d tests, ran %d\n", ++test_no,
-		       NTESTS, ran);
-		failures++;
-	}
-	return failures ? 1 : 0;
+	check_handlers();
+	check_filter();
+	return tap_exit();
 }

@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "call.h"
-#include "vote.h"
+#include "table/call.h"
+#include "tap.h"
+#include "table/vote.h"
 
 struct vcase {
 	const char *recs;	/* one letter per replica: same letter, same record */
@@ -35,9 +36,8 @@ static const struct vcase cases[] = {
 int main(void)
 {
 	size_t i, ncases = sizeof(cases) / sizeof(cases[0]);
-	int failed = 0;
 
-	printf("1..%zu\n", ncases + 1);
+	plan((int)ncases + 1);
 	for (i = 0; i < ncases; i++) {
 		const struct vcase *vc = &cases[i];
 		struct call recs[16], *ptrs[16];
@@ -51,18 +51,12 @@ int main(void)
 			ptrs[j] = vc->recs[j] == '.' ? NULL : &recs[j];
 		}
 		vote_tally(ptrs, n, vc->live, vote_majority(n), &t);
-		if (t.winner == vc->winner && t.differ == vc->differ && t.possible == vc->possible) {
-			printf("ok %zu - %s live %#x\n", i + 1, vc->recs, vc->live);
-		} else {
-			failed = 1;
-			printf("not ok %zu - %s live %#x: winner %d differ %#x possible %d\n", i + 1,
-			       vc->recs, vc->live, t.winner, t.differ, t.possible);
-		}
+		if (!ok(t.winner == vc->winner && t.differ == vc->differ &&
+			t.possible == vc->possible, "%s live %#x", vc->recs, vc->live))
+			diag("got winner %d differ %#x possible %d, expected %d %#x %d", t.winner,
+			     t.differ, t.possible, vc->winner, vc->differ, vc->possible);
 	}
-	if (vote_majority(2) == 2 && vote_majority(3) == 2 && vote_majority(4) == 3 &&
-	    vote_majority(16) == 9)
-		printf("ok %zu - majority sizes\n", ncases + 1);
-	else
-		printf("not ok %zu - majority sizes\n", ncases + 1), failed = 1;
-	return failed;
+	ok(vote_majority(2) == 2 && vote_majority(3) == 2 && vote_majority(4) == 3 &&
+	   vote_majority(16) == 9, "majority sizes");
+	return tap_exit();
 }

@@ -1,0 +1,155 @@
+/* Descriptors: close, dup, the private pipes and socketpairs a replica
+ * makes, and shared mappings of a descriptor. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+#include "os/mem.h"
+
+/* The replica closes its own descriptor once answered; until its thread's
+ * next call the number stays taken, or a descriptor installed there in
+ * between would be the one closed. */
+static struct answer close_each(struct entry *e, struct peer *p, struct call *c)
+{
+	(void)e;
+	if (!peer_fobj(p, (long)c->args[0]))
+		return ans_val(-EBADF);
+	fdtab_closing(&p->proc->fds, (int)c->args[0]);
+	p->closing_fd = (int)c->args[0];
+	return ans_cont();
+}
+
+const struct handler h_close = {
+	.each = close_each,
+};
+
+/* The monitor's own copy of o as replica p holds it: for a private
+ * object, taken from the replica (pidfd_getfd). -1 with errno. */
+static int object_fd(struct peer *p, struct fobj *o, int fd)
+{
+	int pidfd, got;
+
+	if (!o->private_)
+		return dup(o->mfd);
+	pidfd = syscall(SYS_pidfd_open, p->proc->pid, 0);
+	if (pidfd < 0)
+		return -1;
+	got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	return got;
+}
+
+struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec)
+{
+	struct fobj *o = peer_fobj(p, old);
+	int fd, mfd;
+
+	if (!o || target >= 1 << 20)
+		return ans_val(-EBADF);
+	mfd = object_fd(p, o, old);
+	if (mfd < 0)
+		return ans_val(-errno);
+	fd = peer_addfd(p, mfd, target, cloexec);
+	close(mfd);
+	if (fd < 0)
+		return ans_val(fd);
+	fdtab_set(&p->proc->fds, fd, o, cloexec);
+	return ans_val(fd);
+}
+
+static struct answer dup_each(struct entry *e, struct peer *p, struct call *c)
+{
+	int old = (int)c->args[0], target = (int)c->args[1];
+
+	switch (c->nr) {
+	case SYS_dup:
+		return fd_install_copy(p, old, proc_fd_number(e, p, 0, 0), false);
+	case SYS_dup2:
+		if (old == target)
+			return ans_val(peer_fobj(p, old) ? target : -EBADF);
+		return fd_install_copy(p, old, target, false);
+	default:
+		if (old == target || (c->args[2] & ~(uint64_t)O_CLOEXEC))
+			return ans_val(-EINVAL);
+		return fd_install_copy(p, old, target, c->args[2] & O_CLOEXEC);
+	}
+}
+
+const struct handler h_dup = {
+	.each = dup_each,
+};
+
+/* The pair the call asks for, made by the monitor; its O_CLOEXEC wish in
+ * *flags, where the replica wants the two numbers in *where. */
+static int make_pair(const struct call *c, int fds[2], int *flags, uint64_t *where)
+{
+	if (c->nr == SYS_socketpair) {
+		*flags = (int)c->args[1] & SOCK_CLOEXEC ? O_CLOEXEC : 0;
+		*where = c->args[3];
+		return socketpair((int)c->args[0], (int)c->args[1], (int)c->args[2], fds) < 0 ? -errno : 0;
+	}
+	*flags = c->nr == SYS_pipe2 ? (int)c->args[1] : 0;
+	*where = c->args[0];
+	return pipe2(fds, *flags | O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/* pipe, pipe2, socketpair: private to the replica. */
+static struct answer pair_each(struct entry *e, struct peer *p, struct call *c)
+{
+	int fds[2], got[2] = { -1, -1 }, i, err, flags;
+	uint64_t where;
+
+	err = make_pair(c, fds, &flags, &where);
+	if (err)
+		return ans_val(err);
+	for (i = 0; i < 2 && !err; i++) {
+		got[i] = peer_addfd(p, fds[i], proc_fd_number(e, p, i, 0), flags & O_CLOEXEC);
+		if (got[i] < 0)
+			err = got[i];
+	}
+	close(fds[0]);
+	close(fds[1]);
+	if (err)
+		return ans_val(err);
+	for (i = 0; i < 2; i++) {
+		struct fobj *o = fobj_new(-1, true);
+
+		o->type = c->nr == SYS_socketpair ? S_IFSOCK : S_IFIFO;
+		fdtab_set(&p->proc->fds, got[i], o, flags & O_CLOEXEC);
+	}
+	return ans_val(mem_write(p->tid, where, got, sizeof(got)));
+}
+
+const struct handler h_pair = {
+	.each = pair_each,
+};
+
+/* mmap reaches the monitor only for shared mappings of a descriptor
+ * (SF_SHARED_MAP): one of a file open for writing would write to it
+ * behind the vote. */
+static enum mode mmap_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[4]);
+
+	if (o && !o->private_ && o->accmode != O_RDONLY) {
+		c->why = "a shared mapping of a file open for writing would bypass the vote";
+		return M_REFUSE;
+	}
+	return M_EACH;
+}
+
+static struct answer mmap_each(struct entry *e, struct peer *p, struct call *c)
+{
+	(void)e;
+	return peer_fobj(p, (long)c->args[4]) ? ans_cont() : ans_val(-EBADF);
+}
+
+const struct handler h_mmap = {
+	.classify = mmap_classify,
+	.each = mmap_each,
+};

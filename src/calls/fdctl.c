@@ -1,0 +1,160 @@
+/* fcntl and ioctl: the commands programs commonly give, each with the
+ * description of its third argument. */
+#include <asm/termbits.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+
+#define FLOCK_SIZE 32 /* struct flock on x86_64 */
+
+static const struct sysent fcntl_getlk = {
+	"fcntl", 3, SC_INPUT, 0, 0, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_INOUT, 0, -1, FLOCK_SIZE } } };
+static const struct sysent fcntl_setlk = {
+	"fcntl", 3, SC_OUTPUT, 0, 0, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, FLOCK_SIZE } } };
+
+/* Commands without a third argument: whatever register value is there
+ * is not compared. */
+static const struct sysent fcntl_noarg = {
+	"fcntl", 2, SC_INPUT, 0, 0, NULL, { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 } } };
+
+static bool fcntl_no_third(int cmd)
+{
+	return cmd == F_GETFD || cmd == F_GETFL || cmd == F_GETPIPE_SZ || cmd == F_GET_SEALS ||
+	       cmd == F_GETOWN || cmd == F_GETSIG || cmd == F_GETLEASE;
+}
+
+/* The mode of a command on an external descriptor. */
+static enum mode fcntl_external(struct peer *p, struct call *c)
+{
+	switch ((int)c->args[1]) {
+	case F_GETFL:
+	case F_GETPIPE_SZ:
+		return M_INPUT;
+	case F_SETFL:
+	case F_SETPIPE_SZ:
+		return M_OUTPUT;
+	case F_GETLK:
+	case F_OFD_GETLK:
+		return call_recapture(c, p->tid, &fcntl_getlk) ? M_REFUSE : M_INPUT;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return call_recapture(c, p->tid, &fcntl_setlk) ? M_REFUSE : M_OUTPUT;
+	default:
+		return M_REFUSE;
+	}
+}
+
+static enum mode fcntl_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	int cmd = (int)c->args[1];
+
+	if (fcntl_no_third(cmd))
+		c->se = &fcntl_noarg;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+	case F_GETFD:
+	case F_SETFD:
+		return M_EACH;
+	default:
+		break;
+	}
+	if (!o || o->private_)
+		return M_EACH; /* unknown: EBADF; private: the replica's own */
+	return fcntl_external(p, c);
+}
+
+static struct answer fcntl_each(struct entry *e, struct peer *p, struct call *c)
+{
+	int fd = (int)c->args[0], cmd = (int)c->args[1];
+
+	if (!peer_fobj(p, fd))
+		return ans_val(-EBADF);
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((long)c->args[2] < 0)
+			return ans_val(-EINVAL);
+		return fd_install_copy(p, fd, proc_fd_number(e, p, 0, (int)c->args[2]),
+				       cmd == F_DUPFD_CLOEXEC);
+	case F_SETFD:
+		fdtab_set_cloexec(&p->proc->fds, fd, c->args[2] & FD_CLOEXEC);
+		return ans_cont();
+	default:
+		return ans_cont();
+	}
+}
+
+const struct handler h_fcntl = {
+	.classify = fcntl_classify,
+	.each = fcntl_each,
+	.refuse_why = "fcntl command not supported",
+};
+
+#define TERMIOS_SIZE sizeof(struct termios) /* the kernel's, not glibc's */
+
+#define IOCTL_IN(req, sz) { "ioctl", 3, SC_OUTPUT, 0, (int)(req), NULL, \
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, sz } } }
+#define IOCTL_OUT(req, sz) { "ioctl", 3, SC_INPUT, 0, (int)(req), NULL, \
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_OUT, 0, -1, sz } } }
+
+/* errno_val holds the request: these are private descriptions, never in
+ * the table, so the field is free. */
+static const struct sysent ioctls[] = {
+	IOCTL_OUT(TCGETS, TERMIOS_SIZE),
+	IOCTL_IN(TCSETS, TERMIOS_SIZE),
+	IOCTL_IN(TCSETSW, TERMIOS_SIZE),
+	IOCTL_IN(TCSETSF, TERMIOS_SIZE),
+	IOCTL_OUT(TIOCGWINSZ, sizeof(struct winsize)),
+	IOCTL_OUT(TIOCGPGRP, sizeof(int)),
+	IOCTL_OUT(FIONREAD, sizeof(int)),
+	IOCTL_IN(FIONBIO, sizeof(int)),
+	/* reflink copy (cp): data from one external file into another */
+	{ "ioctl", 3, SC_OUTPUT, 0, (int)FICLONE, NULL,
+	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
+};
+
+static enum mode ioctl_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	unsigned req = (unsigned)c->args[1];
+	size_t i;
+
+	if (!o || o->private_ || req == FIOCLEX || req == FIONCLEX)
+		return M_EACH;
+	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+		if ((unsigned)ioctls[i].errno_val != req)
+			continue;
+		if (call_recapture(c, p->tid, &ioctls[i]))
+			return M_REFUSE;
+		return ioctls[i].cls == SC_INPUT ? M_INPUT : M_OUTPUT;
+	}
+	return M_REFUSE;
+}
+
+static struct answer ioctl_each(struct entry *e, struct peer *p, struct call *c)
+{
+	unsigned req = (unsigned)c->args[1];
+
+	(void)e;
+	if (!peer_fobj(p, (long)c->args[0]))
+		return ans_val(-EBADF);
+	if (req == FIOCLEX || req == FIONCLEX)
+		fdtab_set_cloexec(&p->proc->fds, (int)c->args[0], req == FIOCLEX);
+	return ans_cont();
+}
+
+const struct handler h_ioctl = {
+	.classify = ioctl_classify,
+	.each = ioctl_each,
+	.refuse_why = "ioctl request not supported",
+};

@@ -1,0 +1,294 @@
+/* The generic execution path, driven by the syscall table: translate a
+ * replica's call into one the monitor can run on its own descriptors and
+ * buffers, run it once, and copy its results into each replica. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+#include "os/mem.h"
+#include "os/util.h"
+
+/* Translates one fd argument; private and unknown descriptors cannot be
+ * used by the monitor. The working directory is the process's own. */
+static int xlate_fd(struct entry *e, int i, uint64_t *out)
+{
+	const struct call *c = e->call[e->agreed];
+	struct fobj *o;
+
+	if (c->se->args[i].kind == A_DIRFD && (int)c->args[i] == AT_FDCWD) {
+		*out = entry_proc(e, e->agreed)->cwd;
+		return 0;
+	}
+	o = entry_fobj(e, e->agreed, i);
+	if (!o)
+		return -EBADF;
+	if (o->private_)
+		return -EXDEV; /* mixing private and external descriptors */
+	*out = o->mfd;
+	return 0;
+}
+
+/* A relative path of a call with no directory argument is resolved from
+ * the process's working directory: through /proc/self/fd, since the
+ * monitor's threads serve many processes. The new string lives in
+ * e->out[i], which paths do not otherwise use. */
+static const char *cwd_path(struct entry *e, struct proc *pr, const struct call *c, int i)
+{
+	const char *path = c->buf[i];
+	size_t n;
+
+	if (!path || path[0] == '/' || !path[0] || (i > 0 && c->se->args[i - 1].kind == A_DIRFD))
+		return path;
+	n = strlen(path) + 32;
+	e->out[i] = xmalloc(n);
+	snprintf(e->out[i], n, "/proc/self/fd/%d/%s", pr->cwd, path);
+	return e->out[i];
+}
+
+/* A buffer longer than the monitor captures (CALL_MAX_IN, 16 MiB) was
+ * cut down to that: so must the length the kernel is given, or a large
+ * read would run past the monitor's buffer (and a write past the captured
+ * bytes). The call becomes a short one, which the program handles. */
+static void clamp_lengths(struct entry *e, const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+		uint64_t units, have;
+
+		if (a->len_arg < 0 || (a->flags & AF_LEN_PTR) || !c->args[i])
+			continue;
+		if (a->kind == A_IN)
+			have = c->len[i];
+		else if (a->kind == A_OUT || a->kind == A_INOUT)
+			have = c->cap[i];
+		else
+			continue;
+		units = a->size ? have / a->size : have;
+		if (e->xargs[a->len_arg] > units)
+			e->xargs[a->len_arg] = units;
+	}
+}
+
+/* Argument i of the agreed call c, as the monitor runs it; 0 or -errno. */
+static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, int i)
+{
+	const struct sc_arg *a = &c->se->args[i];
+	struct iovec *iov;
+
+	e->xargs[i] = c->args[i];
+	if (i >= c->se->nargs)
+		return 0;
+	if ((a->flags & AF_NULLOK) && c->args[i] == 0 && a->kind != A_INT &&
+	    a->kind != A_FD && a->kind != A_DIRFD)
+		return 0;
+	switch ((enum sc_arg_kind)a->kind) {
+	case A_INT:
+	case A_NONE:
+		return 0;
+	case A_FD:
+	case A_DIRFD:
+		return xlate_fd(e, i, &e->xargs[i]);
+	case A_PATH:
+		e->xargs[i] = (uint64_t)cwd_path(e, pr, c, i);
+		return 0;
+	case A_STR:
+	case A_IN:
+		e->xargs[i] = (uint64_t)c->buf[i];
+		return 0;
+	case A_INOUT:
+		e->out[i] = xmemdup(c->buf[i], c->len[i]);
+		e->xargs[i] = (uint64_t)e->out[i];
+		return 0;
+	case A_OUT:
+		e->out[i] = xcalloc(1, c->cap[i]);
+		e->xargs[i] = (uint64_t)e->out[i];
+		return 0;
+	case A_IOV_IN:
+		iov = xmalloc(sizeof(*iov));
+		*iov = (struct iovec){ c->buf[i], c->len[i] };
+		e->out[i] = iov;
+		e->xargs[i] = (uint64_t)iov;
+		e->xargs[a->len_arg] = 1;
+		return 0;
+	case A_IOV_OUT:
+		/* one iovec followed by the data it points to */
+		iov = xcalloc(1, sizeof(*iov) + c->cap[i]);
+		*iov = (struct iovec){ iov + 1, c->cap[i] };
+		e->out[i] = iov;
+		e->xargs[i] = (uint64_t)iov;
+		e->xargs[a->len_arg] = 1;
+		return 0;
+	case A_PTR:
+		e->xargs[i] = 0;
+		return 0;
+	case A_OWN:
+	default:
+		return -ENOSYS;
+	}
+}
+
+enum prep generic_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct proc *pr = entry_proc(e, e->agreed);
+	int i, err;
+
+	e->xnr = c->nr;
+	for (i = 0; i < 6; i++) {
+		err = prepare_arg(e, pr, c, i);
+		if (err) {
+			e->ret = err;
+			return PREP_FAIL;
+		}
+	}
+	clamp_lengths(e, c);
+	return PREP_RUN;
+}
+
+/* Tries a read or write on a descriptor that may block without blocking
+ * (RWF_NOWAIT, MSG_DONTWAIT): when data or room is there, as it mostly is,
+ * the call runs at once instead of a round trip through a worker thread.
+ * False when it would have blocked or cannot be tried this way. */
+bool generic_try_nowait(struct entry *e)
+{
+	struct iovec one;
+	long r;
+
+	switch (e->xnr) {
+	case SYS_read:
+	case SYS_write:
+		one = (struct iovec){ (void *)e->xargs[1], e->xargs[2] };
+		r = e->xnr == SYS_read ? preadv2((int)e->xargs[0], &one, 1, -1, RWF_NOWAIT)
+				       : pwritev2((int)e->xargs[0], &one, 1, -1, RWF_NOWAIT);
+		break;
+	case SYS_readv:
+	case SYS_writev:
+		r = e->xnr == SYS_readv ?
+			preadv2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT) :
+			pwritev2((int)e->xargs[0], (void *)e->xargs[1], (int)e->xargs[2], -1, RWF_NOWAIT);
+		break;
+	case SYS_poll:
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		/* first with no timeout: an event loop mostly finds something */
+		if (e->xnr == SYS_poll)
+			r = syscall(SYS_poll, e->xargs[0], e->xargs[1], 0);
+		else
+			r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], 0,
+				    e->xargs[4], e->xargs[5]);
+		if (r == 0 && (long)e->xargs[e->xnr == SYS_poll ? 2 : 3] != 0)
+			return false;
+		break;
+	case SYS_recvfrom:
+	case SYS_sendto:
+		r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3] | MSG_DONTWAIT,
+			    e->xargs[4], e->xargs[5]);
+		break;
+	default:
+		return false;
+	}
+	if (r < 0)
+		return false; /* EAGAIN, or RWF_NOWAIT not supported: the worker runs it */
+	e->ret = r;
+	return true;
+}
+
+void generic_run(struct entry *e)
+{
+	long r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3],
+			 e->xargs[4], e->xargs[5]);
+
+	e->ret = r < 0 ? -errno : r;
+}
+
+static size_t out_len(const struct entry *e, const struct call *c, int i)
+{
+	const struct sc_arg *a = &c->se->args[i];
+	size_t n = c->cap[i];
+
+	if (a->flags & AF_LEN_RET)
+		n = e->ret > 0 && (size_t)e->ret < n ? (size_t)e->ret : (e->ret > 0 ? n : 0);
+	if ((a->flags & AF_LEN_PTR) && e->out[a->len_arg]) {
+		uint32_t v;
+
+		memcpy(&v, e->out[a->len_arg], sizeof(v));
+		if (v < n)
+			n = v;
+	}
+	return n;
+}
+
+/* Scatters len bytes into the replica's iovec array. */
+static int scatter(pid_t pid, const struct call *c, int i, const char *data, size_t len)
+{
+	const struct iovec *iov = c->buf[i];
+	size_t k, count = c->len[i] / sizeof(*iov);
+	int err;
+
+	for (k = 0; k < count && len > 0; k++) {
+		size_t n = iov[k].iov_len < len ? iov[k].iov_len : len;
+
+		err = mem_write(pid, (uint64_t)iov[k].iov_base, data, n);
+		if (err)
+			return err;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int generic_copy_out(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	int i, err = 0;
+
+	if (e->ret < 0 || !c->se)
+		return 0;
+	for (i = 0; i < c->se->nargs && !err; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+
+		if (!e->out[i] || !c->args[i])
+			continue;
+		switch (a->kind) {
+		case A_OUT:
+			err = mem_write(p->tid, c->args[i], e->out[i], out_len(e, c, i));
+			break;
+		case A_INOUT:
+			err = mem_write(p->tid, c->args[i], e->out[i], c->cap[i]);
+			break;
+		case A_IOV_OUT:
+			err = scatter(p->tid, c, i, (char *)e->out[i] + sizeof(struct iovec),
+				      e->ret > 0 ? (size_t)e->ret : 0);
+			break;
+		default:
+			break;
+		}
+	}
+	return err;
+}
+
+struct answer generic_deliver(struct entry *e, struct peer *p)
+{
+	int err = generic_copy_out(e, p);
+
+	if (err)
+		return ans_val(err);
+	return e->cont ? ans_cont() : ans_val(e->ret);
+}
+
+struct answer generic_each(struct peer *p, const struct call *c)
+{
+	if ((c->se->flags & SF_FD0) && !peer_fobj(p, (long)c->args[0]))
+		return ans_val(-EBADF);
+	return ans_cont();
+}

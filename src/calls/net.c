@@ -1,0 +1,96 @@
+/* Sockets and eventfd: external objects every replica shares, whose reads
+ * and writes go through the monitor. */
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+#include "os/mem.h"
+
+static struct answer socket_deliver(struct entry *e, struct peer *p)
+{
+	return newfd_deliver(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
+}
+
+const struct handler h_socket = {
+	.finish = newfd_finish,
+	.deliver = socket_deliver,
+};
+
+static struct answer accept_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+
+	return newfd_deliver(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
+}
+
+const struct handler h_accept = {
+	.finish = newfd_finish,
+	.deliver = accept_deliver,
+	.may_block = true,
+};
+
+/* eventfd: threads signal each other with it, often in the same epoll set
+ * as their sockets. */
+static struct answer eventfd_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+
+	return newfd_deliver(e, p, c->nr == SYS_eventfd2 && (c->args[1] & EFD_CLOEXEC));
+}
+
+const struct handler h_eventfd = {
+	.finish = newfd_finish,
+	.deliver = eventfd_deliver,
+};
+
+/* sendmsg as sendto, when it carries no control data. The call after
+ * classify: fd, the iovec array (gathered and compared), its count, flags,
+ * the address (compared) and its length. */
+static const struct sysent sendmsg_sysent = {
+	"sendmsg", 6, SC_OUTPUT, SF_FD0, 0, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_IOV_IN, 0, 2, 0 }, { A_INT, 0, -1, 0 }, { A_INT, 0, -1, 0 },
+	  { A_IN, AF_SOCKADDR | AF_NULLOK, 5, 0 }, { A_INT, 0, -1, 0 } } };
+
+/* Descriptors passed in control data (SCM_RIGHTS) would need translating
+ * both ways: refused. */
+static enum mode sendmsg_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	struct msghdr m;
+
+	if (!o || o->private_)
+		return M_EACH; /* the replica's own socket, or EBADF */
+	if (mem_read(p->tid, c->args[1], &m, sizeof(m)) || m.msg_controllen)
+		return M_REFUSE;
+	c->args[5] = m.msg_name ? m.msg_namelen : 0;
+	c->args[4] = (uint64_t)m.msg_name;
+	c->args[3] = c->args[2];
+	c->args[2] = m.msg_iovlen;
+	c->args[1] = (uint64_t)m.msg_iov;
+	if (call_recapture(c, p->tid, &sendmsg_sysent))
+		return M_REFUSE;
+	return M_OUTPUT;
+}
+
+/* Runs as sendto on the gathered bytes. */
+static enum prep sendmsg_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+
+	if (generic_prepare(e) != PREP_RUN)
+		return PREP_FAIL;
+	e->xnr = SYS_sendto;
+	e->xargs[1] = (uint64_t)c->buf[1];
+	e->xargs[2] = c->len[1];
+	e->xargs[3] = c->args[3];
+	return PREP_RUN;
+}
+
+const struct handler h_sendmsg = {
+	.classify = sendmsg_classify,
+	.prepare = sendmsg_prepare,
+	.may_block = true,
+	.refuse_why = "sendmsg with control data (descriptors, credentials) is not supported",
+};

@@ -1,0 +1,96 @@
+/* poll and select. */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+#include "os/mem.h"
+
+/* poll, ppoll: run on the monitor's descriptors. */
+static enum prep poll_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct pollfd *fds;
+	size_t i, n;
+
+	if (generic_prepare(e) != PREP_RUN)
+		return PREP_FAIL;
+	fds = e->out[0];
+	n = c->len[0] / sizeof(*fds);
+	for (i = 0; i < n; i++) {
+		struct fobj *o;
+
+		if (fds[i].fd < 0)
+			continue;
+		o = fdtab_get(&entry_proc(e, e->agreed)->fds, fds[i].fd);
+		if (o && o->private_) {
+			e->ret = -EXDEV;
+			return PREP_FAIL;
+		}
+		fds[i].fd = o ? o->mfd : INT_MAX; /* INT_MAX: POLLNVAL, as for a bad fd */
+	}
+	if (c->nr == SYS_ppoll)
+		e->xargs[3] = 0; /* the monitor's signals stay blocked */
+	return PREP_RUN;
+}
+
+static struct answer poll_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	struct pollfd *mine = c->buf[0], *got = e->out[0];
+	size_t i, n = c->len[0] / sizeof(*mine);
+	int err;
+
+	if (e->ret >= 0) {
+		for (i = 0; i < n; i++)
+			mine[i].revents = got[i].revents;
+		err = mem_write(p->tid, c->args[0], mine, c->len[0]);
+		if (err)
+			return ans_val(err);
+		if (c->nr == SYS_ppoll && c->args[2] && e->out[2])
+			mem_write(p->tid, c->args[2], e->out[2], c->cap[2]);
+	}
+	return ans_val(e->ret);
+}
+
+const struct handler h_poll = {
+	.prepare = poll_prepare,
+	.deliver = poll_deliver,
+	.may_block = true,
+};
+
+/* A select on a replica's private pipes and sockets (make's jobserver),
+ * or on none (a sleep), is the replica's own business: it runs there. On
+ * external descriptors it would need its fd_sets translated: refused
+ * (programs that select on sockets mostly have poll too). */
+static enum mode select_classify(struct peer *p, struct call *c)
+{
+	int nfds = (int)c->args[0], fd, i;
+
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return M_EACH; /* the kernel answers EINVAL */
+	for (i = 1; i <= 3; i++) {
+		const unsigned char *set = c->buf[i];
+
+		if (!c->args[i] || !set)
+			continue;
+		for (fd = 0; fd < nfds && (size_t)fd / 8 < c->len[i]; fd++) {
+			struct fobj *o;
+
+			if (!(set[fd / 8] & (1u << (fd % 8))))
+				continue;
+			o = peer_fobj(p, fd);
+			if (!o || !o->private_)
+				return M_REFUSE;
+		}
+	}
+	return M_EACH;
+}
+
+const struct handler h_select = {
+	.classify = select_classify,
+	.refuse_why = "select on external descriptors is not supported (poll is)",
+};

@@ -1,0 +1,137 @@
+/* Processes and threads: their creation, their end, their credentials and
+ * what prctl lets a program do to itself. */
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "calls/calls.h"
+#include "model/procs.h"
+#include "model/run.h"
+
+/* The run's status is the initial process's. */
+static enum prep exit_group_prepare(struct entry *e)
+{
+	if (entry_proc(e, e->agreed) == replicas[e->agreed].proc0)
+		run_exit_agree((int)e->call[e->agreed]->args[0]);
+	e->cont = true;
+	return PREP_DONE;
+}
+
+const struct handler h_exit_group = {
+	.prepare = exit_group_prepare,
+};
+
+const struct handler h_exit = {
+	.each = own_each,
+};
+
+const struct handler h_execve = {
+	.prepare = cont_prepare,
+};
+
+const struct handler h_creds = {
+	.each = own_each,
+};
+
+/* The process died of a signal it did not get from us (loop/tracer.c): an
+ * event compared like a call; nothing to run or answer. */
+static enum prep signaled_prepare(struct entry *e)
+{
+	(void)e;
+	return PREP_DONE;
+}
+
+const struct handler h_signaled = {
+	.prepare = signaled_prepare,
+};
+
+#define CLONE3_MIN 64 /* CLONE_ARGS_SIZE_VER0 */
+
+/* Threads, and processes with descriptor tables and working directories
+ * of their own (shared ones would need shared tables in the monitor). The
+ * stack, tls and tid pointers differ under ASLR and are not compared; for
+ * clone3 its struct is cut down to flags, exit signal and stack size. */
+static enum mode clone_classify(struct peer *p, struct call *c)
+{
+	uint64_t flags = c->args[0];
+
+	(void)p;
+	if (c->nr == SYS_clone3) {
+		uint64_t *a = c->buf[0], norm[3];
+
+		if (!a || c->len[0] < CLONE3_MIN)
+			return M_REFUSE;
+		flags = a[0];
+		norm[0] = a[0], norm[1] = a[4], norm[2] = a[6];
+		memcpy(c->buf[0], norm, sizeof(norm));
+		c->len[0] = sizeof(norm);
+	}
+	if (flags & CLONE_THREAD)
+		return flags & CLONE_VM ? M_OUTPUT : M_REFUSE;
+	if (flags & (CLONE_FILES | CLONE_FS | CLONE_PARENT | CLONE_NEWNS | CLONE_NEWPID |
+		     CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP))
+		return M_REFUSE;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return M_REFUSE;
+	return M_OUTPUT;
+}
+
+/* The clone is let through (CONTINUE). Until the tracer sees its child,
+ * the same call again is this one restarted (list/arrive.c). */
+static struct answer clone_deliver(struct entry *e, struct peer *p)
+{
+	const struct call *c = e->call[p->rep->idx];
+
+	p->clone_sent = true;
+	p->clone_nr = c->nr;
+	memcpy(p->clone_args, c->args, sizeof(p->clone_args));
+	return ans_cont();
+}
+
+const struct handler h_clone = {
+	.classify = clone_classify,
+	.prepare = cont_prepare,
+	.deliver = clone_deliver,
+	.refuse_why = "this kind of clone (shared descriptor table, namespaces, ...) is not supported",
+};
+
+static enum mode fork_classify(struct peer *p, struct call *c)
+{
+	(void)p, (void)c;
+	return M_OUTPUT;
+}
+
+const struct handler h_fork = {
+	.classify = fork_classify,
+	.prepare = cont_prepare,
+	.deliver = clone_deliver,
+};
+
+/* Options that change only the calling process, harmless to the monitor.
+ * Not among them: PR_SET_DUMPABLE (would end the monitor's access to the
+ * replica's memory), PR_SET_TSC, PR_SET_SECCOMP, PR_SET_PTRACER. */
+static const int prctl_own[] = {
+	PR_SET_NAME, PR_GET_NAME, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
+	PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAPBSET_READ, PR_GET_KEEPCAPS,
+	PR_SET_KEEPCAPS, PR_GET_TIMERSLACK, PR_SET_TIMERSLACK, PR_GET_SECUREBITS,
+	PR_SET_THP_DISABLE, PR_GET_THP_DISABLE, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER,
+	PR_MCE_KILL, PR_MCE_KILL_GET, PR_GET_TSC, PR_SET_VMA,
+};
+
+static enum mode prctl_classify(struct peer *p, struct call *c)
+{
+	size_t i;
+
+	(void)p;
+	for (i = 0; i < sizeof(prctl_own) / sizeof(prctl_own[0]); i++)
+		if ((int)c->args[0] == prctl_own[i])
+			return M_EACH;
+	return M_REFUSE;
+}
+
+const struct handler h_prctl = {
+	.classify = prctl_classify,
+	.each = own_each,
+	.refuse_why = "this prctl option is not supported",
+};

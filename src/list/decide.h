@@ -1,0 +1,14 @@
+/* The vote's decision at an entry: a divergence, or an output that now
+ * has its majority. */
+#ifndef REPLICANT_DECIDE_H
+#define REPLICANT_DECIDE_H
+
+#include "model/model.h"
+
+/* Looks at e after an arrival or a death. */
+void decide_examine(struct entry *e);
+/* Kills the replicas in mask as a minority: they stop counting, and the
+ * sequential regions stop waiting for them. */
+void decide_kill(uint32_t mask);
+
+#endif

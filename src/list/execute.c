@@ -1,0 +1,84 @@
+#include "list/execute.h"
+
+#include "calls/calls.h"
+#include "list/answer.h"
+#include "list/decide.h"
+#include "list/pool.h"
+#include "list/provisional.h"
+#include "model/procs.h"
+#include "model/run.h"
+#include "os/util.h"
+
+void execute_complete(struct entry *e)
+{
+	struct group *g = e->grp;
+	int i;
+
+	if (e->h && e->h->finish && !e->report_only)
+		e->h->finish(e);
+	e->state = E_DONE;
+	if (e->provisional && e->ret != e->provisional && !run_over) {
+		warnmsg("peer group %d, position %llu: %s returned %ld after replicas were told %ld; "
+			"stopping", g->id, (unsigned long long)e->seq, sysent_name(e->call[e->agreed]->nr),
+			e->ret, e->provisional);
+		run_end(EXIT_REPLICANT_ERROR);
+		return;
+	}
+	if (e->early)
+		provisional_settle(e);
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (p && p->waiting != W_NONE && p->entry == e && !run_over)
+			answer_deliver(e, p);
+	}
+}
+
+static bool needs_worker(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	int i;
+
+	if (e->h && e->h->may_block)
+		return true;
+	if (!c->se)
+		return false;
+	for (i = 0; i < c->se->nargs; i++) {
+		struct fobj *o;
+
+		if (c->se->args[i].kind != A_FD)
+			continue;
+		o = entry_fobj(e, e->agreed, i);
+		if (o && fobj_may_block(o))
+			return true;
+	}
+	return false;
+}
+
+void execute_start(struct entry *e, int agreed)
+{
+	enum prep r;
+
+	e->agreed = agreed;
+	e->state = E_RUN;
+	r = e->h && e->h->prepare ? e->h->prepare(e) : generic_prepare(e);
+	if (r != PREP_RUN) {
+		e->report_only = r == PREP_FAIL;
+		execute_complete(e);
+		return;
+	}
+	if (!needs_worker(e))
+		generic_run(e);
+	else if (!generic_try_nowait(e)) {
+		pool_submit(e);
+		return;
+	}
+	execute_complete(e);
+}
+
+void execute_input(struct entry *e, int r)
+{
+	execute_start(e, r);
+	if (!run_over)
+		decide_examine(e);
+}

@@ -1,0 +1,17 @@
+/* Running an entry's agreed call once: inline when it cannot block, else
+ * in a worker thread (list/pool.c), then answering every replica that
+ * waits on it. */
+#ifndef REPLICANT_EXECUTE_H
+#define REPLICANT_EXECUTE_H
+
+#include "model/model.h"
+
+/* Runs e as replica agreed's call (its prepare, the call, its finish). */
+void execute_start(struct entry *e, int agreed);
+/* e ran (inline or in a worker): answer the replicas that wait on it. */
+void execute_complete(struct entry *e);
+/* An input whose first arrival, replica r's, was held
+ * (list/provisional.c): r leads it now. */
+void execute_input(struct entry *e, int r);
+
+#endif

@@ -1,0 +1,222 @@
+#include "loop/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <time.h>
+
+#include "calls/calls.h"
+#include "end/report.h"
+#include "end/stall.h"
+#include "list/answer.h"
+#include "list/arrive.h"
+#include "list/execute.h"
+#include "list/pool.h"
+#include "loop/threads.h"
+#include "loop/tracer.h"
+#include "model/peers.h"
+#include "model/run.h"
+#include "os/ptrace.h"
+#include "os/util.h"
+#include "signals/signals.h"
+
+/* Guards all monitor state: the listener threads, the main thread
+ * (signals, ptrace events) and the workers take it around each event. */
+static pthread_mutex_t mon_lock = PTHREAD_MUTEX_INITIALIZER; /* not adaptive: its spin reads the TSC */
+static int sfd;
+
+static void unlock_and_flush(void)
+{
+	pthread_mutex_unlock(&mon_lock);
+	answer_flush();
+}
+
+/* A worker finished running e. */
+static void worker_done(struct entry *e)
+{
+	struct group *g = e->grp;
+
+	pthread_mutex_lock(&mon_lock);
+	if (!run_over) {
+		execute_complete(e);
+		answer_gc(g);
+	}
+	unlock_and_flush();
+}
+
+/* --perturb: one call in four waits up to perturb_max_us before the
+ * monitor looks at it, a different sequence in every replica, so threads
+ * that race for shared memory take their turns in different orders. */
+static void perturb_delay(uint64_t *rnd)
+{
+	uint64_t x = rng_next(rnd);
+	struct timespec ts;
+
+	if ((x & 3) != 0)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)((x >> 8) % opt.perturb_max_us) * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/* One thread per replica waits in SECCOMP_IOCTL_NOTIF_RECV: with
+ * SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel wakes it on the replica's
+ * own CPU, as cheap as a notification round trip gets. A single thread
+ * polling every listener would be pulled from CPU to CPU instead. */
+static void *listener_thread(void *arg)
+{
+	struct replica *r = arg;
+	uint64_t rnd = opt.perturb_seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(r->idx + 1));
+
+	for (;;) {
+		struct seccomp_notif req;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(r->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			if (run_over || r->reaped)
+				return NULL;
+			die_errno("receiving a notification from replica %d", r->idx);
+		}
+		if (opt.perturb)
+			perturb_delay(&rnd);
+		pthread_mutex_lock(&mon_lock);
+		arrive_notification(r, &req);
+		unlock_and_flush();
+	}
+	return NULL;
+}
+
+static void on_signal(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD) {
+			tracer_on_sigchld();
+			continue;
+		}
+		/* a second signal while one is on its way, or within a
+		 * second of it, ends the run: the way out of a program that
+		 * ignores them */
+		if (!run_over && !sig_external_within(1000000000ull)) {
+			sig_forward(sig);
+			continue;
+		}
+		if (!run_over)
+			warnmsg("received %s again; stopping all replicas", strsignal(sig));
+		run_end(128 + sig);
+	}
+}
+
+static void setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno("sigprocmask");
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		die_errno("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void loop_setup(void)
+{
+	run_init();
+	setup_signals();
+	pt_init_tracer();
+}
+
+void loop_add_initial_peers(void)
+{
+	int i;
+
+	group0.vtid = replicas[0].pid;
+	for (i = 0; i < opt.n; i++) {
+		struct proc *pr = replicas[i].proc0;
+		struct peer *p;
+
+		pr->vpid = replicas[0].pid;
+		pr->pid = replicas[i].pid;
+		p = peer_new(&replicas[i], replicas[i].pid, pr, &group0);
+		p->initial_exec = true;
+	}
+}
+
+/* How long the main thread may sleep: until the next delayed thread start
+ * or timer, at most 50 ms (the stall checks). */
+static int next_wake_ms(void)
+{
+	int wait_ms = 50, due = threads_start_delayed(), timer_due = timer_check();
+
+	if (timer_due >= 0 && (due < 0 || timer_due < due))
+		due = timer_due;
+	return due >= 0 && due < wait_ms ? due : wait_ms;
+}
+
+static void start_listeners(void)
+{
+	pthread_t t;
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (pthread_create(&t, NULL, listener_thread, &replicas[i]) != 0)
+			die("cannot start a listener thread");
+}
+
+int loop_run(void)
+{
+	struct pollfd pfd[2];
+	int code;
+
+	/* Replicas run with rdtsc disabled (PR_TSC_SIGSEGV), and every switch
+	 * between a task with it and one without rewrites CR4, which in a VM
+	 * is an exit to the hypervisor: it tripled the cost of a notification
+	 * round trip here. So the monitor disables it for itself too (its
+	 * threads inherit it). */
+#ifndef MONITOR_KEEPS_TSC /* sanitizer builds: their runtime reads the clock through the vDSO */
+	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_TSC)");
+#endif
+	pool_init(worker_done);
+	answer_init();
+	pthread_mutex_lock(&mon_lock);
+	start_listeners();
+	while (!run_all_reaped()) {
+		int wait_ms = next_wake_ms();
+
+		pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ answer_wake_fd(), POLLIN, 0 };
+		unlock_and_flush();
+		if (poll(pfd, 2, wait_ms) < 0 && errno != EINTR)
+			die_errno("poll");
+		pthread_mutex_lock(&mon_lock);
+		if (pfd[0].revents)
+			on_signal();
+		if (pfd[1].revents)
+			answer_ptrace_pending();
+		if (run_over)
+			run_kill_all();
+		else
+			stall_check();
+		sig_check();
+	}
+	code = run_final_code();
+	report_finish(code);
+	return code;
+}

@@ -1,0 +1,263 @@
+#include "loop/tracer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "calls/calls.h"
+#include "list/answer.h"
+#include "list/arrive.h"
+#include "list/decide.h"
+#include "loop/threads.h"
+#include "model/list.h"
+#include "model/peers.h"
+#include "model/procs.h"
+#include "model/run.h"
+#include "os/mem.h"
+#include "os/ptrace.h"
+#include "os/util.h"
+#include "os/vdso.h"
+#include "seq/seq.h"
+#include "signals/signals.h"
+
+/* The kernel's restart codes (include/linux/errno.h), not in the uapi. */
+#define ERESTARTSYS_K 512
+#define ERESTART_BLOCK_K 516
+
+static struct call *event_call(long nr)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->nr = nr;
+	c->se = sysent_get(nr);
+	return c;
+}
+
+/* An rdtsc or rdtscp trapped (PR_TSC_SIGSEGV): the time stamp is an input. */
+static bool trap_rdtsc(struct peer *p)
+{
+	struct user_regs_struct regs;
+	unsigned char ins[3];
+	struct call *c;
+	long nr;
+
+	if (pt_getregs(p->tid, &regs) < 0 ||
+	    mem_read(p->tid, regs.rip, ins, sizeof(ins)) < 0 || ins[0] != 0x0f)
+		return false;
+	if (ins[1] == 0x31)
+		nr = RSYS_RDTSC;
+	else if (ins[1] == 0x01 && ins[2] == 0xf9)
+		nr = RSYS_RDTSCP;
+	else
+		return false;
+	c = event_call(nr);
+	c->ip = regs.rip;
+	p->waiting = W_PTRACE;
+	arrive(p, c);
+	return true;
+}
+
+/* The process of peer p died of a signal it did not get from us: that is an
+ * event in its list, compared like a syscall. */
+static void record_signal_death(struct peer *p, int sig)
+{
+	struct call *c = event_call(RSYS_SIGNALED);
+	struct entry *e;
+
+	c->args[0] = sig;
+	e = list_take(p, c, M_OUTPUT, c->se->h);
+	e->answered |= 1u << p->rep->idx;
+	decide_examine(e);
+	if (e->mode == M_OUTPUT && e->state == E_DONE && e->agreed >= 0 &&
+	    e->call[e->agreed]->nr == RSYS_SIGNALED && run_end_code < 0 && !run_exit_agreed)
+		run_end_code = 128 + sig;
+}
+
+/* A call the filter traces (SF_TRACED), stopped at its entry: its handler
+ * lets it run; the restart of one a signal interrupted goes on in the role
+ * it had. */
+static void on_traced_entry(struct peer *p)
+{
+	struct user_regs_struct regs;
+	const struct sysent *se;
+
+	if (pt_getregs(p->tid, &regs) < 0)
+		return;
+	se = sysent_get((long)regs.orig_rax);
+	if (p->restarting) {
+		p->restarting = false;
+		if (p->fix == FIX_WAIT_LEAD || p->fix == FIX_WAIT_FOLLOW) {
+			wait_resume(p);
+			return;
+		}
+		if (p->fix != FIX_VPID) {
+			pt_cont(p->tid, 0);
+			return;
+		}
+	}
+	if (se && se->h && se->h->traced)
+		se->h->traced(p, &regs);
+	else
+		pt_cont(p->tid, 0);
+}
+
+/* A syscall-exit stop that a fork, a wait or a pid call asked for. */
+static void on_syscall_exit(struct peer *p)
+{
+	struct user_regs_struct regs;
+	struct entry *e = p->fix_entry;
+
+	if (pt_getregs(p->tid, &regs) < 0)
+		return;
+	debugmsg("replica %d group %d: syscall exit %lld, fix %d", p->rep->idx, p->grp->id,
+		 (long long)regs.rax, p->fix);
+	if ((long)regs.rax <= -ERESTARTSYS_K && (long)regs.rax >= -ERESTART_BLOCK_K &&
+	    p->fix != FIX_RET) {
+		/* a signal came (SIGCHLD, as a rule); the kernel restarts the
+		 * call after it, and the call's entry stop continues it */
+		p->restarting = true;
+		pt_cont(p->tid, 0);
+		return;
+	}
+	if (p->fix == FIX_RET)
+		regs.rax = (uint64_t)p->fix_val;
+	else if (p->fix == FIX_WAIT_LEAD || p->fix == FIX_WAIT_FOLLOW)
+		wait_on_exit(p, &regs);
+	else if (p->fix == FIX_VPID && (long)regs.rax > 0)
+		regs.rax = peer_vtid(p->rep, (pid_t)regs.rax);
+	p->fix = FIX_NONE;
+	p->fix_entry = NULL;
+	pt_setregs(p->tid, &regs);
+	sig_exit_stop(p); /* positioned here: delivered as the call returns */
+	pt_cont(p->tid, 0);
+	if (e) {
+		e->answered |= 1u << p->rep->idx;
+		answer_gc(e->grp);
+	}
+}
+
+static void on_exec(struct peer *p)
+{
+	int err = vdso_patch(p->tid);
+
+	fdtab_exec(&p->proc->fds);
+	seq_proc_gone(p->rep->idx, p->proc);
+	if (err) {
+		warnmsg("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
+		run_end(EXIT_REPLICANT_ERROR);
+	}
+}
+
+/* A signal stop: ours to emulate (rdtsc), to hold back (signals/), or the
+ * program's to get. */
+static void on_signal_stop(struct peer *p, int sig)
+{
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_exit(p);
+		return;
+	}
+	if (sig == SIGSEGV && trap_rdtsc(p))
+		return;
+	if (sig_stopped(p, sig))
+		return;
+	pt_cont(p->tid, sig);
+}
+
+static void on_ptrace_stop(struct peer *p, int status)
+{
+	int event = (unsigned)status >> 16;
+
+	switch (event) {
+	case 0:
+		on_signal_stop(p, WSTOPSIG(status));
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(p);
+		break;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		threads_on_clone(p, event != PTRACE_EVENT_CLONE);
+		if (p->fix != FIX_NONE) {
+			pt_syscall(p->tid);
+			return;
+		}
+		break;
+	case PTRACE_EVENT_SECCOMP:
+		on_traced_entry(p);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (p->held) {
+			threads_first_stop(p);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	pt_cont(p->tid, 0);
+}
+
+/* A thread's group whose members have all ended and whose list is empty
+ * is freed, so that a program that makes threads all day does not grow
+ * the monitor. */
+static void free_if_finished(struct group *g)
+{
+	if (!group_finished(g))
+		return;
+	sig_forget(g);
+	timer_forget(g);
+	group_free(g);
+}
+
+static void on_exit_status(struct peer *p, int status)
+{
+	struct replica *r = p->rep;
+	bool was_alive = r->alive;
+
+	p->exited = true;
+	proc_settle_close(p);
+	if (p->tid == p->proc->pid)
+		seq_proc_gone(r->idx, p->proc);
+	if (p->tid != r->pid) {
+		/* a thread: its tid may be reused, so it leaves the hash */
+		peer_remove(p);
+		answer_gc(p->grp);
+		free_if_finished(p->grp);
+		return;
+	}
+	r->reaped = true;
+	r->wstatus = status;
+	if (WIFSIGNALED(status) && was_alive && !run_over)
+		record_signal_death(p, WTERMSIG(status));
+	r->alive = false;
+	if (was_alive)
+		seq_replica_gone(r->idx);
+	answer_gc(p->grp);
+}
+
+void tracer_on_sigchld(void)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+		struct peer *p;
+
+		if (pid <= 0)
+			return;
+		p = peer_find(pid);
+		if (!p) {
+			/* a new thread stopping before its creator's clone event */
+			if (WIFSTOPPED(status))
+				threads_early_stop(pid);
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_ptrace_stop(p, status);
+		else
+			on_exit_status(p, status);
+	}
+}

@@ -1,0 +1,99 @@
+#include "model/list.h"
+
+#include <stdlib.h>
+
+#include "model/run.h"
+#include "os/util.h"
+
+static void entry_free(struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < MAX_REPLICAS; i++) {
+		if (e->call[i]) {
+			call_free(e->call[i]);
+			free(e->call[i]);
+		}
+	}
+	for (i = 0; i < 6; i++)
+		free(e->out[i]);
+	if (e->priv)
+		fobj_put(e->priv);
+	if (e->pinned)
+		fobj_put(e->pinned);
+	free(e);
+}
+
+struct entry *list_head(const struct group *g)
+{
+	return g->base_seq < g->next_seq ? g->ring[g->base_seq & (g->ring_cap - 1)] : NULL;
+}
+
+void list_gc(struct group *g)
+{
+	uint32_t live = run_live_mask();
+	struct entry *e;
+
+	while ((e = list_head(g)) && e->state == E_DONE && (e->answered & live) == live) {
+		g->ring[g->base_seq & (g->ring_cap - 1)] = NULL;
+		g->base_seq++;
+		entry_free(e);
+	}
+}
+
+bool entry_is_new(const struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (e->call[i])
+			return false;
+	return true;
+}
+
+static void ring_grow(struct group *g)
+{
+	uint64_t cap = g->ring_cap ? g->ring_cap * 2 : 256, s;
+	struct entry **ring = xcalloc(cap, sizeof(*ring));
+
+	for (s = g->base_seq; s < g->next_seq; s++)
+		ring[s & (cap - 1)] = g->ring[s & (g->ring_cap - 1)];
+	free(g->ring);
+	g->ring = ring;
+	g->ring_cap = cap;
+}
+
+struct entry *list_entry(struct group *g, uint64_t seq)
+{
+	struct entry *e;
+
+	if (seq < g->base_seq || seq > g->next_seq)
+		return NULL;
+	if (seq < g->next_seq)
+		return g->ring[seq & (g->ring_cap - 1)];
+	if (g->next_seq - g->base_seq >= g->ring_cap)
+		ring_grow(g);
+	e = xcalloc(1, sizeof(*e));
+	e->seq = g->next_seq++;
+	e->grp = g;
+	e->agreed = -1;
+	e->fdnum[0] = e->fdnum[1] = -1;
+	e->first_ns = now_ns();
+	g->ring[e->seq & (g->ring_cap - 1)] = e;
+	return e;
+}
+
+struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struct handler *h)
+{
+	struct entry *e = list_entry(p->grp, p->pos++);
+
+	if (!e || e->call[p->rep->idx])
+		die("internal error: peer group %d has no free position %llu", p->grp->id,
+		    (unsigned long long)(p->pos - 1));
+	if (entry_is_new(e)) {
+		e->mode = m;
+		e->h = h;
+	}
+	e->call[p->rep->idx] = c;
+	return e;
+}

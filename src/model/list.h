@@ -1,0 +1,22 @@
+/* A peer group's syscall list: its entries, kept in a ring by position
+ * until every live replica has consumed them. */
+#ifndef REPLICANT_LIST_H
+#define REPLICANT_LIST_H
+
+#include "model/model.h"
+
+/* The entry at position seq of g, created when seq is the next one; NULL
+ * if seq was collected already or lies beyond the next. */
+struct entry *list_entry(struct group *g, uint64_t seq);
+/* The oldest entry g keeps, or NULL. */
+struct entry *list_head(const struct group *g);
+/* No replica's call has arrived at e yet. */
+bool entry_is_new(const struct entry *e);
+/* Places replica p's call c at p's next position, the one way an entry
+ * gets a call: a new entry takes mode m and handler h. Dies when the
+ * position is taken (an internal error). */
+struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struct handler *h);
+/* Frees the entries at the head that every live replica has consumed. */
+void list_gc(struct group *g);
+
+#endif

@@ -1,0 +1,100 @@
+#include "model/procs.h"
+
+#include <fcntl.h>
+
+#include "model/run.h"
+#include "os/util.h"
+
+struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd)
+{
+	struct proc *pr = xcalloc(1, sizeof(*pr));
+
+	pr->vpid = vpid;
+	pr->vppid = vppid;
+	pr->cwd = cwd;
+	return pr;
+}
+
+struct proc *proc_fork(const struct proc *parent, pid_t vpid)
+{
+	int cwd = fcntl(parent->cwd, F_DUPFD_CLOEXEC, 3), fd;
+	struct proc *pr;
+
+	if (cwd < 0)
+		die_errno("dup of a working directory");
+	pr = proc_new(vpid, parent->vpid, cwd);
+	for (fd = 0; fd < parent->fds.size; fd++)
+		if (parent->fds.ent[fd].obj)
+			fdtab_set(&pr->fds, fd, parent->fds.ent[fd].obj, parent->fds.ent[fd].cloexec);
+	return pr;
+}
+
+struct fobj *peer_fobj(const struct peer *p, long fd)
+{
+	return fdtab_get(&p->proc->fds, fd);
+}
+
+struct proc *entry_proc(const struct entry *e, int r)
+{
+	return e->grp->member[r]->proc;
+}
+
+/* The object pinned when the call was answered before it ran
+ * (list/provisional.c) is the one: the replica may have closed or reused
+ * the number since. */
+struct fobj *entry_fobj(const struct entry *e, int r, int i)
+{
+	if (e->pinned && i == 0)
+		return e->pinned;
+	return fdtab_get(&entry_proc(e, r)->fds, (long)e->call[r]->args[i]);
+}
+
+/* The process whose table replica i's thread of g uses: a thread that
+ * replica has not created yet will share its creator's (or, for a process
+ * to come, copy it). */
+static struct proc *group_proc(const struct group *g, int i)
+{
+	for (; g; g = g->parent)
+		if (g->member[i])
+			return g->member[i]->proc;
+	return NULL;
+}
+
+/* Descriptor numbers are chosen once per call and used in every replica
+ * (SECCOMP_ADDFD_FLAG_SETFD), so that threads racing to open files cannot
+ * give the replicas different numbers. While the program has one thread
+ * the replicas' tables are in step and the choice is the lowest free one,
+ * as POSIX has it; once it has threads, the lowest free in every replica.
+ * Numbers chosen for a replica that has not made the call yet are
+ * reserved in its table. */
+int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
+{
+	int fd, i;
+
+	if (!e)
+		return fdtab_lowest_free(&p->proc->fds, min);
+	if (e->fdnum[k] >= 0)
+		return e->fdnum[k];
+	for (fd = min;; fd++) {
+		bool ok = fdtab_is_free(&p->proc->fds, fd);
+
+		for (i = 0; i < opt.n && ok && p->rep->threads_made; i++)
+			if (replicas[i].alive && group_proc(e->grp, i))
+				ok = fdtab_is_free(&group_proc(e->grp, i)->fds, fd);
+		if (ok && (k == 0 || fd != e->fdnum[0]))
+			break;
+	}
+	e->fdnum[k] = fd;
+	for (i = 0; i < opt.n; i++)
+		if (&replicas[i] != p->rep && replicas[i].alive && group_proc(e->grp, i))
+			fdtab_reserve(&group_proc(e->grp, i)->fds, fd);
+	return fd;
+}
+
+void proc_settle_close(struct peer *p)
+{
+	if (p->closing_fd >= 0) {
+		fdtab_closed(&p->proc->fds, p->closing_fd);
+		p->closing_fd = -1;
+	}
+}

@@ -1,0 +1,248 @@
+/* The watchdog of sequential regions: a domain where a replica stays
+ * behind its peers is a stall; and, for any stall report, where each
+ * replica is in the domains and what a stuck thread waits for. Everything
+ * read in a region is written by replicas: only the monitor's own copy of
+ * its geometry (the olog view) locates anything, and every value read is
+ * bounded. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "model/run.h"
+#include "os/procfs.h"
+#include "os/util.h"
+#include "seq/seqreg.h"
+
+#define SCAN_NS 1000000000ull
+
+static uint64_t last_scan;
+
+static struct suspect *find_suspect(struct suspect *v, size_t n, uint32_t slot)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].slot == slot)
+			return &v[i];
+	return NULL;
+}
+
+/* A domain where a live replica is behind another and none of them moved
+ * for --stall-timeout: the laggard's thread never came. */
+static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
+{
+	uint32_t bump = atomic_load(&s->rg->bump), slot, live = run_live_mask();
+	struct suspect *nv = NULL, *old;
+	size_t nn = 0, cap = 0;
+	bool stalled = false;
+	int i;
+
+	if (bump > DOM_MAX)
+		bump = DOM_MAX; /* a scribbled header */
+	for (slot = 0; slot < bump && !stalled; slot++) {
+		uint64_t t[MAX_REPLICAS] = { 0 }, lo = UINT64_MAX, hi = 0;
+
+		for (i = 0; i < opt.n; i++) {
+			t[i] = olog_turn(&s->view, slot, (unsigned)i);
+			if (!(live & (1u << i)))
+				continue;
+			lo = t[i] < lo ? t[i] : lo;
+			hi = t[i] > hi ? t[i] : hi;
+		}
+		if (lo >= hi)
+			continue;
+		if (nn == cap) {
+			cap = cap ? cap * 2 : 8;
+			nv = xrealloc(nv, cap * sizeof(*nv));
+		}
+		nv[nn] = (struct suspect){ .slot = slot, .since = now };
+		memcpy(nv[nn].turns, t, sizeof(t));
+		old = find_suspect(s->sus, s->nsus, slot);
+		if (old && !memcmp(old->turns, t, sizeof(t)))
+			nv[nn].since = old->since;
+		if (now - nv[nn].since >= opt.stall_ns) {
+			st->slot = slot;
+			st->waited_ns = now - nv[nn].since;
+			memcpy(st->turn, t, sizeof(t));
+			st->gid = s->gid;
+			stalled = true;
+		}
+		nn++;
+	}
+	free(s->sus);
+	s->sus = nv;
+	s->nsus = nn;
+	return stalled;
+}
+
+/* One replica's place in a domain, for the reports. */
+static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32_t slot, int r)
+{
+	uint64_t st = atomic_load(&olog_rstate(&s->view, slot, (unsigned)r)->state), t = rp_st_turn(st);
+	uint32_t holder = atomic_load(&olog_rstate(&s->view, slot, (unsigned)r)->holder);
+	uint32_t next = rp_ent_id(olog_entry(&s->view, slot, t));
+
+	fprintf(txt, "    replica %d%s at position %llu: ", r,
+		run_live_mask() & (1u << r) ? "" : " (gone)", (unsigned long long)t);
+	if (st & RP_ST_BUSY)
+		fprintf(txt, "thread %u is inside\n", holder);
+	else if (next)
+		fprintf(txt, "waits for thread %u to enter\n", next);
+	else
+		fprintf(txt, "no thread ordered next yet\n");
+	fprintf(js, "%s{\"replica\":%d,\"position\":%llu,\"inside\":%u,\"waits_for\":%u}",
+		r ? "," : "", r, (unsigned long long)t, st & RP_ST_BUSY ? holder : 0,
+		st & RP_ST_BUSY ? 0 : next);
+}
+
+/* Live replicas at different places in a domain (positions, or one inside
+ * and one not). */
+static bool domain_split(const struct seqreg *s, uint32_t slot)
+{
+	uint32_t live = run_live_mask();
+	uint64_t first = 0, st;
+	bool seen = false;
+	int i;
+
+	for (i = 0; i < opt.n; i++) {
+		if (!(live & (1u << i)))
+			continue;
+		st = atomic_load(&olog_rstate(&s->view, slot, (unsigned)i)->state) &
+		     (RP_ST_BUSY | (RP_ST_TURN_MASK << RP_ST_TURN_SHIFT));
+		if (seen && st != first)
+			return true;
+		first = st, seen = true;
+	}
+	return false;
+}
+
+/* The domains where live replicas are at different places, with the
+ * thread each one waits for: for a stall report, whatever its cause.
+ * Returns how many (at most 8 are shown). */
+int seq_describe_lag(FILE *txt, FILE *js)
+{
+	struct seqreg *s;
+	int found = 0, i;
+
+	for (s = seq_regions; s; s = s->next) {
+		uint32_t bump = atomic_load(&s->rg->bump), slot;
+
+		for (slot = 0; slot < bump && slot < DOM_MAX && found < 8; slot++) {
+			if (!domain_split(s, slot))
+				continue;
+			fprintf(txt, "  sequential regions, domain %u (process of peer group %d):\n",
+				slot, s->gid);
+			fprintf(js, "%s{\"peer_group\":%d,\"domain\":%u,\"replicas\":[",
+				found ? "," : "", s->gid, slot);
+			for (i = 0; i < opt.n; i++)
+				describe_replica(txt, js, s, slot, i);
+			fprintf(js, "]}");
+			found++;
+		}
+	}
+	return found;
+}
+
+/* ---- where a stuck thread waits ---- */
+
+/* The region whose memfd has inode ino, or NULL. */
+static struct seqreg *region_by_inode(unsigned long ino)
+{
+	struct seqreg *s;
+	struct stat st;
+
+	for (s = seq_regions; s; s = s->next)
+		if (!fstat(s->memfd, &st) && st.st_ino == ino)
+			return s;
+	return NULL;
+}
+
+/* The region that process pid maps at addr, and addr's offset in it. */
+static struct seqreg *region_at(pid_t pid, unsigned long addr, unsigned long *off)
+{
+	char path[64], line[512];
+	unsigned long lo, hi, foff, ino;
+	struct seqreg *s = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	while (f && !s && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %lu", &lo, &hi, &foff, &ino) != 4 ||
+		    addr < lo || addr >= hi || !strstr(line, "replicant-seq"))
+			continue;
+		s = region_by_inode(ino);
+		*off = addr - lo + foff;
+	}
+	if (f)
+		fclose(f);
+	return s;
+}
+
+/* What a futex word at offset off of region s is: a replica's turn in a
+ * domain (a thread waits to enter) or its space word (a leader waits for
+ * that replica to free log room). */
+static void describe_word(const struct seqreg *s, unsigned long off, char *buf, size_t n)
+{
+	uint32_t slot;
+	size_t in;
+	int r;
+
+	if (!olog_locate(&s->view, off, &slot, &r, &in))
+		snprintf(buf, n, "waits in the sequential regions' header (process of peer group %d)",
+			 s->gid);
+	else if (r < 0 || r >= opt.n)
+		snprintf(buf, n, "waits on domain %u (process of peer group %d)", slot, s->gid);
+	else if (in == offsetof(struct rp_rstate, space_word))
+		snprintf(buf, n, "waits for replica %d to free log room in domain %u (process of "
+			 "peer group %d)", r, slot, s->gid);
+	else
+		snprintf(buf, n, "waits for its turn in domain %u (process of peer group %d)", slot,
+			 s->gid);
+}
+
+void seq_describe_wait(pid_t pid, pid_t tid, char *buf, size_t n)
+{
+	char path[64], line[256];
+	unsigned long nr = 0, addr = 0, off = 0;
+	struct seqreg *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
+	f = fopen(path, "re");
+	if (!f || !fgets(line, sizeof(line), f)) {
+		snprintf(buf, n, "its state is unknown");
+	} else if (!strncmp(line, "running", 7)) {
+		snprintf(buf, n, "runs outside any syscall");
+	} else if (sscanf(line, "%lu %lx", &nr, &addr) < 1) {
+		snprintf(buf, n, "its state is unknown");
+	} else if (nr != SYS_futex) {
+		snprintf(buf, n, "is in syscall %s", sysent_name((long)nr));
+	} else if ((s = region_at(pid, addr, &off))) {
+		describe_word(s, off, buf, n);
+	} else {
+		snprintf(buf, n, "waits on a futex outside the sequential regions (a lock, condition "
+			 "variable or semaphore of the program or the pthread library)");
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Called often by the main loop; scans once a second. True with *st
+ * filled when a domain stalled. */
+bool seq_check_stall(struct seq_stall *st)
+{
+	uint64_t now = now_ns();
+	struct seqreg *s;
+
+	if (!seq_regions || now - last_scan < SCAN_NS)
+		return false;
+	last_scan = now;
+	for (s = seq_regions; s; s = s->next)
+		if (scan_region(s, now, st))
+			return true;
+	return false;
+}

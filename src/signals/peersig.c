@@ -1,0 +1,95 @@
+/* The signals each peer is owed, and the one way they reach its thread. */
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "os/ptrace.h"
+#include "signals/signals.h"
+#include "table/sysent.h"
+
+/* The kernel's restart code (include/linux/errno.h), not in the uapi. */
+#define ERESTARTSYS_K 512
+
+void sig_send(struct peer *p, int sig)
+{
+	if (sig == SIGCHLD) {
+		p->sigs.chld_given++;
+		p->sigs.chld_inject = true;
+	}
+	syscall(SYS_tgkill, p->proc->pid, p->tid, sig);
+}
+
+void sig_at_exit(struct peer *p, int sig)
+{
+	sigmask_add(&p->sigs.at_exit, sig);
+}
+
+void sig_exit_stop(struct peer *p)
+{
+	int sig;
+
+	while ((sig = sigmask_pop(&p->sigs.at_exit)))
+		sig_send(p, sig);
+}
+
+void sig_send_deferred(struct peer *p)
+{
+	int sig;
+
+	while ((sig = sigmask_pop(&p->sigs.deferred)))
+		sig_send(p, sig);
+}
+
+/* A signal that came while the thread waited for the monitor to receive
+ * its call interrupted that call, which a plain run would not have
+ * waited in: it would fail with EINTR (dash's SIGCHLD handler has no
+ * SA_RESTART, and its stat() calls would fail). The signal is held back,
+ * the call restarts, and the signal is sent again once the monitor has
+ * received the call (list/arrive.c), when it can no longer interrupt it:
+ * it is delivered as the call returns. */
+static bool defer(struct peer *p, int sig)
+{
+	struct user_regs_struct regs;
+	const struct sysent *se;
+
+	if (sig == SIGKILL || sig == SIGSTOP || sig > 64 || pt_getregs(p->tid, &regs) < 0)
+		return false;
+	se = sysent_get((long)regs.orig_rax);
+	/* local calls and the traced ones (waits) block in the kernel as they
+	 * would in a plain run: a signal interrupts them as it would there */
+	if ((long)regs.rax != -ERESTARTSYS_K || !se || se->cls == SC_LOCAL || se->cls == SC_ERRNO ||
+	    se->cls == SC_CONTROL)
+		return false;
+	sigmask_add(&p->sigs.deferred, sig);
+	pt_cont(p->tid, 0);
+	return true;
+}
+
+/* SIGCHLD tells a process that one of its children ended: when, depends
+ * on each replica's scheduling, and a shell that reaps from its handler
+ * (dash) then makes its calls in a different order in each replica. So
+ * the kernel's SIGCHLD is held back, and the first replica to get one has
+ * its peer group get one at one position. A replica's own SIGCHLD that
+ * comes after it was given one, or while one is on its way, is the same
+ * event and is dropped: the kernel merges them too. Which child the
+ * handler's wait reaps is decided by the waits (calls/wait.c). */
+static bool chld_arrived(struct peer *p)
+{
+	if (p->sigs.chld_inject) {
+		p->sigs.chld_inject = false;
+		return false; /* ours: delivered */
+	}
+	p->sigs.chld_real++;
+	if (p->sigs.chld_given < p->sigs.chld_real && !sig_sending(p->grp, SIGCHLD) &&
+	    !sig_group(p->grp, SIGCHLD, false))
+		return false; /* too many signals on their way: as it comes */
+	pt_cont(p->tid, 0);
+	return true;
+}
+
+bool sig_stopped(struct peer *p, int sig)
+{
+	if (sig == SIGCHLD && chld_arrived(p))
+		return true;
+	return defer(p, sig);
+}

@@ -1,0 +1,45 @@
+/* Signals delivered at a position: a signal sent to replicant (to the
+ * initial thread of every replica), a timer's SIGALRM, a kill between a
+ * replica's own threads and processes, and the kernel's SIGCHLD reach
+ * every replica's thread at the same point of its peer group's syscall
+ * list (signals.c); and the signals each peer is owed on the way there
+ * (peersig.c). The one way a signal goes to a replica's thread is
+ * sig_send. */
+#ifndef REPLICANT_SIGNALS_H
+#define REPLICANT_SIGNALS_H
+
+#include "model/model.h"
+
+/* signals.c */
+/* Delivers sig to g's thread in every replica at one position. False when
+ * too many signals are on their way already. */
+bool sig_group(struct group *g, int sig, bool external);
+/* A signal sent to replicant: to the initial thread of every replica. */
+void sig_forward(int sig);
+/* A signal sent to replicant is on its way, or was forwarded within the
+ * last ns nanoseconds. */
+bool sig_external_within(uint64_t ns);
+/* A signal is on its way to g: its arrivals may be the position. */
+bool sig_targets(const struct group *g);
+/* Signal sig (any, for 0) is on its way to g. */
+bool sig_sending(const struct group *g, int sig);
+/* Sends what is on its way to the threads at their position. */
+void sig_check(void);
+/* g is freed: it is no target any more. */
+void sig_forget(const struct group *g);
+
+/* peersig.c */
+/* Sends sig to p's thread now (a SIGCHLD of ours is let in). */
+void sig_send(struct peer *p, int sig);
+/* Sends sig as p's traced call returns, at its exit stop. */
+void sig_at_exit(struct peer *p, int sig);
+/* p's traced call returns: the signals positioned there go out. */
+void sig_exit_stop(struct peer *p);
+/* p's call was received: the signals held back from it go out, to be
+ * delivered as it returns. */
+void sig_send_deferred(struct peer *p);
+/* Tracer: p stopped with signal sig. True when signals/ took care of it
+ * (held back, or dropped as one already delivered at a position). */
+bool sig_stopped(struct peer *p, int sig);
+
+#endif
