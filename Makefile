@@ -61,6 +61,11 @@ bench: all build/tests/manythreads
 	@bash bench/handoff.sh
 	@bash bench/pthread.sh
 
+# make bench-compare OLD=/path/to/old/replicant: this build against another,
+# on the monitor's hot paths, run by run in turn (bench/compare.sh)
+bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread
+	@OLD="$(OLD)" bash bench/compare.sh
+
 soak: all
 	@bash bench/soak.sh
 
@@ -75,7 +80,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench soak shsoak install clean deps
+.PHONY: all check demo bench bench-compare soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only
