@@ -22,19 +22,19 @@ struct answer generic_deliver(struct entry *e, struct peer *p);
  * the monitor does not know, which a replica must never reach). */
 struct answer generic_each(struct peer *p, const struct call *c);
 
-/* shared.c: pieces several families use */
+/* calls.c: pieces several families use */
 /* Installs the monitor descriptor mfd into p's process at target (the
  * lowest free when < 0); the number or -errno. _send makes it the call's
  * answer (p then waits no more). */
-int peer_addfd(struct peer *p, int mfd, int target, bool cloexec);
-int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec);
+int calls_addfd(struct peer *p, int mfd, int target, bool cloexec);
+int calls_addfd_send(struct peer *p, int mfd, int target, bool cloexec);
 /* A call that creates one external descriptor (e->priv): its finish and
  * its delivery, which installs it as the answer. */
-void newfd_finish(struct entry *e);
-struct answer newfd_deliver(struct entry *e, struct peer *p, bool cloexec);
+void calls_newfd_finish(struct entry *e);
+struct answer calls_newfd_deliver(struct entry *e, struct peer *p, bool cloexec);
 /* The replica makes the call itself (CONTINUE), after comparison. */
-struct answer own_each(struct entry *e, struct peer *p, struct call *c);
-enum prep cont_prepare(struct entry *e);
+struct answer calls_own_each(struct entry *e, struct peer *p, struct call *c);
+enum prep calls_cont_prepare(struct entry *e);
 
 /* fd.c: copies descriptor old of p's process to target, as dup2 would:
  * the answer is the new number, or -errno */
@@ -42,7 +42,7 @@ struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec)
 
 /* open.c */
 /* path names the caller's own process: /proc/self or /proc/thread-self. */
-bool path_own_proc(const char *path);
+bool open_own_proc(const char *path);
 /* c is an open or openat with a path. */
 bool open_names_path(const struct call *c);
 /* That path is private to the replica (its /proc files, the kernel's

@@ -35,7 +35,7 @@ static uint64_t *epdata_slot(struct fobj *ep, int fd, int replica)
  * argument has no capacity of its own to keep there). */
 static enum mode ctl_classify(struct peer *p, struct call *c)
 {
-	struct fobj *ep = peer_fobj(p, (long)c->args[0]), *o = peer_fobj(p, (long)c->args[2]);
+	struct fobj *ep = proc_fobj(p->proc, (long)c->args[0]), *o = proc_fobj(p->proc, (long)c->args[2]);
 	struct epoll_event ev;
 
 	if (!ep || !o)
@@ -72,7 +72,7 @@ static enum prep ctl_prepare(struct entry *e)
 static struct answer ctl_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
-	struct fobj *ep = peer_fobj(p, (long)c->args[0]);
+	struct fobj *ep = proc_fobj(p->proc, (long)c->args[0]);
 
 	if (e->ret == 0 && ep && (int)c->args[1] != EPOLL_CTL_DEL)
 		*epdata_slot(ep, (int)c->args[2], p->rep->idx) = c->cap[3];
@@ -88,7 +88,7 @@ static struct answer ctl_each(struct entry *e, struct peer *p, struct call *c)
 
 static enum mode wait_classify(struct peer *p, struct call *c)
 {
-	struct fobj *ep = peer_fobj(p, (long)c->args[0]);
+	struct fobj *ep = proc_fobj(p->proc, (long)c->args[0]);
 
 	if (!ep)
 		return M_EACH;
@@ -108,7 +108,7 @@ static enum prep wait_prepare(struct entry *e)
 static struct answer wait_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
-	struct fobj *ep = peer_fobj(p, (long)c->args[0]);
+	struct fobj *ep = proc_fobj(p->proc, (long)c->args[0]);
 	struct epoll_event ev;
 	char *events = e->out[1];
 	long i;
@@ -129,13 +129,13 @@ static struct answer create_deliver(struct entry *e, struct peer *p)
 	struct call *c = e->call[p->rep->idx];
 	bool cloexec = c->nr == SYS_epoll_create1 && (c->args[0] & EPOLL_CLOEXEC);
 
-	return newfd_deliver(e, p, cloexec);
+	return calls_newfd_deliver(e, p, cloexec);
 }
 
 #define PRIVATE_EPOLL "epoll on a replica's private descriptor is not supported yet"
 
 const struct handler h_epoll_create = {
-	.finish = newfd_finish,
+	.finish = calls_newfd_finish,
 	.deliver = create_deliver,
 };
 

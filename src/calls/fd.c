@@ -17,7 +17,7 @@
 static struct answer close_each(struct entry *e, struct peer *p, struct call *c)
 {
 	(void)e;
-	if (!peer_fobj(p, (long)c->args[0]))
+	if (!proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
 	fdtab_closing(&p->proc->fds, (int)c->args[0]);
 	p->closing_fd = (int)c->args[0];
@@ -46,7 +46,7 @@ static int object_fd(struct peer *p, struct fobj *o, int fd)
 
 struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec)
 {
-	struct fobj *o = peer_fobj(p, old);
+	struct fobj *o = proc_fobj(p->proc, old);
 	int fd, mfd;
 
 	if (!o || target >= 1 << 20)
@@ -54,7 +54,7 @@ struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec)
 	mfd = object_fd(p, o, old);
 	if (mfd < 0)
 		return ans_val(-errno);
-	fd = peer_addfd(p, mfd, target, cloexec);
+	fd = calls_addfd(p, mfd, target, cloexec);
 	close(mfd);
 	if (fd < 0)
 		return ans_val(fd);
@@ -71,7 +71,7 @@ static struct answer dup_each(struct entry *e, struct peer *p, struct call *c)
 		return fd_install_copy(p, old, proc_fd_number(e, p, 0, 0), false);
 	case SYS_dup2:
 		if (old == target)
-			return ans_val(peer_fobj(p, old) ? target : -EBADF);
+			return ans_val(proc_fobj(p->proc, old) ? target : -EBADF);
 		return fd_install_copy(p, old, target, false);
 	default:
 		if (old == target || (c->args[2] & ~(uint64_t)O_CLOEXEC))
@@ -108,7 +108,7 @@ static struct answer pair_each(struct entry *e, struct peer *p, struct call *c)
 	if (err)
 		return ans_val(err);
 	for (i = 0; i < 2 && !err; i++) {
-		got[i] = peer_addfd(p, fds[i], proc_fd_number(e, p, i, 0), flags & O_CLOEXEC);
+		got[i] = calls_addfd(p, fds[i], proc_fd_number(e, p, i, 0), flags & O_CLOEXEC);
 		if (got[i] < 0)
 			err = got[i];
 	}
@@ -134,7 +134,7 @@ const struct handler h_pair = {
  * behind the vote. */
 static enum mode mmap_classify(struct peer *p, struct call *c)
 {
-	struct fobj *o = peer_fobj(p, (long)c->args[4]);
+	struct fobj *o = proc_fobj(p->proc, (long)c->args[4]);
 
 	if (o && !o->private_ && o->accmode != O_RDONLY) {
 		c->why = "a shared mapping of a file open for writing would bypass the vote";
@@ -146,7 +146,7 @@ static enum mode mmap_classify(struct peer *p, struct call *c)
 static struct answer mmap_each(struct entry *e, struct peer *p, struct call *c)
 {
 	(void)e;
-	return peer_fobj(p, (long)c->args[4]) ? ans_cont() : ans_val(-EBADF);
+	return proc_fobj(p->proc, (long)c->args[4]) ? ans_cont() : ans_val(-EBADF);
 }
 
 const struct handler h_mmap = {

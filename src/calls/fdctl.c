@@ -54,7 +54,7 @@ static enum mode fcntl_external(struct peer *p, struct call *c)
 
 static enum mode fcntl_classify(struct peer *p, struct call *c)
 {
-	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	int cmd = (int)c->args[1];
 
 	if (fcntl_no_third(cmd))
@@ -77,7 +77,7 @@ static struct answer fcntl_each(struct entry *e, struct peer *p, struct call *c)
 {
 	int fd = (int)c->args[0], cmd = (int)c->args[1];
 
-	if (!peer_fobj(p, fd))
+	if (!proc_fobj(p->proc, fd))
 		return ans_val(-EBADF);
 	switch (cmd) {
 	case F_DUPFD:
@@ -125,7 +125,7 @@ static const struct sysent ioctls[] = {
 
 static enum mode ioctl_classify(struct peer *p, struct call *c)
 {
-	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	unsigned req = (unsigned)c->args[1];
 	size_t i;
 
@@ -146,7 +146,7 @@ static struct answer ioctl_each(struct entry *e, struct peer *p, struct call *c)
 	unsigned req = (unsigned)c->args[1];
 
 	(void)e;
-	if (!peer_fobj(p, (long)c->args[0]))
+	if (!proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
 	if (req == FIOCLEX || req == FIONCLEX)
 		fdtab_set_cloexec(&p->proc->fds, (int)c->args[0], req == FIOCLEX);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "os/mem.h"
 #include "os/util.h"
@@ -24,10 +25,10 @@ static int xlate_fd(struct entry *e, int i, uint64_t *out)
 	struct fobj *o;
 
 	if (c->se->args[i].kind == A_DIRFD && (int)c->args[i] == AT_FDCWD) {
-		*out = entry_proc(e, e->agreed)->cwd;
+		*out = list_proc(e, e->agreed)->cwd;
 		return 0;
 	}
-	o = entry_fobj(e, e->agreed, i);
+	o = list_fobj(e, e->agreed, i);
 	if (!o)
 		return -EBADF;
 	if (o->private_)
@@ -140,7 +141,7 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 enum prep generic_prepare(struct entry *e)
 {
 	struct call *c = e->call[e->agreed];
-	struct proc *pr = entry_proc(e, e->agreed);
+	struct proc *pr = list_proc(e, e->agreed);
 	int i, err;
 
 	e->xnr = c->nr;
@@ -288,7 +289,7 @@ struct answer generic_deliver(struct entry *e, struct peer *p)
 
 struct answer generic_each(struct peer *p, const struct call *c)
 {
-	if ((c->se->flags & SF_FD0) && !peer_fobj(p, (long)c->args[0]))
+	if ((c->se->flags & SF_FD0) && !proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
 	return ans_cont();
 }

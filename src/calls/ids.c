@@ -3,13 +3,14 @@
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/peers.h"
 #include "model/procs.h"
 #include "os/ptrace.h"
 
 static enum prep vpid_prepare(struct entry *e)
 {
-	struct proc *pr = entry_proc(e, e->agreed);
+	struct proc *pr = list_proc(e, e->agreed);
 
 	switch (e->call[e->agreed]->nr) {
 	case SYS_getppid:

@@ -10,11 +10,11 @@
 
 static struct answer socket_deliver(struct entry *e, struct peer *p)
 {
-	return newfd_deliver(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
+	return calls_newfd_deliver(e, p, e->call[p->rep->idx]->args[1] & SOCK_CLOEXEC);
 }
 
 const struct handler h_socket = {
-	.finish = newfd_finish,
+	.finish = calls_newfd_finish,
 	.deliver = socket_deliver,
 };
 
@@ -22,11 +22,11 @@ static struct answer accept_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
 
-	return newfd_deliver(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
+	return calls_newfd_deliver(e, p, c->nr == SYS_accept4 && (c->args[3] & SOCK_CLOEXEC));
 }
 
 const struct handler h_accept = {
-	.finish = newfd_finish,
+	.finish = calls_newfd_finish,
 	.deliver = accept_deliver,
 	.may_block = true,
 };
@@ -37,11 +37,11 @@ static struct answer eventfd_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
 
-	return newfd_deliver(e, p, c->nr == SYS_eventfd2 && (c->args[1] & EFD_CLOEXEC));
+	return calls_newfd_deliver(e, p, c->nr == SYS_eventfd2 && (c->args[1] & EFD_CLOEXEC));
 }
 
 const struct handler h_eventfd = {
-	.finish = newfd_finish,
+	.finish = calls_newfd_finish,
 	.deliver = eventfd_deliver,
 };
 
@@ -57,7 +57,7 @@ static const struct sysent sendmsg_sysent = {
  * both ways: refused. */
 static enum mode sendmsg_classify(struct peer *p, struct call *c)
 {
-	struct fobj *o = peer_fobj(p, (long)c->args[0]);
+	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	struct msghdr m;
 
 	if (!o || o->private_)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "os/util.h"
 
@@ -40,7 +41,7 @@ static size_t own_proc_prefix(const char *path)
 	return 0;
 }
 
-bool path_own_proc(const char *path)
+bool open_own_proc(const char *path)
 {
 	return own_proc_prefix(path) > 0;
 }
@@ -112,7 +113,7 @@ static enum prep open_prepare(struct entry *e)
 	if (generic_prepare(e) != PREP_RUN)
 		return PREP_FAIL;
 	e->xnr = SYS_openat;
-	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)entry_proc(e, e->agreed)->cwd;
+	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)list_proc(e, e->agreed)->cwd;
 	e->xargs[1] = (uint64_t)open_path(c);
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
@@ -128,7 +129,7 @@ static void open_finish(struct entry *e)
 	char path[64];
 	int fl = open_flags(e->call[e->agreed]);
 
-	newfd_finish(e);
+	calls_newfd_finish(e);
 	if (!e->priv || !(fl & O_PATH))
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", e->priv->mfd);
@@ -144,7 +145,7 @@ static void open_finish(struct entry *e)
 
 static struct answer open_deliver(struct entry *e, struct peer *p)
 {
-	return newfd_deliver(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
+	return calls_newfd_deliver(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
 }
 
 /* A private file: the monitor opens the replica's own and hands it over. */
@@ -157,7 +158,7 @@ static struct answer open_each(struct entry *e, struct peer *p, struct call *c)
 	fd = openat(AT_FDCWD, path, fl | O_CLOEXEC, (mode_t)c->args[c->nr == SYS_openat ? 3 : 2]);
 	if (fd < 0)
 		return ans_val(-errno);
-	newfd = peer_addfd_send(p, fd, proc_fd_number(e, p, 0, 0), fl & O_CLOEXEC);
+	newfd = calls_addfd_send(p, fd, proc_fd_number(e, p, 0, 0), fl & O_CLOEXEC);
 	close(fd);
 	if (newfd < 0)
 		return ans_val(newfd);
@@ -183,7 +184,7 @@ static enum prep chdir_prepare(struct entry *e)
 	e->xnr = SYS_openat;
 	if (e->call[e->agreed]->nr == SYS_chdir) {
 		e->xargs[1] = e->xargs[0];
-		e->xargs[0] = (uint64_t)entry_proc(e, e->agreed)->cwd;
+		e->xargs[0] = (uint64_t)list_proc(e, e->agreed)->cwd;
 	} else {
 		e->xargs[1] = (uint64_t)"."; /* the directory fd names itself */
 	}
@@ -234,7 +235,7 @@ static enum prep getcwd_prepare(struct entry *e)
 	char link[64], path[PATH_MAX];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", entry_proc(e, e->agreed)->cwd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", list_proc(e, e->agreed)->cwd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0) {
 		e->ret = -errno;

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "os/mem.h"
 
@@ -25,7 +26,7 @@ static enum prep poll_prepare(struct entry *e)
 
 		if (fds[i].fd < 0)
 			continue;
-		o = fdtab_get(&entry_proc(e, e->agreed)->fds, fds[i].fd);
+		o = fdtab_get(&list_proc(e, e->agreed)->fds, fds[i].fd);
 		if (o && o->private_) {
 			e->ret = -EXDEV;
 			return PREP_FAIL;
@@ -51,7 +52,9 @@ static struct answer poll_deliver(struct entry *e, struct peer *p)
 		if (err)
 			return ans_val(err);
 		if (c->nr == SYS_ppoll && c->args[2] && e->out[2])
-			mem_write(p->tid, c->args[2], e->out[2], c->cap[2]);
+			err = mem_write(p->tid, c->args[2], e->out[2], c->cap[2]);
+		if (err)
+			return ans_val(err);
 	}
 	return ans_val(e->ret);
 }
@@ -82,7 +85,7 @@ static enum mode select_classify(struct peer *p, struct call *c)
 
 			if (!(set[fd / 8] & (1u << (fd % 8))))
 				continue;
-			o = peer_fobj(p, fd);
+			o = proc_fobj(p->proc, fd);
 			if (!o || !o->private_)
 				return M_REFUSE;
 		}

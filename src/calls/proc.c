@@ -6,13 +6,14 @@
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "model/run.h"
 
 /* The run's status is the initial process's. */
 static enum prep exit_group_prepare(struct entry *e)
 {
-	if (entry_proc(e, e->agreed) == replicas[e->agreed].proc0)
+	if (list_proc(e, e->agreed) == replicas[e->agreed].proc0)
 		run_exit_agree((int)e->call[e->agreed]->args[0]);
 	e->cont = true;
 	return PREP_DONE;
@@ -23,15 +24,15 @@ const struct handler h_exit_group = {
 };
 
 const struct handler h_exit = {
-	.each = own_each,
+	.each = calls_own_each,
 };
 
 const struct handler h_execve = {
-	.prepare = cont_prepare,
+	.prepare = calls_cont_prepare,
 };
 
 const struct handler h_creds = {
-	.each = own_each,
+	.each = calls_own_each,
 };
 
 /* The process died of a signal it did not get from us (loop/tracer.c): an
@@ -91,7 +92,7 @@ static struct answer clone_deliver(struct entry *e, struct peer *p)
 
 const struct handler h_clone = {
 	.classify = clone_classify,
-	.prepare = cont_prepare,
+	.prepare = calls_cont_prepare,
 	.deliver = clone_deliver,
 	.refuse_why = "this kind of clone (shared descriptor table, namespaces, ...) is not supported",
 };
@@ -104,7 +105,7 @@ static enum mode fork_classify(struct peer *p, struct call *c)
 
 const struct handler h_fork = {
 	.classify = fork_classify,
-	.prepare = cont_prepare,
+	.prepare = calls_cont_prepare,
 	.deliver = clone_deliver,
 };
 
@@ -132,6 +133,6 @@ static enum mode prctl_classify(struct peer *p, struct call *c)
 
 const struct handler h_prctl = {
 	.classify = prctl_classify,
-	.each = own_each,
+	.each = calls_own_each,
 	.refuse_why = "this prctl option is not supported",
 };

@@ -22,6 +22,7 @@
 #include <x86intrin.h>
 
 #include "calls/calls.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "model/run.h"
 #include "os/util.h"
@@ -46,7 +47,7 @@ static struct rtimer *timer_of(const struct entry *e, bool make)
 	int r = e->agreed, i;
 
 	for (t = timers; t; t = t->next)
-		if (t->key[r] == entry_proc(e, r))
+		if (t->key[r] == list_proc(e, r))
 			return t;
 	if (!make)
 		return NULL;

@@ -137,6 +137,13 @@ void answer_send(struct peer *p, struct answer a)
 	p->entry = NULL;
 }
 
+void answer_unknown(struct replica *r, uint64_t id, long err)
+{
+	struct seccomp_notif_resp resp = { .id = id, .error = (int)err };
+
+	queue_response(r->listener, &resp);
+}
+
 static void flush_one(struct peer *p)
 {
 	if (p->ptrace_pending && p->waiting == W_PTRACE) {

@@ -18,6 +18,9 @@ void answer_flush(void);
 
 /* Gives p the answer a for the call it waits in. */
 void answer_send(struct peer *p, struct answer a);
+/* Answers notification id of a thread the monitor does not know (it is
+ * dying) with err. */
+void answer_unknown(struct replica *r, uint64_t id, long err);
 /* e is done: p's answer, from e's handler or the generic path. */
 void answer_deliver(struct entry *e, struct peer *p);
 /* Frees what g's live replicas consumed, and sends the answers held back

@@ -33,7 +33,7 @@ static bool names_own_proc(const struct call *c)
 	int i;
 
 	for (i = 0; i < c->se->nargs; i++)
-		if (c->se->args[i].kind == A_PATH && c->buf[i] && path_own_proc(c->buf[i]))
+		if (c->se->args[i].kind == A_PATH && c->buf[i] && open_own_proc(c->buf[i]))
 			return true;
 	return false;
 }
@@ -49,7 +49,7 @@ static bool uses_private_fd(struct peer *p, const struct call *c)
 
 		if (kind != A_FD && kind != A_DIRFD)
 			continue;
-		o = peer_fobj(p, (long)c->args[i]);
+		o = proc_fobj(p->proc, (long)c->args[i]);
 		if (o && o->private_)
 			return true;
 	}
@@ -71,7 +71,7 @@ static enum mode classify(struct peer *p, struct call *c, const struct handler *
 	if (names_own_proc(c) || uses_private_fd(p, c))
 		return M_EACH;
 	if (se->flags & SF_FD0) {
-		struct fobj *o = peer_fobj(p, (long)c->args[0]);
+		struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 
 		if (!o || o->private_)
 			return M_EACH;
@@ -141,7 +141,7 @@ static bool unordered(struct peer *p, const struct call *c)
 		return open_is_private(p, c);
 	if (i < 0)
 		return false;
-	o = peer_fobj(p, (long)c->args[i]);
+	o = proc_fobj(p->proc, (long)c->args[i]);
 	return !o || o->private_;
 }
 
@@ -282,10 +282,8 @@ static void inject_fault(struct peer *p, struct call *c)
  * the thread is dying. */
 static void unknown_thread(struct replica *r, const struct seccomp_notif *req)
 {
-	struct peer stray = { .rep = r, .waiting = W_NOTIF, .notif_id = req->id };
-
 	if (sig_external_within(5000000000ull)) { /* the replicas may be dying of it */
-		answer_send(&stray, ans_val(-EINTR));
+		answer_unknown(r, req->id, -EINTR);
 		return;
 	}
 	warnmsg("notification from unknown thread %d in replica %d", req->pid, r->idx);

@@ -5,6 +5,7 @@
 #include "list/decide.h"
 #include "list/pool.h"
 #include "list/provisional.h"
+#include "model/list.h"
 #include "model/procs.h"
 #include "model/run.h"
 #include "os/util.h"
@@ -48,7 +49,7 @@ static bool needs_worker(struct entry *e)
 
 		if (c->se->args[i].kind != A_FD)
 			continue;
-		o = entry_fobj(e, e->agreed, i);
+		o = list_fobj(e, e->agreed, i);
 		if (o && fobj_may_block(o))
 			return true;
 	}

@@ -20,6 +20,7 @@
 #include "list/answer.h"
 #include "list/execute.h"
 #include "list/provisional.h"
+#include "model/list.h"
 #include "model/peers.h"
 #include "model/procs.h"
 #include "model/run.h"
@@ -38,7 +39,7 @@ static long known_result(const struct entry *e, int r, struct fobj **file)
 
 	if (c->nr != SYS_write || !c->len[1] || c->len[1] != c->args[2])
 		return 0;
-	o = entry_fobj(e, r, 0);
+	o = list_fobj(e, r, 0);
 	if (!o || o->private_ || o->mfd < 0 || (*file && o != *file))
 		return 0;
 	*file = o;

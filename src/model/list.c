@@ -41,7 +41,22 @@ void list_gc(struct group *g)
 	}
 }
 
-bool entry_is_new(const struct entry *e)
+struct proc *list_proc(const struct entry *e, int r)
+{
+	return e->grp->member[r]->proc;
+}
+
+/* The object pinned when the call was answered before it ran
+ * (list/provisional.c) is the one: the replica may have closed or reused
+ * the number since. */
+struct fobj *list_fobj(const struct entry *e, int r, int i)
+{
+	if (e->pinned && i == 0)
+		return e->pinned;
+	return fdtab_get(&list_proc(e, r)->fds, (long)e->call[r]->args[i]);
+}
+
+bool list_is_new(const struct entry *e)
 {
 	int i;
 
@@ -90,7 +105,7 @@ struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struc
 	if (!e || e->call[p->rep->idx])
 		die("internal error: peer group %d has no free position %llu", p->grp->id,
 		    (unsigned long long)(p->pos - 1));
-	if (entry_is_new(e)) {
+	if (list_is_new(e)) {
 		e->mode = m;
 		e->h = h;
 	}

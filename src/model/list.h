@@ -10,8 +10,12 @@
 struct entry *list_entry(struct group *g, uint64_t seq);
 /* The oldest entry g keeps, or NULL. */
 struct entry *list_head(const struct group *g);
+/* The process that made replica r's call at e. */
+struct proc *list_proc(const struct entry *e, int r);
+/* The object behind descriptor argument i of replica r's call at e. */
+struct fobj *list_fobj(const struct entry *e, int r, int i);
 /* No replica's call has arrived at e yet. */
-bool entry_is_new(const struct entry *e);
+bool list_is_new(const struct entry *e);
 /* Places replica p's call c at p's next position, the one way an entry
  * gets a call: a new entry takes mode m and handler h. Dies when the
  * position is taken (an internal error). */

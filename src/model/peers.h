@@ -1,12 +1,11 @@
-/* Peers (a replica's threads, found by their real id) and the peer groups
- * they form, with the virtual ids every replica sees. */
+/* Peers: a replica's threads, found by their real id, and the virtual
+ * ids every replica sees for them. */
 #ifndef REPLICANT_PEERS_H
 #define REPLICANT_PEERS_H
 
 #include "model/model.h"
 
-extern struct group group0;		/* the initial thread's peer group */
-extern struct group *all_groups;	/* every group, newest first */
+#include "model/groups.h"
 
 /* A new peer of replica r, thread tid of process pr, in group g. */
 struct peer *peer_new(struct replica *r, pid_t tid, struct proc *pr, struct group *g);
@@ -21,13 +20,5 @@ void peer_each(void (*fn)(struct peer *p));
 pid_t peer_vtid(const struct replica *r, pid_t tid);
 /* The real thread id in replica r of virtual thread id vtid, or -1. */
 pid_t peer_real_tid(const struct replica *r, pid_t vtid);
-
-/* The k-th group that g's members create (the same in every replica),
- * made when first asked; NULL once it was finished and freed. */
-struct group *group_child(struct group *g, int k);
-/* A thread's group whose members all ended and whose list is empty. */
-bool group_finished(const struct group *g);
-/* Unlinks and frees a finished group with its peers. */
-void group_free(struct group *g);
 
 #endif

@@ -29,24 +29,9 @@ struct proc *proc_fork(const struct proc *parent, pid_t vpid)
 	return pr;
 }
 
-struct fobj *peer_fobj(const struct peer *p, long fd)
+struct fobj *proc_fobj(const struct proc *pr, long fd)
 {
-	return fdtab_get(&p->proc->fds, fd);
-}
-
-struct proc *entry_proc(const struct entry *e, int r)
-{
-	return e->grp->member[r]->proc;
-}
-
-/* The object pinned when the call was answered before it ran
- * (list/provisional.c) is the one: the replica may have closed or reused
- * the number since. */
-struct fobj *entry_fobj(const struct entry *e, int r, int i)
-{
-	if (e->pinned && i == 0)
-		return e->pinned;
-	return fdtab_get(&entry_proc(e, r)->fds, (long)e->call[r]->args[i]);
+	return fdtab_get(&pr->fds, fd);
 }
 
 /* The process whose table replica i's thread of g uses: a thread that

@@ -143,7 +143,7 @@ struct answer seq_hello(struct entry *e, struct peer *p, struct call *c)
 	s = region_of(e);
 	if (!s)
 		return ans_val(-ENOMEM);
-	fd = peer_addfd(p, s->memfd, proc_fd_number(e, p, 0, 0), true);
+	fd = calls_addfd(p, s->memfd, proc_fd_number(e, p, 0, 0), true);
 	if (fd < 0)
 		return ans_val(fd);
 	o = fobj_new(-1, true);

@@ -1,22 +1,27 @@
 /* The signals each peer is owed, and the one way they reach its thread. */
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "os/ptrace.h"
+#include "os/util.h"
 #include "signals/signals.h"
 #include "table/sysent.h"
 
 /* The kernel's restart code (include/linux/errno.h), not in the uapi. */
 #define ERESTARTSYS_K 512
 
+/* A thread that ended meanwhile (ESRCH) gets nothing, as in a plain run. */
 void sig_send(struct peer *p, int sig)
 {
 	if (sig == SIGCHLD) {
 		p->sigs.chld_given++;
 		p->sigs.chld_inject = true;
 	}
-	syscall(SYS_tgkill, p->proc->pid, p->tid, sig);
+	if (syscall(SYS_tgkill, p->proc->pid, p->tid, sig) < 0 && errno != ESRCH)
+		warnmsg("sending signal %d to thread %d: %s", sig, (int)p->tid, strerror(errno));
 }
 
 void sig_at_exit(struct peer *p, int sig)

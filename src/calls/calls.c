@@ -3,12 +3,12 @@
 #include "model/procs.h"
 #include "os/notif.h"
 
-int peer_addfd(struct peer *p, int mfd, int target, bool cloexec)
+int calls_addfd(struct peer *p, int mfd, int target, bool cloexec)
 {
 	return notif_addfd(p->rep->listener, p->notif_id, mfd, target, cloexec, false);
 }
 
-int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec)
+int calls_addfd_send(struct peer *p, int mfd, int target, bool cloexec)
 {
 	int fd = notif_addfd(p->rep->listener, p->notif_id, mfd, target, cloexec, true);
 
@@ -17,7 +17,7 @@ int peer_addfd_send(struct peer *p, int mfd, int target, bool cloexec)
 	return fd;
 }
 
-void newfd_finish(struct entry *e)
+void calls_newfd_finish(struct entry *e)
 {
 	if (e->ret >= 0) {
 		e->priv = fobj_new((int)e->ret, false);
@@ -26,7 +26,7 @@ void newfd_finish(struct entry *e)
 }
 
 /* Gives the new external object to p as the call's result. */
-struct answer newfd_deliver(struct entry *e, struct peer *p, bool cloexec)
+struct answer calls_newfd_deliver(struct entry *e, struct peer *p, bool cloexec)
 {
 	int fd, err;
 
@@ -35,7 +35,7 @@ struct answer newfd_deliver(struct entry *e, struct peer *p, bool cloexec)
 	err = generic_copy_out(e, p);
 	if (err)
 		return ans_val(err);
-	fd = peer_addfd_send(p, e->priv->instfd >= 0 ? e->priv->instfd : e->priv->mfd,
+	fd = calls_addfd_send(p, e->priv->instfd >= 0 ? e->priv->instfd : e->priv->mfd,
 			     proc_fd_number(e, p, 0, 0), cloexec);
 	if (fd < 0)
 		return ans_val(fd);
@@ -51,13 +51,13 @@ struct answer newfd_deliver(struct entry *e, struct peer *p, bool cloexec)
  * - credentials the process changes for itself: with no_new_privs it can
  *   only give privileges up (posix_spawn with POSIX_SPAWN_RESETIDS);
  * - the prctl options in calls/proc.c's prctl_own. */
-struct answer own_each(struct entry *e, struct peer *p, struct call *c)
+struct answer calls_own_each(struct entry *e, struct peer *p, struct call *c)
 {
 	(void)e, (void)p, (void)c;
 	return ans_cont();
 }
 
-enum prep cont_prepare(struct entry *e)
+enum prep calls_cont_prepare(struct entry *e)
 {
 	e->cont = true;
 	return PREP_DONE;
