@@ -788,6 +788,47 @@ static void slot_push(const struct olog *lg, uint32_t s)
 							 memory_order_relaxed));
 }
 
+/* A slot for an init log position this replica may lose to another: while
+ * it holds one, a replica that found none must not make "none" the
+ * position's answer, as the slot may come back (olog_dom_create). */
+static uint32_t slot_take(const struct olog *lg)
+{
+	_Atomic uint32_t *holding = &lg->rg->init[lg->replica].holding;
+	uint32_t s;
+
+	atomic_store(holding, 1);
+	s = slot_pop(lg);
+	if (s == RP_SLOT_NONE)
+		atomic_store(holding, 0);
+	return s;
+}
+
+/* The position was lost: the slot (if any) goes back. */
+static void slot_give_back(const struct olog *lg, uint32_t s)
+{
+	if (s != RP_SLOT_NONE) {
+		slot_push(lg, s);
+		atomic_fetch_add(&lg->rg->slots_returned, 1);
+	}
+	atomic_store(&lg->rg->init[lg->replica].holding, 0);
+}
+
+/* No slot was free: one may still come when another live replica holds one
+ * it may give back, or gave one back since gen. Holders never wait, so
+ * whoever waits here waits for a bounded step of another replica. */
+static bool slot_may_come(const struct olog *lg, uint32_t gen)
+{
+	uint32_t live = ld_acq(&lg->rg->live);
+	unsigned r;
+
+	if (atomic_load(&lg->rg->slots_returned) != gen)
+		return true;
+	for (r = 0; r < lg->n; r++)
+		if (r != lg->replica && (live & (1u << r)) && atomic_load(&lg->rg->init[r].holding))
+			return true;
+	return false;
+}
+
 /* Whether init log position k may be appended: every live replica has
  * passed k - init_cap. If not, naps (inits that far apart are rare). */
 static bool init_room(const struct olog *lg, uint64_t k)
@@ -815,7 +856,7 @@ int olog_dom_create(struct olog *lg, uint32_t *slot)
 	_Atomic uint64_t *cur = &lg->rg->init[lg->replica].turn;
 	uint64_t k = ld_rlx(cur), mask = (1ull << lg->init_shift) - 1, e, mine;
 	_Atomic uint64_t *ent = &lg->ilog[k & mask];
-	uint32_t tag = rp_ent_tag_of(k, lg->init_shift), s;
+	uint32_t tag = rp_ent_tag_of(k, lg->init_shift), s, gen;
 
 	for (;;) {
 		e = ld_acq(ent);
@@ -826,15 +867,20 @@ int olog_dom_create(struct olog *lg, uint32_t *slot)
 		if (!init_room(lg, k))
 			continue;
 		/* first replica here: its slot (or none) becomes everyone's */
-		s = slot_pop(lg);
+		gen = atomic_load(&lg->rg->slots_returned);
+		s = slot_take(lg);
+		if (s == RP_SLOT_NONE && slot_may_come(lg, gen)) {
+			rp_syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+			continue;
+		}
 		mine = rp_ent_make(k, lg->init_shift, lg->replica, s);
 		if (atomic_compare_exchange_strong_explicit(ent, &e, mine, memory_order_acq_rel,
 							    memory_order_acquire)) {
+			atomic_store(&lg->rg->init[lg->replica].holding, 0);
 			e = mine;
 			break;
 		}
-		if (s != RP_SLOT_NONE)
-			slot_push(lg, s);
+		slot_give_back(lg, s);
 	}
 	st_rel(cur, k + 1);
 	s = rp_ent_id(e);

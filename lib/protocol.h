@@ -52,6 +52,7 @@
 #define REPLICANT_PROTOCOL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define REPLICANT_PROTOCOL_VERSION 2
@@ -128,11 +129,15 @@ struct rp_region {
 	_Atomic uint32_t bump;	/* slots below have been handed out at least once */
 	_Atomic uint64_t free_head; /* stack of recycled slots: ABA tag << 32 |
 				     * (slot + 1), 0 = empty */
-	uint8_t pad0[128 - 72];
+	_Atomic uint32_t slots_returned; /* slots given back by replicas that lost
+					  * an init log position (a count) */
+	uint8_t pad0[128 - 76];
 	struct {
 		_Atomic uint64_t turn;	/* init_dom calls the replica completed:
 					 * the init log position it is at */
-		uint8_t pad[56];
+		_Atomic uint32_t holding; /* it holds a slot for a position it may
+					   * still lose (and give back) */
+		uint8_t pad[52];
 	} init[RP_MAX_REPLICAS];
 };
 
@@ -247,6 +252,8 @@ static inline uint8_t rp_mark_of(uint64_t pos, unsigned cap_shift)
 _Static_assert(sizeof(struct replicant_hello_v1) == 64, "HELLO's struct is 64 bytes");
 _Static_assert(sizeof(struct rp_region) <= RP_PAGE, "region header fits a page");
 _Static_assert(sizeof(struct rp_dom) == 64, "slot head is one cache line");
+_Static_assert(offsetof(struct rp_region, init) == 128, "per-replica init state from byte 128");
+_Static_assert(sizeof(((struct rp_region *)0)->init[0]) == 64, "one cache line a replica");
 _Static_assert(sizeof(struct rp_rstate) == 64, "replica state is one cache line");
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the futex word is the low half of rp_rstate.state");
