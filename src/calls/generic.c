@@ -86,7 +86,6 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 	const struct sc_arg *a = &c->se->args[i];
 	struct iovec *iov;
 
-	e->xargs[i] = c->args[i];
 	if (i >= c->se->nargs)
 		return 0;
 	if ((a->flags & AF_NULLOK) && c->args[i] == 0 && a->kind != A_INT &&
@@ -145,6 +144,9 @@ enum prep generic_prepare(struct entry *e)
 	int i, err;
 
 	e->xnr = c->nr;
+	/* all first: an iovec argument rewrites its count argument (to the one
+	 * gathered buffer), which may come after it */
+	memcpy(e->xargs, c->args, sizeof(e->xargs));
 	for (i = 0; i < 6; i++) {
 		err = prepare_arg(e, pr, c, i);
 		if (err) {
