@@ -29,7 +29,7 @@ int main(void)
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return 1;
 	n = readv(fd, in, 3);
-	printf("readv: %zd: [%s] [%s] [%s]", n, x, y, z);
+	printf("readv: %zd: [%s] [%s] [%.*s]\n", n, x, y, (int)strcspn(z, "\n"), z);
 	close(fd);
 	unlink(path);
 	printf("done\n");
