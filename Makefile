@@ -258,3 +258,14 @@ agree: $(AGREE)
 check: $(AGREE)
 
 .PHONY: agree
+
+# ---- tests/attack/ (tests/t/98-attack.t): programs that misbehave in one
+# replica only, one per class of attack; see the README's security model.
+ATTACK_SRC = $(wildcard tests/attack/*.c)
+ATTACK = $(ATTACK_SRC:tests/attack/%.c=build/tests/attack/%)
+
+build/tests/attack/%: tests/attack/%.c tests/attack/attack.h | build
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@
+
+check: $(ATTACK)

@@ -11,6 +11,12 @@
  * buffers: PREP_RUN, or PREP_FAIL with e->ret (a private or unknown
  * descriptor). */
 enum prep generic_prepare(struct entry *e);
+/* The length of a /proc/self or /proc/thread-self prefix of path, or 0. */
+size_t generic_proc_prefix(const char *path);
+/* Path argument i of the agreed call as the monitor resolves it: under
+ * /proc/self (or thread-self), the agreed replica's process (or thread),
+ * not the monitor's. */
+const char *generic_path(struct entry *e, int i);
 /* Runs it (in a worker when it may block). */
 void generic_run(struct entry *e);
 /* Runs it at once if it can without blocking; false: a worker must. */
@@ -19,7 +25,8 @@ bool generic_try_nowait(struct entry *e);
 int generic_copy_out(struct entry *e, struct peer *p);
 struct answer generic_deliver(struct entry *e, struct peer *p);
 /* M_EACH without a handler: the replica runs it (EBADF for a descriptor
- * the monitor does not know, which a replica must never reach). */
+ * the monitor does not know, which a replica must never reach; the
+ * call's each_err when classify set one). */
 struct answer generic_each(struct peer *p, const struct call *c);
 
 /* calls.c: pieces several families use */
@@ -41,8 +48,9 @@ enum prep calls_cont_prepare(struct entry *e);
 struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec);
 
 /* open.c */
-/* path names the caller's own process: /proc/self or /proc/thread-self. */
-bool open_own_proc(const char *path);
+/* path, resolved from p's process, stays in its own /proc/PID (no magic
+ * link, no ".." out of it): the replica may look at it itself. */
+bool open_own_proc(const struct peer *p, const char *path);
 /* c is an open or openat with a path. */
 bool open_names_path(const struct call *c);
 /* That path is private to the replica (its /proc files, the kernel's
@@ -71,7 +79,8 @@ extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_
 extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
 extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;
-extern const struct handler h_exit, h_exit_group, h_execve, h_clone, h_fork, h_creds, h_prctl;
+extern const struct handler h_exit, h_exit_group, h_execve, h_clone, h_fork, h_creds, h_prctl,
+	h_prlimit;
 extern const struct handler h_signaled;
 extern const struct handler h_poll, h_select;
 extern const struct handler h_epoll_create, h_epoll_ctl, h_epoll_wait;

@@ -52,11 +52,24 @@ static enum mode fcntl_external(struct peer *p, struct call *c)
 	}
 }
 
+/* Commands that make the kernel send signals to a process the call names
+ * (SIGIO, or any with F_SETSIG): on any descriptor, a replica's own pipe
+ * included, that process could be another replica's or the monitor. */
+static bool fcntl_signals_someone(int cmd)
+{
+	return cmd == F_SETOWN || cmd == F_SETOWN_EX || cmd == F_SETSIG || cmd == F_SETLEASE ||
+	       cmd == F_NOTIFY;
+}
+
 static enum mode fcntl_classify(struct peer *p, struct call *c)
 {
 	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	int cmd = (int)c->args[1];
 
+	if (fcntl_signals_someone(cmd)) {
+		c->why = "fcntl commands that direct signals to a process are not supported";
+		return M_REFUSE;
+	}
 	if (fcntl_no_third(cmd))
 		c->se = &fcntl_noarg;
 	switch (cmd) {
@@ -123,12 +136,25 @@ static const struct sysent ioctls[] = {
 	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
 };
 
+/* Requests a replica may make on its own descriptors (pipes, socketpairs,
+ * its /proc files): they touch nothing but the descriptor. Others could
+ * reach past it (TIOCSTI injects input into a terminal). */
+static bool ioctl_private_ok(unsigned req)
+{
+	return req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIONREAD ||
+	       req == TCGETS || req == TIOCGWINSZ || req == TIOCGPGRP || req == FIOASYNC;
+}
+
 static enum mode ioctl_classify(struct peer *p, struct call *c)
 {
 	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	unsigned req = (unsigned)c->args[1];
 	size_t i;
 
+	if (o && o->private_ && !ioctl_private_ok(req)) {
+		c->why = "this ioctl request on a replica's own descriptor is not supported";
+		return M_REFUSE;
+	}
 	if (!o || o->private_ || req == FIOCLEX || req == FIONCLEX)
 		return M_EACH;
 	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {

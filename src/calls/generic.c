@@ -37,6 +37,36 @@ static int xlate_fd(struct entry *e, int i, uint64_t *out)
 	return 0;
 }
 
+/* /proc/self and /proc/thread-self, as a whole path component: the
+ * length of the prefix, or 0. */
+size_t generic_proc_prefix(const char *path)
+{
+	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || !path[10]))
+		return 10;
+	if (!strncmp(path, "/proc/thread-self", 17) && (path[17] == '/' || !path[17]))
+		return 17;
+	return 0;
+}
+
+const char *generic_path(struct entry *e, int i)
+{
+	const char *path = e->call[e->agreed]->buf[i];
+	const struct peer *p = e->grp->member[e->agreed];
+	size_t n = path ? generic_proc_prefix(path) : 0, len;
+
+	if (!n)
+		return path;
+	len = strlen(path) + 48;
+	free(e->out[i]);
+	e->out[i] = xmalloc(len);
+	if (n == 10)
+		snprintf(e->out[i], len, "/proc/%d%s", (int)p->proc->pid, path + n);
+	else
+		snprintf(e->out[i], len, "/proc/%d/task/%d%s", (int)p->proc->pid, (int)p->tid,
+			 path + n);
+	return e->out[i];
+}
+
 /* A relative path of a call with no directory argument is resolved from
  * the process's working directory: through /proc/self/fd, since the
  * monitor's threads serve many processes. The new string lives in
@@ -46,7 +76,9 @@ static const char *cwd_path(struct entry *e, struct proc *pr, const struct call 
 	const char *path = c->buf[i];
 	size_t n;
 
-	if (!path || path[0] == '/' || !path[0] || (i > 0 && c->se->args[i - 1].kind == A_DIRFD))
+	if (path && path[0] == '/')
+		return generic_path(e, i);
+	if (!path || !path[0] || (i > 0 && c->se->args[i - 1].kind == A_DIRFD))
 		return path;
 	n = strlen(path) + 32;
 	e->out[i] = xmalloc(n);
@@ -291,6 +323,8 @@ struct answer generic_deliver(struct entry *e, struct peer *p)
 
 struct answer generic_each(struct peer *p, const struct call *c)
 {
+	if (c->each_err)
+		return ans_val(c->each_err);
 	if ((c->se->flags & SF_FD0) && !proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
 	return ans_cont();

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -31,54 +32,125 @@ static const char *open_path(const struct call *c)
 	return c->buf[c->nr == SYS_openat ? 1 : 0];
 }
 
-/* /proc/self and /proc/thread-self, as a whole path component. */
-static size_t own_proc_prefix(const char *path)
-{
-	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || !path[10]))
-		return 10;
-	if (!strncmp(path, "/proc/thread-self", 17) && (path[17] == '/' || !path[17]))
-		return 17;
-	return 0;
-}
+/* The kernel's constant facts that libc reads lazily, from whichever
+ * thread happens to need them first (malloc's arena limit reads the online
+ * CPUs): read in each replica's own order, they would put the replicas'
+ * syscall lists out of step. Each replica reads them itself, beneath these
+ * (directories) or exactly these (files), for reading only. */
+static const char *const fact_dirs[] = {
+	"/sys/devices/system/cpu",
+	"/proc/sys",
+	"/sys/kernel/mm/transparent_hugepage",
+};
+static const char *const fact_files[] = { "/proc/stat", "/proc/cpuinfo" };
 
-bool open_own_proc(const char *path)
-{
-	return own_proc_prefix(path) > 0;
-}
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Files private to each replica, opened by the monitor for it alone:
- * /proc/self and /proc/thread-self (its own process), and the kernel's
- * constant facts that libc reads lazily, from whichever thread happens to
- * need them first (malloc's arena limit reads the online CPUs): read in
- * each replica's own order, they would put the replicas' syscall lists out
- * of step. Fills path with what to open. */
-static const char *const system_facts[] = {
-	"/sys/devices/system/cpu/",
-	"/proc/sys/",
-	"/sys/kernel/mm/transparent_hugepage/",
-	"/proc/stat",
-	"/proc/cpuinfo",
+/* Where a private path's resolution starts, and the rest of it. */
+struct own_path {
+	char base[64];
+	const char *rest;
+	bool own_fd;		/* rest is fd/N, N one of the replica's own
+				 * descriptors: its magic link stays inside */
 };
 
-static bool private_path(const char *in, const struct peer *p, char *path, size_t size)
+/* rest is "fd/N" for a descriptor N private to p's process (a pipe of its
+ * own, reopened through /proc/self/fd as shells do). */
+static bool own_fd_link(const char *rest, const struct peer *p)
 {
-	size_t i, n = own_proc_prefix(in);
+	char *end;
+	long fd;
+	struct fobj *o;
 
-	if (n == 10) {
-		snprintf(path, size, "/proc/%d%s", (int)p->proc->pid, in + n);
-		return true;
+	if (strncmp(rest, "fd/", 3) || rest[3] < '0' || rest[3] > '9')
+		return false;
+	fd = strtol(rest + 3, &end, 10);
+	o = *end ? NULL : proc_fobj(p->proc, fd);
+	return o && o->private_;
+}
+
+/* Whether in may name something private to p's replica, and where it
+ * would be resolved from: its own /proc/PID (or its thread's), or a fact.
+ * Only the resolution decides (own_resolve). */
+static bool own_path_of(const char *in, const struct peer *p, bool read_only, struct own_path *op)
+{
+	size_t i, n = generic_proc_prefix(in);
+
+	if (n == 10)
+		snprintf(op->base, sizeof(op->base), "/proc/%d", (int)p->proc->pid);
+	else if (n == 17)
+		snprintf(op->base, sizeof(op->base), "/proc/%d/task/%d", (int)p->proc->pid, (int)p->tid);
+	for (i = 0; !n && read_only && i < ARRAY_LEN(fact_dirs); i++) {
+		n = strlen(fact_dirs[i]);
+		if (strncmp(in, fact_dirs[i], n) || in[n] != '/')
+			n = 0;
+		else
+			snprintf(op->base, sizeof(op->base), "%s", fact_dirs[i]);
 	}
-	if (n == 17) {
-		snprintf(path, size, "/proc/%d/task/%d%s", (int)p->proc->pid, (int)p->tid, in + n);
-		return true;
-	}
-	for (i = 0; i < sizeof(system_facts) / sizeof(system_facts[0]); i++) {
-		if (!strncmp(in, system_facts[i], strlen(system_facts[i]))) {
-			snprintf(path, size, "%s", in);
-			return true;
-		}
-	}
-	return false;
+	for (i = 0; !n && read_only && i < ARRAY_LEN(fact_files); i++)
+		if (!strcmp(in, fact_files[i]))
+			n = strlen(in), snprintf(op->base, sizeof(op->base), "%s", in);
+	for (op->rest = in + n; *op->rest == '/'; op->rest++)
+		;
+	op->own_fd = generic_proc_prefix(in) == 10 && own_fd_link(op->rest, p);
+	return n > 0;
+}
+
+/* Opens op as the kernel would for the replica, but only beneath its base
+ * and through no magic link (cwd, root, exe, fd/N lead out of it) and no
+ * "..": what it reaches is the replica's own. The descriptor, or -errno. */
+static int own_resolve(const struct own_path *op, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = flags & (O_CREAT | O_TMPFILE) ? mode : 0,
+		.resolve = op->own_fd ? 0 : RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int dfd = open(op->base, O_PATH | O_CLOEXEC), fd;
+
+	if (dfd < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, dfd, op->rest[0] ? op->rest : ".", &how, sizeof(how));
+	if (fd < 0)
+		fd = -errno;
+	close(dfd);
+	return fd;
+}
+
+/* A path that resolution keeps inside the replica's own: opened by the
+ * monitor as a probe (O_PATH, following the last component unless
+ * nofollow). A path it cannot find there is the replica's to fail on; one
+ * that leads out (EXDEV, ELOOP) is not its own. */
+static bool own_object(const char *path, const struct peer *p, bool read_only, bool nofollow)
+{
+	struct own_path op;
+	int fd;
+
+	if (!own_path_of(path, p, read_only, &op))
+		return false;
+	fd = own_resolve(&op, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || (fd != -EXDEV && fd != -ELOOP);
+}
+
+bool open_own_proc(const struct peer *p, const char *path)
+{
+	return generic_proc_prefix(path) && own_object(path, p, true, true);
+}
+
+/* An open for reading only, or one that creates or changes nothing. */
+static bool reads_only(int flags)
+{
+	return (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)) &&
+	       (flags & O_TMPFILE) != O_TMPFILE;
+}
+
+static bool private_open(const struct call *c, const struct peer *p)
+{
+	int fl = open_flags(c);
+
+	return c->nr != SYS_creat && own_object(open_path(c), p, reads_only(fl), fl & O_NOFOLLOW);
 }
 
 bool open_names_path(const struct call *c)
@@ -88,21 +160,14 @@ bool open_names_path(const struct call *c)
 
 bool open_is_private(const struct peer *p, const struct call *c)
 {
-	char path[PATH_MAX];
-
-	return private_path(open_path(c), p, path, sizeof(path));
+	return private_open(c, p);
 }
 
 static enum mode open_classify(struct peer *p, struct call *c)
 {
-	int fl = open_flags(c);
-	char path[PATH_MAX];
-
-	if (c->nr != SYS_creat && private_path(open_path(c), p, path, sizeof(path)))
+	if (private_open(c, p))
 		return M_EACH;
-	if ((fl & (O_CREAT | O_TRUNC)) || (fl & O_TMPFILE) == O_TMPFILE || (fl & O_ACCMODE) != O_RDONLY)
-		return M_OUTPUT;
-	return M_INPUT;
+	return reads_only(open_flags(c)) ? M_INPUT : M_OUTPUT;
 }
 
 /* Always openat, from the process's own working directory. */
@@ -114,7 +179,7 @@ static enum prep open_prepare(struct entry *e)
 		return PREP_FAIL;
 	e->xnr = SYS_openat;
 	e->xargs[0] = c->nr == SYS_openat ? e->xargs[0] : (uint64_t)list_proc(e, e->agreed)->cwd;
-	e->xargs[1] = (uint64_t)open_path(c);
+	e->xargs[1] = (uint64_t)generic_path(e, c->nr == SYS_openat ? 1 : 0);
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
 	return PREP_RUN;
@@ -148,16 +213,17 @@ static struct answer open_deliver(struct entry *e, struct peer *p)
 	return calls_newfd_deliver(e, p, open_flags(e->call[p->rep->idx]) & O_CLOEXEC);
 }
 
-/* A private file: the monitor opens the replica's own and hands it over. */
+/* A private file: the monitor opens the replica's own, resolved as it was
+ * judged (own_object), and hands it over. */
 static struct answer open_each(struct entry *e, struct peer *p, struct call *c)
 {
-	char path[PATH_MAX];
 	int fd, fl = open_flags(c), newfd;
+	struct own_path op;
 
-	private_path(open_path(c), p, path, sizeof(path));
-	fd = openat(AT_FDCWD, path, fl | O_CLOEXEC, (mode_t)c->args[c->nr == SYS_openat ? 3 : 2]);
+	own_path_of(open_path(c), p, reads_only(fl), &op);
+	fd = own_resolve(&op, fl, (mode_t)c->args[c->nr == SYS_openat ? 3 : 2]);
 	if (fd < 0)
-		return ans_val(-errno);
+		return ans_val(fd);
 	newfd = calls_addfd_send(p, fd, proc_fd_number(e, p, 0, 0), fl & O_CLOEXEC);
 	close(fd);
 	if (newfd < 0)

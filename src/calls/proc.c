@@ -68,6 +68,11 @@ static enum mode clone_classify(struct peer *p, struct call *c)
 		memcpy(c->buf[0], norm, sizeof(norm));
 		c->len[0] = sizeof(norm);
 	}
+	if (flags & CLONE_UNTRACED) {
+		/* the child would escape the tracer, and with it the run's end */
+		c->why = "CLONE_UNTRACED would let the child escape the monitor";
+		return M_REFUSE;
+	}
 	if (flags & CLONE_THREAD)
 		return flags & CLONE_VM ? M_OUTPUT : M_REFUSE;
 	if (flags & (CLONE_FILES | CLONE_FS | CLONE_PARENT | CLONE_NEWNS | CLONE_NEWPID |
@@ -107,6 +112,26 @@ const struct handler h_fork = {
 	.classify = fork_classify,
 	.prepare = calls_cont_prepare,
 	.deliver = clone_deliver,
+};
+
+/* prlimit64 on the caller itself (pid 0, as glibc's getrlimit and
+ * setrlimit call it) is its own business: its kernel applies it to it.
+ * Any other id would reach another process from one replica's call (its
+ * own virtual id is another replica's real one), or the monitor itself
+ * if the monitor ran it: refused. */
+static enum mode prlimit_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	if ((pid_t)c->args[0] == 0)
+		return M_EACH;
+	c->why = "prlimit64 on another process (or by its process id) is not supported";
+	return M_REFUSE;
+}
+
+const struct handler h_prlimit = {
+	.classify = prlimit_classify,
+	.each = calls_own_each,
+	.refuse_why = "prlimit64 on another process is not supported",
 };
 
 /* Options that change only the calling process, harmless to the monitor.

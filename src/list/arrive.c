@@ -1,6 +1,7 @@
 #include "list/arrive.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,37 @@ static void call_drop(struct call *c)
 	free(c);
 }
 
-/* A path under /proc/self names each replica's own process: the replica
- * asks its own kernel. */
-static bool names_own_proc(const struct call *c)
+/* A call that only looks (SC_INPUT) at a path that resolution keeps in
+ * the replica's own /proc/PID asks its own kernel. Anything else under
+ * /proc/self is voted and run by the monitor on the agreed replica's
+ * /proc/PID (calls/generic.c), as any external path. */
+static bool names_own_proc(struct peer *p, const struct call *c)
 {
 	int i;
 
+	if (c->se->cls != SC_INPUT)
+		return false;
 	for (i = 0; i < c->se->nargs; i++)
-		if (c->se->args[i].kind == A_PATH && c->buf[i] && open_own_proc(c->buf[i]))
+		if (c->se->args[i].kind == A_PATH && c->buf[i] && open_own_proc(p, c->buf[i]))
 			return true;
 	return false;
 }
 
-/* A call on a replica's own descriptor is its own business. */
-static bool uses_private_fd(struct peer *p, const struct call *c)
+/* The descriptors call c names, as a mask: PRIVATE ones the replica's
+ * own, EXTERNAL ones the monitor's (AT_FDCWD, the working directory, is
+ * external). */
+#define FDS_PRIVATE 1
+#define FDS_EXTERNAL 2
+
+static bool absolute(const struct call *c, int i)
 {
-	int i;
+	return i < c->se->nargs && c->se->args[i].kind == A_PATH && c->buf[i] &&
+	       ((const char *)c->buf[i])[0] == '/';
+}
+
+static int fds_used(struct peer *p, const struct call *c)
+{
+	int i, used = 0;
 
 	for (i = 0; i < c->se->nargs; i++) {
 		int kind = c->se->args[i].kind;
@@ -50,10 +66,12 @@ static bool uses_private_fd(struct peer *p, const struct call *c)
 		if (kind != A_FD && kind != A_DIRFD)
 			continue;
 		o = proc_fobj(p->proc, (long)c->args[i]);
-		if (o && o->private_)
-			return true;
+		if (o)
+			used |= o->private_ ? FDS_PRIVATE : FDS_EXTERNAL;
+		else if (kind == A_DIRFD && (int)c->args[i] == AT_FDCWD && !absolute(c, i + 1))
+			used |= FDS_EXTERNAL;
 	}
-	return false;
+	return used;
 }
 
 /* The mode of call c, whose row's handler is h: h's classify, or what
@@ -68,7 +86,21 @@ static enum mode classify(struct peer *p, struct call *c, const struct handler *
 		return h->classify(p, c);
 	if (h && h->each)
 		return M_EACH;
-	if (names_own_proc(c) || uses_private_fd(p, c))
+	switch (fds_used(p, c)) {
+	case FDS_PRIVATE | FDS_EXTERNAL:
+		/* A call is the replica's own only when every object it
+		 * touches is: sendfile from its pipe to stdout is not, and
+		 * the monitor cannot run it on the pipe. It fails as the
+		 * kernel fails a copy it cannot make (cat then reads and
+		 * writes), in every replica alike. */
+		c->each_err = -EXDEV;
+		return M_EACH;
+	case FDS_PRIVATE:
+		return M_EACH;
+	default:
+		break;
+	}
+	if (names_own_proc(p, c))
 		return M_EACH;
 	if (se->flags & SF_FD0) {
 		struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);

@@ -22,6 +22,8 @@ struct call {
 	size_t cap[6];		/* capacity of out-args (A_OUT, A_INOUT, A_IOV_OUT) */
 	uint64_t ip;		/* instruction pointer, for reports */
 	const char *why;	/* set by a handler's classify that refuses it */
+	int each_err;		/* M_EACH, answered with this -errno: the call
+				 * may not run in the replica (list/arrive.c) */
 };
 
 /* Fills c from a notification's data, reading buffers from pid's memory.

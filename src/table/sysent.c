@@ -452,7 +452,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_recvmmsg]		= REFUSED("recvmmsg", 5),
 	[__NR_fanotify_init]	= REFUSED("fanotify_init", 2),
 	[__NR_fanotify_mark]	= REFUSED("fanotify_mark", 5),
-	[__NR_prlimit64]	= INPUT("prlimit64", 4, INT, INT,
+	[__NR_prlimit64]	= HSYS("prlimit64", 4, SC_INPUT, 0, h_prlimit, INT, INT,
 					INSZ_NULL(sizeof(struct rlimit)),
 					OUTSZ_NULL(sizeof(struct rlimit))),
 	[__NR_name_to_handle_at] = REFUSED("name_to_handle_at", 5),

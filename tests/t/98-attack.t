@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The attack suite (the security model in the README): each program of
+# tests/attack/ misbehaves in replica 0 only, as an exploit that works on
+# one address layout would. Under -n 2 and -n 3, each run must end as the
+# table below says (86: the divergence is caught; 125: the call is refused;
+# 86|125: the refusal of the attack's call, or the divergence of a call before it that the replica
+# was answered at once, whichever the monitor sees first), and nothing of
+# the attack may reach stdout, stderr or a file, no process may be left,
+# and the monitor must reach its own end (its status, not a signal's).
+. "$(dirname "$0")/../lib.sh"
+
+declare -A want=(
+	[clone_untraced]=125 [prlimit_monitor]='86|125' [prlimit_self]=86
+	[fcntl_setown]='86|125' [sendfile_private]=86 [dirfd_unlink]=86
+	[proc_fd1]=86 [proc_root_create]=86 [proc_cwd_unlink]=86
+	[proc_dotdot]=86 [sysfact_write]=86
+)
+# how the monitor's end reads on stderr, by status
+declare -A said=([86]='DIVERGENCE' [125]='refused syscall' [0]='')
+
+# the processes whose environment carries tag
+tagged() {
+	grep -lsa "ATTACK_TAG=$1" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+}
+
+for src in "$TOP"/tests/attack/*.c; do
+	name=$(basename "$src" .c)
+	prog=$PROGS/attack/$name
+	for n in 2 3; do
+		what="attack/$name -n $n"
+		dir=$T/$name.$n
+		mkdir -p "$dir"
+		echo keep >"$dir/victim"
+		echo ATTACK >"$dir/source"
+		tag=$name.$n.$$.$RANDOM
+		(cd "$dir" && ATTACK_TAG=$tag run_cmd "$name.$n" "$REPLICANT" run -n $n -- "$prog" "$dir" &&
+			echo "$RC" >"$dir.rc")
+		rc=$(cat "$dir.rc")
+		OUT=$T/$name.$n.out ERR=$T/$name.$n.err
+		like "$rc" "^(${want[$name]})\$" "$what: exit status" || diag_file stderr "$ERR"
+		if [ -n "${said[$rc]:-}" ]; then
+			like "$(cat "$ERR")" "^replicant: ${said[$rc]}" "$what: the monitor says why it ended"
+		else
+			is "$(cat "$OUT")" "done" "$what: the run's output is its peers' (done)"
+		fi
+		unlike "$(cat "$OUT" "$ERR")" 'ATTACK' "$what: nothing of the attack on stdout or stderr"
+		[ "$name" = clone_untraced ] && sleep 1.5 # its child would write after 1 s
+		ok "$([ ! -e "$dir/escaped" ] && [ ! -e "$dir/created" ] && [ "$(cat "$dir/victim")" = keep ]; echo $?)" \
+			"$what: no file created, changed or removed"
+		left=$(left_after 20 true $(tagged "$tag"))
+		is "$left" "" "$what: no process left"
+	done
+done
+done_testing
