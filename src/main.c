@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "end/report.h"
 #include "loop/loop.h"
 #include "model/procs.h"
 #include "model/run.h"
@@ -289,6 +290,7 @@ int main(int argc, char **argv)
 
 	parse(argc, argv);
 	opt.prog_path = resolve(opt.argv[0]);
+	report_open();
 	if (opt.pthread)
 		preload_pthread();
 	loop_setup();

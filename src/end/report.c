@@ -258,18 +258,24 @@ void report_misuse(int gid, int vtid, const char *what)
 	event_close(&ev, stderr, NULL);
 }
 
-void report_finish(int exit_code)
-{
-	FILE *f;
-	int i;
+static FILE *report_file;	/* --report, opened at the start */
 
+void report_open(void)
+{
 	if (!opt.report_path)
 		return;
-	f = fopen(opt.report_path, "w");
-	if (!f) {
-		warnmsg("cannot write report %s: %s", opt.report_path, strerror(errno));
+	report_file = fopen(opt.report_path, "we");
+	if (!report_file)
+		die_errno("cannot write report %s", opt.report_path);
+}
+
+void report_finish(int exit_code)
+{
+	FILE *f = report_file;
+	int i;
+
+	if (!f)
 		return;
-	}
 	fprintf(f, "{\"replicas\":%d,\"exit_code\":%d,\"diverged\":%s,\"program\":[",
 		opt.n, exit_code, divergences ? "true" : "false");
 	for (i = 0; opt.argv[i]; i++) {

@@ -16,6 +16,9 @@ struct seq_stall;
 void report_region_stall(const struct seq_stall *st, const char *action);
 /* A sequential-region call that failed in peer group gid (thread vtid). */
 void report_misuse(int gid, int vtid, const char *what);
+/* Opens the --report file before anything runs: one that cannot be
+ * written ends replicant with 125 before the program starts. */
+void report_open(void);
 /* Writes the JSON report file, if --report was given, for a run that ends. */
 void report_finish(int exit_code);
 

@@ -86,4 +86,11 @@ for n in 2 3; do
 	is "$(cat "$OUT")" "before abort" "abort() -n $n: the line before the abort left"
 done
 
+# ---- --report to a file that cannot be written: refused at the start ------
+run_cmd report-bad "$REPLICANT" run --report "$T/no-such-dir/r.json" -- sh -c 'echo ran >"$0"' "$T/ran"
+is "$RC" 125 "--report to an unwritable path: exit status 125"
+like "$(cat "$ERR")" "^replicant: cannot write report $T/no-such-dir/r.json: No such file or directory" \
+	"--report to an unwritable path: the message names it"
+ok "$([ ! -e "$T/ran" ]; echo $?)" "--report to an unwritable path: the program never ran"
+
 done_testing
