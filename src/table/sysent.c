@@ -506,7 +506,12 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_fsmount]		= REFUSED("fsmount", 3),
 	[__NR_fspick]		= REFUSED("fspick", 3),
 	[__NR_pidfd_open]	= REFUSED("pidfd_open", 2),
-	[__NR_clone3]		= HSYS("clone3", 2, SC_CONTROL, 0, h_clone, IN(1), INT),
+	/* clone3 passes its flags in memory, which the kernel would read again
+	 * after the monitor compared them (a thread of the replica could make
+	 * it CLONE_UNTRACED in between): ENOSYS, and glibc uses clone, whose
+	 * flags are in registers */
+	[__NR_clone3]		= { .name = "clone3", .nargs = 2, .cls = SC_ERRNO, .errno_val = ENOSYS,
+				    .args = { IN(1), INT } },
 	[__NR_close_range]	= SYS("close_range", 3, SC_REFUSED, 0, INT, INT, INT),
 	[__NR_openat2]		= SYS("openat2", 4, SC_REFUSED, 0,
 				      DIRFD, PATH, IN(3), INT),

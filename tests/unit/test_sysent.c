@@ -16,7 +16,7 @@
 #include "tap.h"
 
 #define UNISTD_64 "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
-#define NTESTS 15
+#define NTESTS 16
 
 /* (1) names agree with libseccomp wherever libseccomp knows the number */
 static void check_names_libseccomp(void)
@@ -186,6 +186,10 @@ static void spot_checks(void)
 	e = sysent_get(__NR_rseq);
 	ok(e && !strcmp(e->name, "rseq") && e->cls == SC_ERRNO &&
 	   e->errno_val == ENOSYS, "rseq is SC_ERRNO ENOSYS");
+
+	e = sysent_get(__NR_clone3);
+	ok(e && e->cls == SC_ERRNO && e->errno_val == ENOSYS && !e->h,
+	   "clone3 is SC_ERRNO ENOSYS (its flags in memory would be read again)");
 
 	e = sysent_get(__NR_io_uring_setup);
 	ok(e && !strcmp(e->name, "io_uring_setup") && e->cls == SC_REFUSED &&
