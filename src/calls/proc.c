@@ -31,8 +31,17 @@ const struct handler h_execve = {
 	.prepare = calls_cont_prepare,
 };
 
+/* setuid and its kin: the process changes its own credentials, which the
+ * monitor then uses for what it does for it (os/creds.c). */
+static struct answer creds_each(struct entry *e, struct peer *p, struct call *c)
+{
+	(void)e, (void)c;
+	proc_creds_changing(p);
+	return ans_cont();
+}
+
 const struct handler h_creds = {
-	.each = calls_own_each,
+	.each = creds_each,
 };
 
 /* The process died of a signal it did not get from us (loop/tracer.c): an

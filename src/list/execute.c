@@ -8,6 +8,7 @@
 #include "model/list.h"
 #include "model/procs.h"
 #include "model/run.h"
+#include "os/creds.h"
 #include "os/util.h"
 
 void execute_complete(struct entry *e)
@@ -15,8 +16,13 @@ void execute_complete(struct entry *e)
 	struct group *g = e->grp;
 	int i;
 
-	if (e->h && e->h->finish && !e->report_only)
+	if (e->h && e->h->finish && !e->report_only) {
+		bool as = creds_enter(&e->creds);
+
 		e->h->finish(e);
+		if (as)
+			creds_leave();
+	}
 	e->state = E_DONE;
 	if (e->provisional && e->ret != e->provisional && !run_over) {
 		warnmsg("peer group %d, position %llu: %s returned %ld after replicas were told %ld; "
@@ -56,23 +62,36 @@ static bool needs_worker(struct entry *e)
 	return false;
 }
 
+/* The call runs, and its finish makes its objects, with the agreed
+ * process's credentials (os/creds.c): inline here, or in a worker. */
 void execute_start(struct entry *e, int agreed)
 {
 	enum prep r;
+	bool as;
 
 	e->agreed = agreed;
 	e->state = E_RUN;
+	e->creds = *proc_creds(list_proc(e, agreed));
 	r = e->h && e->h->prepare ? e->h->prepare(e) : generic_prepare(e);
 	if (r != PREP_RUN) {
 		e->report_only = r == PREP_FAIL;
 		execute_complete(e);
 		return;
 	}
-	if (!needs_worker(e))
+	if (needs_worker(e)) {
+		as = creds_enter(&e->creds);
+		r = generic_try_nowait(e) ? PREP_DONE : PREP_RUN;
+		if (as)
+			creds_leave();
+		if (r == PREP_RUN) {
+			pool_submit(e);
+			return;
+		}
+	} else {
+		as = creds_enter(&e->creds);
 		generic_run(e);
-	else if (!generic_try_nowait(e)) {
-		pool_submit(e);
-		return;
+		if (as)
+			creds_leave();
 	}
 	execute_complete(e);
 }

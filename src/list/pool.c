@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "calls/calls.h"
+#include "os/creds.h"
 #include "os/util.h"
 
 #define POOL_MAX 256
@@ -24,6 +25,7 @@ static void *worker(void *arg)
 	(void)arg;
 	for (;;) {
 		struct job *j;
+		bool as;
 
 		pthread_mutex_lock(&lock);
 		while (!todo) {
@@ -37,7 +39,10 @@ static void *worker(void *arg)
 		if (!todo)
 			todo_tail = NULL;
 		pthread_mutex_unlock(&lock);
+		as = creds_enter(&j->e->creds);
 		generic_run(j->e);
+		if (as)
+			creds_leave();
 		done_cb(j->e);
 		free(j);
 	}

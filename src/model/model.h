@@ -35,6 +35,15 @@ struct options {
 	bool pthread_serial;	/* --pthread=serial */
 };
 
+/* A process's credentials as the kernel checks file access with them. */
+#define CREDS_GROUPS_MAX 64
+struct creds {
+	uid_t fsuid;
+	gid_t fsgid;
+	int ngroups;		/* supplementary groups (at most CREDS_GROUPS_MAX) */
+	gid_t groups[CREDS_GROUPS_MAX];
+};
+
 /* One process of a replica: what its threads share. */
 struct proc {
 	struct fdtab fds;
@@ -45,6 +54,8 @@ struct proc {
 	int refs;		/* its threads the monitor knows, alive or not */
 	struct seqreg *seq_tree; /* the sequential region its process tree keeps
 				  * mapped (seq/seq.c), NULL before its first HELLO */
+	struct creds creds;	/* as last read from /proc (model/procs.c) */
+	bool creds_known;	/* creds is current: no credential call since */
 };
 
 struct replica {
@@ -112,6 +123,8 @@ struct peer {
 	struct entry *interrupted; /* the entry it waited on when a signal made it
 				    * leave the call (it restarts it, or not) */
 	int closing_fd;		/* a close it was let make, done by its next call; or -1 */
+	bool creds_changing;	/* it was let change its credentials: they are
+				 * known once its next call comes */
 	struct peer *hnext;	/* tid hash chain */
 };
 
@@ -148,6 +161,8 @@ struct entry {
 	uint32_t early;			/* replicas answered before it ran */
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
 	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
+	struct creds creds;		/* the agreed process's, which the monitor
+					 * runs the call with (os/creds.c) */
 	const struct handler *h;	/* its row's handler, or NULL */
 };
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "model/run.h"
+#include "os/creds.h"
 #include "os/util.h"
 
 struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd)
@@ -23,6 +24,7 @@ struct proc *proc_fork(const struct proc *parent, pid_t vpid)
 	if (cwd < 0)
 		die_errno("dup of a working directory");
 	pr = proc_new(vpid, parent->vpid, cwd);
+	pr->creds = parent->creds; /* read again at its first need (creds_known) */
 	for (fd = 0; fd < parent->fds.size; fd++)
 		if (parent->fds.ent[fd].obj)
 			fdtab_set(&pr->fds, fd, parent->fds.ent[fd].obj, parent->fds.ent[fd].cloexec);
@@ -82,4 +84,22 @@ void proc_settle_close(struct peer *p)
 		fdtab_closed(&p->proc->fds, p->closing_fd);
 		p->closing_fd = -1;
 	}
+	if (p->creds_changing) {
+		p->creds_changing = false;
+		p->proc->creds_known = false; /* read them again, now changed */
+	}
+}
+
+void proc_creds_changing(struct peer *p)
+{
+	p->creds_changing = true;
+	p->proc->creds_known = false;
+}
+
+/* A process that cannot be read (it is dying) keeps what was known. */
+const struct creds *proc_creds(struct proc *pr)
+{
+	if (!pr->creds_known && creds_read(pr->pid, &pr->creds) == 0)
+		pr->creds_known = true;
+	return &pr->creds;
 }
