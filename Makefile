@@ -269,3 +269,16 @@ build/tests/attack/%: tests/attack/%.c tests/attack/attack.h | build
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@
 
 check: $(ATTACK)
+
+# make fuzz: one replica makes random calls with hostile arguments while its
+# peers sleep; the monitor must end every run itself, change no file outside
+# the run's scratch directory and leave no process (bench/fuzz.sh).
+# FUZZ_SECONDS (default 60), FUZZ_SEED to replay.
+build/tests/fuzz/fuzz: tests/fuzz/fuzz.c | build
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
+
+fuzz: all build/tests/fuzz/fuzz
+	@bash bench/fuzz.sh
+
+.PHONY: fuzz

@@ -98,7 +98,11 @@ static void clamp_lengths(struct entry *e, const struct call *c)
 		const struct sc_arg *a = &c->se->args[i];
 		uint64_t units, have;
 
-		if (a->len_arg < 0 || (a->flags & AF_LEN_PTR) || !c->args[i])
+		/* a NULL the replica passed stays NULL only where it may
+		 * (AF_NULLOK); elsewhere the monitor's buffer stands in,
+		 * and the length must not exceed it (a NULL buffer with a
+		 * length of 2^46 overran the monitor's heap) */
+		if (a->len_arg < 0 || (a->flags & AF_LEN_PTR) || (!c->args[i] && (a->flags & AF_NULLOK)))
 			continue;
 		if (a->kind == A_IN)
 			have = c->len[i];

@@ -9,6 +9,10 @@
  *				other replicas stop a full log ahead
  *	misbehave quietstall	the same, with no writes in the regions: no
  *				call waits in the monitor, only the regions
+ *	misbehave geometry	replica 1 writes a region header that lies (a
+ *				domain stride of 0, 2^32 - 1 domains in use),
+ *				then stalls inside a region: the monitor reads
+ *				that header for its stall report
  *	misbehave decide	every replica proposes its index to DECIDE
  *	misbehave regions	no misbehaviour (the baseline)
  *
@@ -17,6 +21,7 @@
  * run form a sequence where each value is the previous plus the thread's
  * number. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -61,6 +66,16 @@ static void scribble(void)
 	memset(log, 0x5a, (size_t)8 << lg->log_shift);
 }
 
+/* What the monitor must never trust: the geometry in the shared header. */
+static void lie_about_geometry(void)
+{
+	struct rp_region *rg = rp_olog()->rg;
+
+	rg->dom_stride = 0;
+	rg->dom_off = 0;
+	atomic_store(&rg->bump, 0xffffffffu);
+}
+
 static bool misbehaving(long id, int round)
 {
 	return id == 1 && round == MISBEHAVE_AT && rp_replicated() && rp_olog()->replica == 1;
@@ -81,7 +96,9 @@ static void *thread_start(void *arg)
 			say("thread %ld: begin_seq: error %ld\n", id, err);
 			return NULL;
 		}
-		if (misbehaving(id, round) && strstr(mode, "stall"))
+		if (misbehaving(id, round) && !strcmp(mode, "geometry"))
+			lie_about_geometry();
+		if (misbehaving(id, round) && (strstr(mode, "stall") || !strcmp(mode, "geometry")))
 			sleep(3600);
 		pthread_mutex_lock(&lock);
 		counter += id;

@@ -51,4 +51,17 @@ for src in "$TOP"/tests/attack/*.c; do
 		is "$left" "" "$what: no process left"
 	done
 done
+# Class 7: the shared memory of sequential regions is untrusted input. A
+# replica whose region header lies (stride 0, 2^32 - 1 domains) and that
+# then stalls: the monitor reports the stall from its own copy of the
+# geometry (it died of SIGFPE, 136, dividing by the lying stride).
+for n in 2 3; do
+	t0=$(date +%s%N)
+	run_cmd "geometry.$n" "$REPLICANT" run -n $n --stall-timeout 1 -- "$PROGS/misbehave" geometry
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	is "$RC" 86 "region header that lies -n $n: a stall, exit 86" || diag_file stderr "$ERR"
+	like "$(cat "$ERR")" '^replicant: STALL' "region header that lies -n $n: the monitor reports it"
+	ok "$([ "$ms" -lt 15000 ]; echo $?)" "region header that lies -n $n: over in $ms ms (a 1 s timeout)"
+done
+
 done_testing
