@@ -11,6 +11,9 @@
  * buffers: PREP_RUN, or PREP_FAIL with e->ret (a private or unknown
  * descriptor). */
 enum prep generic_prepare(struct entry *e);
+/* path with a /dev link into /proc/self/fd (/dev/fd/N, /dev/stdin...)
+ * spelt as /proc/self/fd, in buf; or path itself. */
+const char *generic_spell_proc(const char *path, char *buf, size_t size);
 /* The length of a /proc/self or /proc/thread-self prefix of path, or 0. */
 size_t generic_proc_prefix(const char *path);
 /* Path argument i of the agreed call as the monitor resolves it: under

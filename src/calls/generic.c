@@ -3,6 +3,7 @@
  * buffers, run it once, and copy its results into each replica. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,29 @@ static int xlate_fd(struct entry *e, int i, uint64_t *out)
 	return 0;
 }
 
+/* Links into /proc/self/fd that programs name instead (bash's process
+ * substitution passes /dev/fd/63). */
+static const struct {
+	const char *dev, *proc;
+} dev_links[] = {
+	{ "/dev/fd", "/proc/self/fd" }, { "/dev/stdin", "/proc/self/fd/0" },
+	{ "/dev/stdout", "/proc/self/fd/1" }, { "/dev/stderr", "/proc/self/fd/2" },
+};
+
+const char *generic_spell_proc(const char *path, char *buf, size_t size)
+{
+	size_t i, n;
+
+	for (i = 0; path && i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+		n = strlen(dev_links[i].dev);
+		if (!strncmp(path, dev_links[i].dev, n) && (path[n] == '/' || !path[n])) {
+			snprintf(buf, size, "%s%s", dev_links[i].proc, path + n);
+			return buf;
+		}
+	}
+	return path;
+}
+
 /* /proc/self and /proc/thread-self, as a whole path component: the
  * length of the prefix, or 0. */
 size_t generic_proc_prefix(const char *path)
@@ -50,21 +74,23 @@ size_t generic_proc_prefix(const char *path)
 
 const char *generic_path(struct entry *e, int i)
 {
-	const char *path = e->call[e->agreed]->buf[i];
 	const struct peer *p = e->grp->member[e->agreed];
+	char spelt[PATH_MAX + 32];
+	const char *path = generic_spell_proc(e->call[e->agreed]->buf[i], spelt, sizeof(spelt));
 	size_t n = path ? generic_proc_prefix(path) : 0, len;
+	char *out;
 
-	if (!n)
-		return path;
+	if (!n) /* (a /dev link is always spelt with a prefix: path is the replica's) */
+		return e->call[e->agreed]->buf[i];
 	len = strlen(path) + 48;
-	free(e->out[i]);
-	e->out[i] = xmalloc(len);
+	out = xmalloc(len);
 	if (n == 10)
-		snprintf(e->out[i], len, "/proc/%d%s", (int)p->proc->pid, path + n);
+		snprintf(out, len, "/proc/%d%s", (int)p->proc->pid, path + n);
 	else
-		snprintf(e->out[i], len, "/proc/%d/task/%d%s", (int)p->proc->pid, (int)p->tid,
-			 path + n);
-	return e->out[i];
+		snprintf(out, len, "/proc/%d/task/%d%s", (int)p->proc->pid, (int)p->tid, path + n);
+	free(e->out[i]);
+	e->out[i] = out;
+	return out;
 }
 
 /* A relative path of a call with no directory argument is resolved from

@@ -48,6 +48,7 @@ static const char *const fact_files[] = { "/proc/stat", "/proc/cpuinfo" };
 
 /* Where a private path's resolution starts, and the rest of it. */
 struct own_path {
+	char spelt[PATH_MAX + 32];	/* the path with a /dev link spelt out */
 	char base[64];
 	const char *rest;
 	bool own_fd;		/* rest is fd/N, N one of the replica's own
@@ -74,7 +75,10 @@ static bool own_fd_link(const char *rest, const struct peer *p)
  * Only the resolution decides (own_resolve). */
 static bool own_path_of(const char *in, const struct peer *p, bool read_only, struct own_path *op)
 {
-	size_t i, n = generic_proc_prefix(in);
+	size_t i, n;
+
+	in = generic_spell_proc(in, op->spelt, sizeof(op->spelt));
+	n = generic_proc_prefix(in);
 
 	if (n == 10)
 		snprintf(op->base, sizeof(op->base), "/proc/%d", (int)p->proc->pid);
@@ -136,7 +140,10 @@ static bool own_object(const char *path, const struct peer *p, bool read_only, b
 
 bool open_own_proc(const struct peer *p, const char *path)
 {
-	return generic_proc_prefix(path) && own_object(path, p, true, true);
+	char spelt[PATH_MAX + 32];
+
+	return generic_proc_prefix(generic_spell_proc(path, spelt, sizeof(spelt))) &&
+	       own_object(path, p, true, true);
 }
 
 /* An open for reading only, or one that creates or changes nothing. */
