@@ -46,7 +46,7 @@ deps:
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
 DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux procps \
-	findutils pigz xz-utils memcached
+	findutils pigz xz-utils memcached sqlite3
 
 check: deps all $(PROGS) $(UNITS)
 	prove -v -j1 tests/t/ 2>&1 | tee build/check.log | grep -v '^ok ' ; test $${PIPESTATUS[0]} -eq 0

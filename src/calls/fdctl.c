@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include "calls/calls.h"
 #include "model/procs.h"
 
 #define FLOCK_SIZE 32 /* struct flock on x86_64 */
+_Static_assert(sizeof(struct flock) == FLOCK_SIZE, "struct flock is 32 bytes");
 
 static const struct sysent fcntl_getlk = {
 	"fcntl", 3, SC_INPUT, 0, 0, NULL,
@@ -29,6 +31,30 @@ static bool fcntl_no_third(int cmd)
 	       cmd == F_GETOWN || cmd == F_GETSIG || cmd == F_GETLEASE;
 }
 
+/* struct flock means l_type, l_whence, l_start and l_len: its padding
+ * (often stack garbage, an address under ASLR: sqlite) is cleared in the
+ * captured copy, which is what is compared and what the monitor passes
+ * on, and so is l_pid, which the kernel ignores, except for the OFD
+ * commands, which require it to be 0 (a replica that passes another is
+ * refused by the kernel alike). */
+static void flock_meaning(struct call *c)
+{
+	int cmd = (int)c->args[1];
+	bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+	struct flock fl;
+
+	if (!c->buf[2] || c->len[2] < sizeof(fl))
+		return;
+	memcpy(&fl, c->buf[2], sizeof(fl));
+	memset(c->buf[2], 0, sizeof(fl));
+	((struct flock *)c->buf[2])->l_type = fl.l_type;
+	((struct flock *)c->buf[2])->l_whence = fl.l_whence;
+	((struct flock *)c->buf[2])->l_start = fl.l_start;
+	((struct flock *)c->buf[2])->l_len = fl.l_len;
+	if (ofd)
+		((struct flock *)c->buf[2])->l_pid = fl.l_pid;
+}
+
 /* The mode of a command on an external descriptor. */
 static enum mode fcntl_external(struct peer *p, struct call *c)
 {
@@ -41,12 +67,18 @@ static enum mode fcntl_external(struct peer *p, struct call *c)
 		return M_OUTPUT;
 	case F_GETLK:
 	case F_OFD_GETLK:
-		return call_recapture(c, p->tid, &fcntl_getlk) ? M_REFUSE : M_INPUT;
+		if (call_recapture(c, p->tid, &fcntl_getlk))
+			return M_REFUSE;
+		flock_meaning(c);
+		return M_INPUT;
 	case F_SETLK:
 	case F_SETLKW:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return call_recapture(c, p->tid, &fcntl_setlk) ? M_REFUSE : M_OUTPUT;
+		if (call_recapture(c, p->tid, &fcntl_setlk))
+			return M_REFUSE;
+		flock_meaning(c);
+		return M_OUTPUT;
 	default:
 		return M_REFUSE;
 	}
