@@ -10,6 +10,23 @@
 #include "model/procs.h"
 #include "os/mem.h"
 
+/* A poll on none but the replica's own descriptors (its pipes, or none
+ * at all: a sleep) is its own business: it runs there. With an external
+ * one it is an input, run on the monitor's descriptors. */
+static enum mode poll_classify(struct peer *p, struct call *c)
+{
+	const struct pollfd *fds = c->buf[0];
+	size_t i, n = fds ? c->len[0] / sizeof(*fds) : 0;
+
+	for (i = 0; i < n; i++) {
+		struct fobj *o = fds[i].fd >= 0 ? proc_fobj(p->proc, fds[i].fd) : NULL;
+
+		if (o && !o->private_)
+			return M_INPUT;
+	}
+	return M_EACH;
+}
+
 /* poll, ppoll: run on the monitor's descriptors. */
 static enum prep poll_prepare(struct entry *e)
 {
@@ -60,6 +77,7 @@ static struct answer poll_deliver(struct entry *e, struct peer *p)
 }
 
 const struct handler h_poll = {
+	.classify = poll_classify,
 	.prepare = poll_prepare,
 	.deliver = poll_deliver,
 	.may_block = true,
