@@ -1,5 +1,7 @@
 #include "list/decide.h"
 
+#include <stdio.h>
+
 #include "end/report.h"
 #include "list/answer.h"
 #include "list/execute.h"
@@ -17,13 +19,30 @@ void decide_kill(uint32_t mask)
 			seq_replica_gone(i);
 }
 
+/* What the report says of a run that a divergence at e ends: whether the
+ * call ran, and whose. A report must never say a call was not performed
+ * when it was: an input runs for the first replica to arrive, and a call
+ * on a replica's own objects runs in each replica at once. */
+static const char *abort_action(const struct entry *e, const struct tally *t)
+{
+	static char buf[160];
+
+	if (e->state == E_WAIT)
+		return "run aborted; no majority, the call was not performed";
+	if (e->mode == M_EACH)
+		return "run aborted; each replica that made the call ran it itself, on its own objects";
+	if (t->winner >= 0 && e->agreed >= 0 && (t->agree & (1u << e->agreed)))
+		return "run aborted; only the majority's call was performed";
+	snprintf(buf, sizeof(buf), "run aborted; the call was performed once, for replica %d (the "
+		 "first to arrive), and not for the others", e->agreed);
+	return buf;
+}
+
 /* Acts on a divergence at e according to --on-divergence. */
 static void diverged(struct entry *e, const struct tally *t)
 {
 	if (opt.on_div == DIV_ABORT || !t->possible) {
-		report_divergence(e, t, t->winner < 0 ?
-				  "run aborted; no majority, the call was not performed" :
-				  "run aborted; only the majority's call was performed");
+		report_divergence(e, t, abort_action(e, t));
 		run_end(opt.divergence_exit);
 		return;
 	}
