@@ -274,7 +274,7 @@ check: $(ATTACK)
 # peers sleep; the monitor must end every run itself, change no file outside
 # the run's scratch directory and leave no process (bench/fuzz.sh).
 # FUZZ_SECONDS (default 60), FUZZ_SEED to replay.
-build/tests/fuzz/fuzz: tests/fuzz/fuzz.c | build
+build/tests/fuzz/fuzz: tests/fuzz/fuzz.c tests/attack/attack.h | build
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 

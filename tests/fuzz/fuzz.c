@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../attack/attack.h" /* attacker(): replica 0 */
+
 #define MAX_THREADS 16
 #define BUF_SIZE 4096
 
@@ -136,18 +138,6 @@ static void *harmless(void *arg)
 	(void)arg;
 	nanosleep(&ts, NULL);
 	return NULL;
-}
-
-/* Replica 0: its own /proc/self is the id every replica sees. */
-static int attacker(void)
-{
-	char buf[32];
-	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return atoi(buf) == getpid();
 }
 
 int main(int argc, char **argv)
