@@ -31,8 +31,9 @@ const struct handler h_execve = {
 	.prepare = calls_cont_prepare,
 };
 
-/* setuid and its kin: the process changes its own credentials, which the
- * monitor then uses for what it does for it (os/creds.c). */
+/* setuid and its kin, and capset: the process changes its own
+ * credentials, which the monitor then uses for what it does for it
+ * (os/creds.c). */
 static struct answer creds_each(struct entry *e, struct peer *p, struct call *c)
 {
 	(void)e, (void)c;

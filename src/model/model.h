@@ -40,6 +40,7 @@ struct options {
 struct creds {
 	uid_t fsuid;
 	gid_t fsgid;
+	uint64_t cap_eff;	/* effective capabilities (bit n: capability n) */
 	int ngroups;		/* supplementary groups (at most CREDS_GROUPS_MAX) */
 	gid_t groups[CREDS_GROUPS_MAX];
 };

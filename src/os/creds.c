@@ -1,6 +1,7 @@
 #include "os/creds.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ int creds_read(pid_t pid, struct creds *c)
 {
 	char path[64], line[1024];
 	unsigned long ids[4];
+	unsigned long long caps;
 	int seen = 0;
 	FILE *f;
 
@@ -43,22 +45,56 @@ int creds_read(pid_t pid, struct creds *c)
 			c->fsgid = (gid_t)ids[3], seen |= 2;
 		else if (!strncmp(line, "Groups:", 7))
 			parse_groups(line + 7, c), seen |= 4;
+		else if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			c->cap_eff = (uint64_t)caps, seen |= 8;
 	}
 	fclose(f);
-	return seen == 7 ? 0 : -EPROTO;
+	return seen == 15 ? 0 : -EPROTO;
 }
+
+/* The capabilities that bypass file permission checks, which the kernel
+ * takes away with a non-zero fsuid but leaves a uid-0 process that dropped
+ * them itself. */
+#define FS_CAPS ((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) | \
+		 (1ull << CAP_FOWNER) | (1ull << CAP_FSETID) | (1ull << CAP_LINUX_IMMUTABLE) | \
+		 (1ull << CAP_MKNOD))
 
 static gid_t monitor_groups[CREDS_GROUPS_MAX];
 static int monitor_ngroups = -1;
+static __thread struct __user_cap_data_struct saved_caps[2];
+static __thread bool caps_changed;
+
+static int caps_call(long nr, struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+
+	return (int)syscall(nr, &h, data);
+}
+
+/* The thread keeps of its effective capabilities only those c has. */
+static void take_caps(const struct creds *c)
+{
+	struct __user_cap_data_struct now[2];
+
+	if (caps_call(SYS_capget, saved_caps) < 0)
+		die_errno("capget");
+	memcpy(now, saved_caps, sizeof(now));
+	now[0].effective &= (uint32_t)c->cap_eff;
+	now[1].effective &= (uint32_t)(c->cap_eff >> 32);
+	if (caps_call(SYS_capset, now) < 0)
+		die_errno("capset for a call");
+	caps_changed = true;
+}
 
 /* Raw syscalls: glibc's setgroups (and setfsuid's kin) would change every
  * thread of the monitor. */
 bool creds_enter(const struct creds *c)
 {
-	/* A process with file system uid 0 passes every check the monitor
-	 * (root) would; an unprivileged monitor runs as the program it
-	 * started, which cannot have taken more rights than it had. */
-	if (c->fsuid == 0 || geteuid() != 0)
+	/* A process with file system uid 0 and its file capabilities passes
+	 * every check the monitor (root) would; an unprivileged monitor runs
+	 * as the program it started, which cannot have taken more rights
+	 * than it had. */
+	if ((c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS) || geteuid() != 0)
 		return false;
 	if (monitor_ngroups < 0) {
 		monitor_ngroups = getgroups(CREDS_GROUPS_MAX, monitor_groups);
@@ -71,11 +107,17 @@ bool creds_enter(const struct creds *c)
 	syscall(SYS_setfsuid, c->fsuid);
 	if ((uid_t)syscall(SYS_setfsuid, -1) != c->fsuid)
 		die("cannot take file system uid %u for a call", (unsigned)c->fsuid);
+	if ((c->cap_eff & FS_CAPS) != FS_CAPS)
+		take_caps(c);
 	return true;
 }
 
+/* The capabilities first: setgroups needs CAP_SETGID back. */
 void creds_leave(void)
 {
+	if (caps_changed && caps_call(SYS_capset, saved_caps) < 0)
+		die_errno("capset back");
+	caps_changed = false;
 	syscall(SYS_setfsuid, 0);
 	syscall(SYS_setfsgid, 0);
 	if (syscall(SYS_setgroups, monitor_ngroups, monitor_groups) < 0)

@@ -246,7 +246,10 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_setfsgid]		= REFUSED("setfsgid", 1),
 	[__NR_getsid]		= HSYS("getsid", 1, SC_CONTROL, SF_TRACED, h_pgrp, INT),
 	[__NR_capget]		= LOCAL("capget", 2, PTR, PTR),
-	[__NR_capset]		= REFUSED("capset", 2),
+	/* the kernel lets a process set only its own capabilities, and with
+	 * no_new_privs only give some up (calls/proc.c h_creds) */
+	[__NR_capset]		= HSYS("capset", 2, SC_OUTPUT, 0, h_creds,
+				       INSZ(2 * sizeof(uint32_t)), INSZ(6 * sizeof(uint32_t))),
 	[__NR_rt_sigpending]	= LOCAL("rt_sigpending", 2, PTR, INT),
 	[__NR_rt_sigtimedwait]	= REFUSED("rt_sigtimedwait", 4),
 	[__NR_rt_sigqueueinfo]	= REFUSED("rt_sigqueueinfo", 3),
