@@ -20,7 +20,6 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/select.h>
-#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -509,10 +508,8 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_fsmount]		= REFUSED("fsmount", 3),
 	[__NR_fspick]		= REFUSED("fspick", 3),
 	[__NR_pidfd_open]	= REFUSED("pidfd_open", 2),
-	/* clone3 passes its flags in memory, which the kernel would read again
-	 * after the monitor compared them (a thread of the replica could make
-	 * it CLONE_UNTRACED in between): ENOSYS, and glibc uses clone, whose
-	 * flags are in registers */
+	/* its flags are in memory the kernel would read again after the vote:
+	 * ENOSYS, and glibc uses clone, whose flags are in registers */
 	[__NR_clone3]		= { .name = "clone3", .nargs = 2, .cls = SC_ERRNO, .errno_val = ENOSYS,
 				    .args = { IN(1), INT } },
 	[__NR_close_range]	= SYS("close_range", 3, SC_REFUSED, 0, INT, INT, INT),
