@@ -153,7 +153,7 @@ static bool reads_only(int flags)
 	       (flags & O_TMPFILE) != O_TMPFILE;
 }
 
-static bool private_open(const struct call *c, const struct peer *p)
+bool open_is_private(const struct peer *p, const struct call *c)
 {
 	int fl = open_flags(c);
 
@@ -165,14 +165,9 @@ bool open_names_path(const struct call *c)
 	return (c->nr == SYS_open || c->nr == SYS_openat) && open_path(c);
 }
 
-bool open_is_private(const struct peer *p, const struct call *c)
-{
-	return private_open(c, p);
-}
-
 static enum mode open_classify(struct peer *p, struct call *c)
 {
-	if (private_open(c, p))
+	if (open_is_private(p, c))
 		return M_EACH;
 	return reads_only(open_flags(c)) ? M_INPUT : M_OUTPUT;
 }
