@@ -358,7 +358,7 @@ void arrive_notification(struct replica *r, const struct seccomp_notif *req)
 		unknown_thread(r, req);
 		return;
 	}
-	proc_settle_close(p);
+	proc_settle(p);
 	sig_send_deferred(p);
 	if (p->waiting == W_NOTIF)
 		p->interrupted = p->entry; /* it left the call we held: a signal */

@@ -62,12 +62,22 @@ static bool needs_worker(struct entry *e)
 	return false;
 }
 
+/* Runs e here when it cannot block, or when it can run without blocking
+ * now; false: a worker must. */
+static bool run_inline(struct entry *e)
+{
+	if (needs_worker(e))
+		return generic_try_nowait(e);
+	generic_run(e);
+	return true;
+}
+
 /* The call runs, and its finish makes its objects, with the agreed
  * process's credentials (os/creds.c): inline here, or in a worker. */
 void execute_start(struct entry *e, int agreed)
 {
 	enum prep r;
-	bool as;
+	bool as, ran;
 
 	e->agreed = agreed;
 	e->state = E_RUN;
@@ -78,20 +88,13 @@ void execute_start(struct entry *e, int agreed)
 		execute_complete(e);
 		return;
 	}
-	if (needs_worker(e)) {
-		as = creds_enter(&e->creds);
-		r = generic_try_nowait(e) ? PREP_DONE : PREP_RUN;
-		if (as)
-			creds_leave();
-		if (r == PREP_RUN) {
-			pool_submit(e);
-			return;
-		}
-	} else {
-		as = creds_enter(&e->creds);
-		generic_run(e);
-		if (as)
-			creds_leave();
+	as = creds_enter(&e->creds);
+	ran = run_inline(e);
+	if (as)
+		creds_leave();
+	if (!ran) {
+		pool_submit(e);
+		return;
 	}
 	execute_complete(e);
 }

@@ -219,7 +219,7 @@ static void on_exit_status(struct peer *p, int status)
 	bool was_alive = r->alive;
 
 	p->exited = true;
-	proc_settle_close(p);
+	proc_settle(p);
 	if (p->tid == p->proc->pid)
 		seq_proc_gone(r->idx, p->proc);
 	if (p->tid != r->pid) {

@@ -78,7 +78,7 @@ int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
 	return fd;
 }
 
-void proc_settle_close(struct peer *p)
+void proc_settle(struct peer *p)
 {
 	if (p->closing_fd >= 0) {
 		fdtab_closed(&p->proc->fds, p->closing_fd);

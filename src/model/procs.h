@@ -14,9 +14,10 @@ struct fobj *proc_fobj(const struct proc *pr, long fd);
  * in every replica, chosen when first asked, at least min. With e NULL (a
  * call outside the list), the lowest free in p's own table. */
 int proc_fd_number(struct entry *e, struct peer *p, int k, int min);
-/* p's thread made the close it was let make: its number is free again;
- * and the credential change it was let make is done. */
-void proc_settle_close(struct peer *p);
+/* p's thread makes its next call: what its last one was let do in the
+ * replica is done (a close: its number is free again; a credential
+ * change: read the credentials again). */
+void proc_settle(struct peer *p);
 /* p's thread is let change its process's credentials. */
 void proc_creds_changing(struct peer *p);
 /* pr's credentials, read from /proc when they may have changed. */
