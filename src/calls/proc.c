@@ -1,8 +1,10 @@
 /* Processes and threads: their creation, their end, their credentials and
  * what prctl lets a program do to itself. */
+#include <errno.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
@@ -27,7 +29,25 @@ const struct handler h_exit = {
 	.each = calls_own_each,
 };
 
+/* The kernel reads the path, argv and environment again after the vote,
+ * where another thread of the replica may have changed them: what the new
+ * program got is compared once it is loaded, before it runs an instruction
+ * (the execve-result event, loop/tracer.c). */
+static struct answer execve_deliver(struct entry *e, struct peer *p)
+{
+	(void)e;
+	p->proc->exec_voted = true;
+	return ans_cont();
+}
+
 const struct handler h_execve = {
+	.prepare = calls_cont_prepare,
+	.deliver = execve_deliver,
+};
+
+/* Compared only: the new program waits in its exec stop until a majority
+ * got the same, then goes on. */
+const struct handler h_execed = {
 	.prepare = calls_cont_prepare,
 };
 
@@ -126,9 +146,22 @@ static enum mode prlimit_classify(struct peer *p, struct call *c)
 	return M_REFUSE;
 }
 
+/* Core dumps stay off (os/spawn.c): a replica's crash must not write a
+ * file no majority chose. Raising the limit fails as it would without the
+ * privilege to; every replica asks the same, so every one fails alike. */
+static struct answer prlimit_each(struct entry *e, struct peer *p, struct call *c)
+{
+	const struct rlimit *rl = c->buf[2];
+
+	(void)e, (void)p;
+	if (c->args[1] == RLIMIT_CORE && rl && (rl->rlim_cur || rl->rlim_max))
+		return ans_val(-EPERM);
+	return ans_cont();
+}
+
 const struct handler h_prlimit = {
 	.classify = prlimit_classify,
-	.each = calls_own_each,
+	.each = prlimit_each,
 	.refuse_why = "prlimit64 on another process is not supported",
 };
 

@@ -65,13 +65,15 @@ void answer_flush(void)
 	outq_n = 0;
 }
 
-/* An emulated rdtsc/rdtscp: edx:eax, and rip past the instruction. */
+/* A peer held in a ptrace stop: an emulated rdtsc/rdtscp gets edx:eax and
+ * rip past the instruction; a new program (execve-result) just goes on. */
 static void answer_emulated(struct peer *p, long ret)
 {
 	struct user_regs_struct regs;
-	bool rdtscp = p->entry->call[p->rep->idx]->nr == RSYS_RDTSCP;
+	long nr = p->entry->call[p->rep->idx]->nr;
+	bool rdtscp = nr == RSYS_RDTSCP;
 
-	if (pt_getregs(p->tid, &regs) == 0) {
+	if ((nr == RSYS_RDTSC || rdtscp) && pt_getregs(p->tid, &regs) == 0) {
 		regs.rax = (uint32_t)ret;
 		regs.rdx = (uint64_t)ret >> 32;
 		regs.rip += rdtscp ? 3 : 2;

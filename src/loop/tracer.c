@@ -17,6 +17,7 @@
 #include "model/procs.h"
 #include "model/run.h"
 #include "os/mem.h"
+#include "os/procfs.h"
 #include "os/ptrace.h"
 #include "os/util.h"
 #include "os/vdso.h"
@@ -139,7 +140,35 @@ static void on_syscall_exit(struct peer *p)
 	}
 }
 
-static void on_exec(struct peer *p)
+/* What a voted execve gave the new program, read in its exec stop before
+ * it runs an instruction: the replica's kernel read the path, argv and
+ * environment after the vote (and resolved the path from the working
+ * directory it keeps), so this is the execve the peers compare. */
+static void record_exec(struct peer *p)
+{
+	struct call *c = event_call(RSYS_EXECED);
+	dev_t dev[2] = { 0, 0 };
+	ino_t ino[2] = { 0, 0 };
+	int err;
+
+	err = procfs_link_id(p->tid, "exe", &dev[0], &ino[0]);
+	if (!err)
+		err = procfs_link_id(p->tid, "cwd", &dev[1], &ino[1]);
+	if (!err)
+		err = procfs_read_all(p->tid, "cmdline", CALL_MAX_IN, (char **)&c->buf[4], &c->len[4]);
+	if (!err)
+		err = procfs_read_all(p->tid, "environ", CALL_MAX_IN, (char **)&c->buf[5], &c->len[5]);
+	if (err) /* compared as it is: a peer that could be read differs */
+		warnmsg("replica %d: reading what its execve gave: %s", p->rep->idx, strerror(-err));
+	c->args[0] = dev[0], c->args[1] = ino[0];
+	c->args[2] = dev[1], c->args[3] = ino[1];
+	c->args[4] = c->buf[4] ? 1 : 0, c->args[5] = c->buf[5] ? 1 : 0;
+	p->waiting = W_PTRACE;
+	arrive(p, c);
+}
+
+/* The exec stop; false when the peer waits for its answer there. */
+static bool on_exec(struct peer *p)
 {
 	int err = vdso_patch(p->tid);
 
@@ -148,7 +177,13 @@ static void on_exec(struct peer *p)
 	if (err) {
 		warnmsg("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
 		run_end(EXIT_REPLICANT_ERROR);
+		return true;
 	}
+	if (!p->proc->exec_voted)
+		return true; /* replicant's own exec of the program */
+	p->proc->exec_voted = false;
+	record_exec(p);
+	return false;
 }
 
 /* A signal stop: ours to emulate (rdtsc), to hold back (signals/), or the
@@ -175,7 +210,8 @@ static void on_ptrace_stop(struct peer *p, int status)
 		on_signal_stop(p, WSTOPSIG(status));
 		return;
 	case PTRACE_EVENT_EXEC:
-		on_exec(p);
+		if (!on_exec(p))
+			return;
 		break;
 	case PTRACE_EVENT_CLONE:
 	case PTRACE_EVENT_FORK:

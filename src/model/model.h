@@ -57,6 +57,7 @@ struct proc {
 				  * mapped (seq/seq.c), NULL before its first HELLO */
 	struct creds creds;	/* as last read from /proc (model/procs.c) */
 	bool creds_known;	/* creds is current: no credential call since */
+	bool exec_voted;	/* answered a voted execve: its result is compared */
 };
 
 struct replica {
@@ -79,7 +80,7 @@ struct replica {
 enum wait_kind {
 	W_NONE,
 	W_NOTIF,	/* a seccomp notification */
-	W_PTRACE,	/* an emulated instruction (rdtsc) in a signal stop */
+	W_PTRACE,	/* in a ptrace stop: an emulated rdtsc, a new program */
 	W_WAIT,		/* a wait4/waitid stopped at entry (SECCOMP_RET_TRACE) */
 };
 

@@ -14,4 +14,11 @@ enum task_state {
  * first argument. */
 enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *arg0);
 
+/* Reads /proc/PID/NAME whole (cmdline, environ), at most max bytes, into
+ * a buffer the caller frees: 0 or -errno. */
+int procfs_read_all(pid_t pid, const char *name, size_t max, char **buf, size_t *len);
+
+/* The device and inode of the file /proc/PID/NAME links to (exe, cwd). */
+int procfs_link_id(pid_t pid, const char *name, dev_t *dev, ino_t *ino);
+
 #endif

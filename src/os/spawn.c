@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -66,6 +67,12 @@ static void child(int idx, const struct sock_fprog *prog, const char *path, char
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0) {
 		perror("replicant: prctl");
+		_exit(EXIT_REPLICANT_ERROR);
+	}
+	/* A core dump is a file (or a pipe to a handler) that one replica's
+	 * crash would write outside the vote; calls/proc.c keeps it off. */
+	if (setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 }) < 0) {
+		perror("replicant: setrlimit(RLIMIT_CORE)");
 		_exit(EXIT_REPLICANT_ERROR);
 	}
 	/* Once the monitor has received a call, only a fatal signal may end

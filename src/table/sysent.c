@@ -558,6 +558,8 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[RSYS_RDTSC]		= HSYS0("rdtsc", SC_INPUT, 0, h_rdtsc),
 	[RSYS_RDTSCP]		= HSYS0("rdtscp", SC_INPUT, 0, h_rdtsc),
 	[RSYS_SIGNALED]		= HSYS("killed-by-signal", 1, SC_OUTPUT, 0, h_signaled, INT),
+	[RSYS_EXECED]		= HSYS("execve-result", 6, SC_OUTPUT, 0, h_execed, INT, INT, INT, INT,
+				       INSZ(0), INSZ(0)),
 	/* libreplicant's calls (lib/protocol.h). HELLO's struct pointer
 	 * differs under ASLR; DECIDE's proposal and MISUSE's label are each
 	 * replica's own, never compared (the first one's is the answer). */

@@ -17,9 +17,10 @@
 #define RSYS_RDTSC	(SYSENT_MAX + 1)	/* rdtsc trapped by PR_TSC_SIGSEGV */
 #define RSYS_RDTSCP	(SYSENT_MAX + 2)
 #define RSYS_SIGNALED	(SYSENT_MAX + 3)	/* the process was killed by signal args[0] */
+#define RSYS_EXECED	(SYSENT_MAX + 4)	/* exe, cwd (dev, ino), argv, environ */
 /* libreplicant's calls (REPLICANT_SYS_HELLO...) have the rows after them. */
-#define SYSENT_LIB_ROW	(SYSENT_MAX + 4)
-#define SYSENT_ROWS	(SYSENT_MAX + 8)
+#define SYSENT_LIB_ROW	(SYSENT_MAX + 5)
+#define SYSENT_ROWS	(SYSENT_MAX + 9)
 
 /* What the monitor does with a syscall. */
 enum sc_class {
