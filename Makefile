@@ -33,7 +33,7 @@ build/replicant: $(OBJ) $(MON_LIB_OBJ)
 build:
 	mkdir -p build build/tests build/unit build/bench
 
-build/tests/%: tests/progs/%.c | build
+build/tests/%: tests/progs/%.c tests/progs/replica_index.h | build
 	$(CC) -std=gnu11 -O1 -g -Wall $< -o $@ -lpthread
 
 build/unit/%: tests/unit/%.c $(filter-out build/main.o,$(OBJ)) $(MON_LIB_OBJ) | build

@@ -15,6 +15,7 @@
 #include "model/procs.h"
 #include "model/run.h"
 #include "os/spawn.h"
+#include "os/tsc.h"
 #include "os/util.h"
 #include "seq/seq.h"
 #include "table/filter.h"
@@ -291,6 +292,7 @@ int main(int argc, char **argv)
 	parse(argc, argv);
 	opt.prog_path = resolve(opt.argv[0]);
 	report_open();
+	tsc_probe();
 	if (opt.pthread)
 		preload_pthread();
 	loop_setup();

@@ -22,6 +22,7 @@ size_t generic_proc_prefix(const char *path);
 const char *generic_path(struct entry *e, int i);
 /* Runs it (in a worker when it may block). */
 void generic_run(struct entry *e);
+void generic_resolve_as(struct entry *e);
 /* Runs it at once if it can without blocking; false: a worker must. */
 bool generic_try_nowait(struct entry *e);
 /* Copies e's out-buffers into p's replica at p's own addresses; 0 or -errno. */
@@ -84,7 +85,7 @@ extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
 extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;
 extern const struct handler h_exit, h_exit_group, h_execve, h_clone, h_fork, h_creds, h_prctl,
 	h_prlimit;
-extern const struct handler h_signaled, h_execed;
+extern const struct handler h_signaled, h_execed, h_access;
 extern const struct handler h_poll, h_select;
 extern const struct handler h_epoll_create, h_epoll_ctl, h_epoll_wait;
 extern const struct handler h_timer, h_rdtsc, h_getrandom;

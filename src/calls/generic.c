@@ -162,6 +162,7 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 		return xlate_fd(e, i, &e->xargs[i]);
 	case A_PATH:
 		e->xargs[i] = (uint64_t)cwd_path(e, pr, c, i);
+		e->xpaths |= 1u << i;
 		return 0;
 	case A_STR:
 	case A_IN:
@@ -217,6 +218,8 @@ enum prep generic_prepare(struct entry *e)
 		}
 	}
 	clamp_lengths(e, c);
+	if (e->xpaths)
+		generic_resolve_as(e);
 	return PREP_RUN;
 }
 
@@ -268,12 +271,85 @@ bool generic_try_nowait(struct entry *e)
 	return true;
 }
 
+/* Whether the call follows a symbolic link its path argument i ends in. */
+static bool path_follows(const struct call *c, int i)
+{
+	switch (c->nr) {
+	case SYS_lstat: case SYS_lchown: case SYS_lgetxattr: case SYS_lsetxattr:
+	case SYS_llistxattr: case SYS_lremovexattr: case SYS_readlink: case SYS_readlinkat:
+	case SYS_rename: case SYS_renameat: case SYS_renameat2: case SYS_mkdir: case SYS_mkdirat:
+	case SYS_rmdir: case SYS_unlink: case SYS_unlinkat: case SYS_symlink: case SYS_symlinkat:
+	case SYS_link:
+		return false;
+	case SYS_linkat:
+		return i == 1 && (c->args[4] & AT_SYMLINK_FOLLOW);
+	case SYS_newfstatat: case SYS_utimensat: case SYS_faccessat2:
+		return !(c->args[3] & AT_SYMLINK_NOFOLLOW);
+	case SYS_statx:
+		return !(c->args[2] & AT_SYMLINK_NOFOLLOW);
+	case SYS_fchownat:
+		return !(c->args[4] & AT_SYMLINK_NOFOLLOW);
+	default:
+		return true;
+	}
+}
+
+/* The call's paths, resolved for the agreed process just before it runs,
+ * with its credentials (os/resolve.c). 0 or -errno. */
+static int resolve_paths(struct entry *e, struct resolved r[6])
+{
+	const struct call *c = e->call[e->agreed];
+	int i, err;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		bool at = i > 0 && c->se->args[i - 1].kind == A_DIRFD;
+		const char *path = (const char *)e->xargs[i];
+
+		if (!(e->xpaths & (1u << i)) || !path)
+			continue;
+		if (!at && c->buf[i] && ((const char *)c->buf[i])[0] != '/')
+			path = c->buf[i]; /* cwd_path spelt it from the working directory */
+		err = resolve_path(&e->xas, at ? (int)e->xargs[i - 1] : e->xas.cwd, path,
+				   path_follows(c, i), &r[i]);
+		if (err)
+			return err;
+		if (r[i].hold >= 0)
+			e->xargs[i] = (uint64_t)r[i].path;
+	}
+	return 0;
+}
+
 void generic_run(struct entry *e)
 {
-	long r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3],
-			 e->xargs[4], e->xargs[5]);
+	struct resolved r[6];
+	long ret;
+	int i;
 
-	e->ret = r < 0 ? -errno : r;
+	if (e->xresolve) {
+		e->ret = resolve_open(&e->xas, (int)e->xargs[0], (const char *)e->xargs[1],
+				      (int)e->xargs[2], (mode_t)e->xargs[3]);
+		return;
+	}
+	for (i = 0; i < 6; i++)
+		r[i].hold = -1;
+	e->ret = e->xpaths ? resolve_paths(e, r) : 0;
+	if (e->ret == 0) {
+		ret = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3],
+			      e->xargs[4], e->xargs[5]);
+		e->ret = ret < 0 ? -errno : ret;
+	}
+	for (i = 0; i < 6; i++)
+		if (r[i].hold >= 0)
+			close(r[i].hold);
+}
+
+/* Whom the monitor resolves the call's paths for (os/resolve.c): the
+ * agreed process, not the monitor's own /proc/self. */
+void generic_resolve_as(struct entry *e)
+{
+	const struct peer *p = e->grp->member[e->agreed];
+
+	e->xas = (struct resolve_as){ p->proc->pid, p->tid, p->proc->cwd };
 }
 
 static size_t out_len(const struct entry *e, const struct call *c, int i)

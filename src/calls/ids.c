@@ -1,5 +1,6 @@
 /* Process ids: each replica sees the virtual ids of its first replica
  * (model/peers.c), in getpid and its kin and in the process-group calls. */
+#include <fcntl.h>
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
@@ -65,4 +66,19 @@ static void pgrp_traced(struct peer *p, struct user_regs_struct *regs)
 
 const struct handler h_pgrp = {
 	.traced = pgrp_traced,
+};
+
+/* access, faccessat and faccessat2 without AT_EACCESS check with the
+ * process's real ids (os/creds.c). */
+static enum prep access_prepare(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+
+	if (c->nr != SYS_faccessat2 || !(c->args[3] & AT_EACCESS))
+		e->creds.real_ids = true;
+	return generic_prepare(e);
+}
+
+const struct handler h_access = {
+	.prepare = access_prepare,
 };

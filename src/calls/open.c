@@ -184,6 +184,8 @@ static enum prep open_prepare(struct entry *e)
 	e->xargs[1] = (uint64_t)generic_path(e, c->nr == SYS_openat ? 1 : 0);
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
+	generic_resolve_as(e);
+	e->xresolve = true;
 	return PREP_RUN;
 }
 
@@ -251,13 +253,17 @@ static enum prep chdir_prepare(struct entry *e)
 		return PREP_FAIL;
 	e->xnr = SYS_openat;
 	if (e->call[e->agreed]->nr == SYS_chdir) {
-		e->xargs[1] = e->xargs[0];
+		/* from the working directory the walk starts at (os/resolve.c),
+		 * not through the monitor's /proc/self/fd */
+		e->xargs[1] = (uint64_t)generic_path(e, 0);
 		e->xargs[0] = (uint64_t)list_proc(e, e->agreed)->cwd;
 	} else {
 		e->xargs[1] = (uint64_t)"."; /* the directory fd names itself */
 	}
 	e->xargs[2] = O_PATH | O_DIRECTORY | O_CLOEXEC;
 	e->xargs[3] = 0;
+	generic_resolve_as(e);
+	e->xresolve = true;
 	return PREP_RUN;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/run.h"
+#include "os/tsc.h"
 #include "os/util.h"
 #include "seq/seq.h"
 
@@ -175,6 +176,10 @@ void report_divergence(const struct entry *e, const struct tally *t, const char 
 		divergence_replica(txt, js, e, t, ref, i);
 	fprintf(js, "]");
 	event_close(&ev, txt, action);
+	if (!tsc_traps)
+		fprintf(txt, "  note: rdtsc does not trap on this machine, so a program that reads the "
+			     "time-stamp counter itself gets each replica's own value (see --report's "
+			     "rdtsc_traps)\n");
 	fclose(txt);
 	fwrite(tbuf, 1, tlen, stderr);
 	fflush(stderr);
@@ -276,8 +281,9 @@ void report_finish(int exit_code)
 
 	if (!f)
 		return;
-	fprintf(f, "{\"replicas\":%d,\"exit_code\":%d,\"diverged\":%s,\"program\":[",
-		opt.n, exit_code, divergences ? "true" : "false");
+	fprintf(f, "{\"replicas\":%d,\"exit_code\":%d,\"diverged\":%s,\"rdtsc_traps\":%s,"
+		   "\"program\":[",
+		opt.n, exit_code, divergences ? "true" : "false", tsc_traps ? "true" : "false");
 	for (i = 0; opt.argv[i]; i++) {
 		if (i)
 			fprintf(f, ",");

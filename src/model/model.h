@@ -13,6 +13,7 @@
 #include <sys/user.h>
 
 #include "model/fdtab.h"
+#include "os/resolve.h"
 #include "signals/sigstate.h"
 #include "table/call.h"
 
@@ -40,6 +41,9 @@ struct options {
 struct creds {
 	uid_t fsuid;
 	gid_t fsgid;
+	uid_t ruid;		/* the real ids, which access() checks with */
+	gid_t rgid;
+	bool real_ids;		/* this call checks with ruid and rgid (access) */
 	uint64_t cap_eff;	/* effective capabilities (bit n: capability n) */
 	int ngroups;		/* supplementary groups (at most CREDS_GROUPS_MAX) */
 	gid_t groups[CREDS_GROUPS_MAX];
@@ -155,6 +159,9 @@ struct entry {
 	long ret;			/* result: value or -errno */
 	void *out[6];			/* out-buffers by argument */
 	bool cont;			/* answer with CONTINUE instead of ret */
+	bool xresolve;			/* xnr is an openat resolved for xas (os/resolve.c) */
+	uint8_t xpaths;			/* its arguments that are paths, resolved for xas */
+	struct resolve_as xas;
 	bool report_only;		/* a failure to report, not a result */
 	long provisional;		/* > 0: the result some replicas were given
 					 * before it ran (list/provisional.c) */

@@ -40,9 +40,9 @@ int creds_read(pid_t pid, struct creds *c)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "Uid: %lu %lu %lu %lu", &ids[0], &ids[1], &ids[2], &ids[3]) == 4)
-			c->fsuid = (uid_t)ids[3], seen |= 1;
+			c->ruid = (uid_t)ids[0], c->fsuid = (uid_t)ids[3], seen |= 1;
 		else if (sscanf(line, "Gid: %lu %lu %lu %lu", &ids[0], &ids[1], &ids[2], &ids[3]) == 4)
-			c->fsgid = (gid_t)ids[3], seen |= 2;
+			c->rgid = (gid_t)ids[0], c->fsgid = (gid_t)ids[3], seen |= 2;
 		else if (!strncmp(line, "Groups:", 7))
 			parse_groups(line + 7, c), seen |= 4;
 		else if (sscanf(line, "CapEff: %llx", &caps) == 1)
@@ -62,7 +62,7 @@ int creds_read(pid_t pid, struct creds *c)
 static gid_t monitor_groups[CREDS_GROUPS_MAX];
 static int monitor_ngroups = -1;
 static __thread struct __user_cap_data_struct saved_caps[2];
-static __thread bool caps_changed;
+static __thread bool caps_changed, real_changed;
 
 static int caps_call(long nr, struct __user_cap_data_struct data[2])
 {
@@ -86,6 +86,19 @@ static void take_caps(const struct creds *c)
 	caps_changed = true;
 }
 
+/* access() checks with the caller's real ids (and, unless they are root's,
+ * no capability), which for the monitor's thread are root's: the thread
+ * takes the process's real ids too, keeping its effective and saved uid 0
+ * (and with them its capabilities, to give them back). */
+static void take_real_ids(const struct creds *c)
+{
+	if (syscall(SYS_setresgid, c->rgid, -1, -1) < 0 ||
+	    syscall(SYS_setresuid, c->ruid, -1, -1) < 0)
+		die_errno("cannot take real ids %u:%u for access()", (unsigned)c->ruid,
+			  (unsigned)c->rgid);
+	real_changed = true;
+}
+
 /* Raw syscalls: glibc's setgroups (and setfsuid's kin) would change every
  * thread of the monitor. */
 bool creds_enter(const struct creds *c)
@@ -94,7 +107,8 @@ bool creds_enter(const struct creds *c)
 	 * every check the monitor (root) would; an unprivileged monitor runs
 	 * as the program it started, which cannot have taken more rights
 	 * than it had. */
-	if ((c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS) || geteuid() != 0)
+	if ((c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS && (!c->real_ids || c->ruid == 0)) ||
+	    geteuid() != 0)
 		return false;
 	if (monitor_ngroups < 0) {
 		monitor_ngroups = getgroups(CREDS_GROUPS_MAX, monitor_groups);
@@ -109,6 +123,8 @@ bool creds_enter(const struct creds *c)
 		die("cannot take file system uid %u for a call", (unsigned)c->fsuid);
 	if ((c->cap_eff & FS_CAPS) != FS_CAPS)
 		take_caps(c);
+	if (c->real_ids)
+		take_real_ids(c);
 	return true;
 }
 
@@ -118,6 +134,10 @@ void creds_leave(void)
 	if (caps_changed && caps_call(SYS_capset, saved_caps) < 0)
 		die_errno("capset back");
 	caps_changed = false;
+	if (real_changed && (syscall(SYS_setresuid, 0, -1, -1) < 0 ||
+			     syscall(SYS_setresgid, 0, -1, -1) < 0))
+		die_errno("real ids back");
+	real_changed = false;
 	syscall(SYS_setfsuid, 0);
 	syscall(SYS_setfsgid, 0);
 	if (syscall(SYS_setgroups, monitor_ngroups, monitor_groups) < 0)

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "replica_index.h"
+
 static int idx;
 
 static void *leaf(void *arg)
@@ -54,36 +56,12 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int replica_index(void)
-{
-	long pid, ppid, kid;
-	char comm[256], state, path[128];
-	int rank = 0;
-	FILE *f;
-
-	/* /proc/self is each replica's own: not voted, not replicated */
-	f = fopen("/proc/self/stat", "r");
-	if (!f || fscanf(f, "%ld %255s %c %ld", &pid, comm, &state, &ppid) != 4)
-		return -1;
-	fclose(f);
-	/* the parent's children: one input, the same for every replica */
-	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", ppid, ppid);
-	f = fopen(path, "r");
-	if (f) {
-		while (fscanf(f, "%ld", &kid) == 1)
-			if (kid < pid)
-				rank++;
-		fclose(f);
-	}
-	return rank;
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t w;
 	void *ret;
 
-	idx = argc > 1 && !strcmp(argv[1], "alone") ? 0 : replica_index();
+	idx = argc > 1 && !strcmp(argv[1], "alone") ? 0 : replica_index(NULL);
 	printf("main: before\n");
 	fflush(stdout);
 	if (pthread_create(&w, NULL, worker, NULL))

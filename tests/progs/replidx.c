@@ -1,5 +1,4 @@
-/* Finds its own replica index (the rank of its pid among its parent's
- * children, which replicant starts in order) and prints one line that only
+/* Finds its own replica index (replica_index.h) and prints one line that only
  * replica 2 prints differently: a clean 2-to-1 split for
  * --on-divergence kill-minority with -n 3. Run alone it prints "majority".
  *
@@ -12,32 +11,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "replica_index.h"
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	struct timespec delay = { 0, 300000000 };
-	long pid, ppid, kid;
-	char comm[256], state, path[128];
 	struct timespec stall = { 3, 0 };
-	int idx = 0, nkids = 0;
-	FILE *f;
+	int nkids = 0, idx = replica_index(&nkids);
 
-	/* /proc/self is each replica's own: not voted, not replicated */
-	f = fopen("/proc/self/stat", "r");
-	if (!f || fscanf(f, "%ld %255s %c %ld", &pid, comm, &state, &ppid) != 4)
+	if (idx < 0)
 		return 2;
-	fclose(f);
-	/* the parent's children: one input, the same for every replica */
-	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", ppid, ppid);
-	f = fopen(path, "r");
-	if (f) {
-		while (fscanf(f, "%ld", &kid) == 1) {
-			nkids++;
-			if (kid < pid)
-				idx++;
-		}
-		fclose(f);
-	}
 	printf("common line\n");
 	fflush(stdout);
 	if ((idx == 2 && !strcmp(mode, "minority-late")) ||

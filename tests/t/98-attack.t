@@ -66,6 +66,24 @@ for src in "$TOP"/tests/attack/*.c; do
 		is "$left" "" "$what: no process left"
 	done
 done
+# The monitor's own /proc/PID is out of reach even of every replica agreeing
+# (a path traversal that works alike in all of them): directly, through
+# /proc/self/.. and through its descriptors' magic links. Before, each was
+# opened, the first for writing into the monitor's memory.
+cd "$T" || exit 1
+for n in 2 3; do
+	run_cmd "parentproc.$n" "$REPLICANT" run -n $n -- "$PROGS/parentproc"
+	is "$RC" 0 "the monitor's /proc -n $n: exit status" || diag_file stderr "$ERR"
+	is "$(cat "$OUT")" "parent's mem: Permission denied
+parent's environ: Permission denied
+parent's stdout: Permission denied
+parent's mem through /proc/self/..: Permission denied
+truncate parent's stdout: Permission denied
+mkdir in parent's cwd: Permission denied" "the monitor's /proc -n $n: every open denied"
+	ok "$([ ! -e parentproc.made ]; echo $?)" "the monitor's /proc -n $n: nothing made in its cwd"
+	rmdir parentproc.made 2>/dev/null
+done
+cd "$OLDPWD" || exit 1
 # Class 7: the shared memory of sequential regions is untrusted input. A
 # replica whose region header lies (stride 0, 2^32 - 1 domains) and that
 # then stalls: the monitor reports the stall from its own copy of the
@@ -77,6 +95,13 @@ for n in 2 3; do
 	is "$RC" 86 "region header that lies -n $n: a stall, exit 86" || diag_file stderr "$ERR"
 	like "$(cat "$ERR")" '^replicant: STALL' "region header that lies -n $n: the monitor reports it"
 	ok "$([ "$ms" -lt 15000 ]; echo $?)" "region header that lies -n $n: over in $ms ms (a 1 s timeout)"
+	# the watchdog read every slot the lying header claimed, and the
+	# kernel allocated each page it read: 2.8 GB, 12 s
+	kb=$("$PY" -c 'import resource, subprocess, sys
+subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+		"$REPLICANT" run -n $n --stall-timeout 1 -- "$PROGS/misbehave" geometry)
+	ok "$([ "$kb" -lt 102400 ]; echo $?)" "region header that lies -n $n: the monitor stays small ($kb KB)"
 done
 
 done_testing
