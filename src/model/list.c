@@ -94,6 +94,7 @@ struct entry *list_entry(struct group *g, uint64_t seq)
 	e->agreed = -1;
 	e->fdnum[0] = e->fdnum[1] = -1;
 	e->first_ns = now_ns();
+	e->stall_from = e->first_ns;
 	g->ring[e->seq & (g->ring_cap - 1)] = e;
 	return e;
 }

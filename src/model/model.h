@@ -153,6 +153,8 @@ struct entry {
 	int agreed;			/* replica whose record was executed, or -1 */
 	uint32_t answered;		/* replicas that got their answer */
 	uint64_t first_ns;		/* arrival time of the first replica */
+	uint64_t stall_from;		/* the stall clock's start: first_ns, or when
+					 * the missing calls were last on their way */
 	/* the execution, in the monitor */
 	long xnr;
 	uint64_t xargs[6];

@@ -90,3 +90,24 @@ void filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 	prog->len = st.st_size / sizeof(struct sock_filter);
 	prog->filter = code;
 }
+
+bool filter_notifies(long nr)
+{
+	const struct sysent *se = nr >= 0 && nr < SYSENT_MAX ? &sysent_table[nr] : NULL;
+
+	if (!se || !se->name)
+		return true; /* the filter's default */
+	switch ((enum sc_class)se->cls) {
+	case SC_LOCAL:
+		return se->flags & SF_SHARED_MAP; /* some mmaps */
+	case SC_ERRNO:
+		return false;
+	case SC_CONTROL:
+		return !(se->flags & SF_TRACED);
+	case SC_REFUSED:
+	case SC_INPUT:
+	case SC_OUTPUT:
+	default:
+		return true;
+	}
+}

@@ -11,4 +11,9 @@ scmp_filter_ctx filter_build(void);
 struct sock_fprog;
 void filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog);
 
+/* Whether a thread in syscall nr may be waiting for the monitor to read
+ * its notification (a local call or one answered in BPF never is). */
+#include <stdbool.h>
+bool filter_notifies(long nr);
+
 #endif

@@ -210,4 +210,13 @@ for n in 2 3; do
 	same_file "term$n.out" term.expected "SIGTERM threadwait -n $n: stdout is the line before the signal"
 done
 
+# Thousands of threads ending at once: their calls queue up for the monitor
+# faster than it reads them on two CPUs. A call on its way is not a replica
+# behind its peers: before, this ended in a STALL at exit after 1 s (of a
+# 1 s timeout), the replica's thread long in its exit call.
+rrun barrier -n 3 --stall-timeout 1 -- "$PROGS/barrier_threads" 3000
+is "$RC" 0 "3000 threads at a barrier -n 3, a 1 s stall timeout: exit 0, no stall" ||
+	diag_file stderr "$ERR"
+is "$(cat "$OUT")" "3000 threads done" "3000 threads at a barrier -n 3: the program's output"
+
 done_testing
