@@ -51,6 +51,8 @@ row "intercepted getppid, -n 2" per_op $N -n 2 -- $B/sysloop getppid
 row "intercepted getppid, -n 3" per_op $N -n 3 -- $B/sysloop getppid
 row "voted 4 KiB write, -n 2" per_op $W -n 2 -- $B/sysloop write4k
 row "voted 4 KiB write, -n 3" per_op $W -n 3 -- $B/sysloop write4k
+row "stat of a path, -n 2" per_op $W -n 2 -- $B/sysloop stat
+row "open+close of a file, -n 2" per_op $W -n 2 -- $B/sysloop open
 row "thread create+join, -n 2" per_run $T -n 2 -- build/tests/manythreads $T 8
 row "contended lock (regions), -n 2" self -n 2 -- $B/handoff seq 200000
 row "--pthread mutex lock+unlock, -n 2" self -n 2 --pthread -- $B/pthread mutex 1000000
