@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 
@@ -83,6 +84,18 @@ const struct handler h_poll = {
 	.may_block = true,
 };
 
+/* The bits of an fd_set at nfds and above mean nothing (the kernel reads
+ * none of them): whatever the stack held there, they compare equal. */
+static void clear_from(unsigned char *set, size_t len, int nfds)
+{
+	size_t byte = (size_t)nfds / 8;
+
+	if (byte >= len)
+		return;
+	set[byte] &= (unsigned char)((1u << (nfds % 8)) - 1);
+	memset(set + byte + 1, 0, len - byte - 1);
+}
+
 /* A select on a replica's private pipes and sockets (make's jobserver),
  * or on none (a sleep), is the replica's own business: it runs there. On
  * external descriptors it would need its fd_sets translated: refused
@@ -94,10 +107,11 @@ static enum mode select_classify(struct peer *p, struct call *c)
 	if (nfds < 0 || nfds > FD_SETSIZE)
 		return M_EACH; /* the kernel answers EINVAL */
 	for (i = 1; i <= 3; i++) {
-		const unsigned char *set = c->buf[i];
+		unsigned char *set = c->buf[i];
 
 		if (!c->args[i] || !set)
 			continue;
+		clear_from(set, c->len[i], nfds);
 		for (fd = 0; fd < nfds && (size_t)fd / 8 < c->len[i]; fd++) {
 			struct fobj *o;
 

@@ -357,15 +357,16 @@ int resolve_path(const struct resolve_as *as, int dirfd, const char *path, bool 
 {
 	char dir[PATH_MAX];
 	const char *last, *d;
-	struct stat st;
 	bool plain;
 	int fd;
 
 	r->path = path;
 	r->hold = -1;
-	fd = openat2_fd(dirfd, path, O_PATH | O_NOFOLLOW, 0, RESOLVE_NO_MAGICLINKS);
+	/* a last link the call follows is followed here too: where it leads
+	 * is what must stay out of procfs */
+	fd = openat2_fd(dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0, RESOLVE_NO_MAGICLINKS);
 	if (fd >= 0) {
-		plain = !on_procfs(fd) && fstat(fd, &st) == 0 && !(follow && S_ISLNK(st.st_mode));
+		plain = !on_procfs(fd);
 		close(fd);
 		if (plain)
 			return 0;

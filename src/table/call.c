@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <linux/netlink.h>
 
 #include "os/mem.h"
 #include "os/util.h"
@@ -108,6 +109,8 @@ static void clear_sockaddr_padding(void *buf, size_t len)
 			keep = nul - (char *)buf + 1;
 	} else if (sa->sa_family == AF_INET) {
 		keep = offsetof(struct sockaddr_in, sin_zero);
+	} else if (sa->sa_family == AF_NETLINK && len >= sizeof(struct sockaddr_nl)) {
+		memset(&((struct sockaddr_nl *)buf)->nl_pad, 0, sizeof(unsigned short));
 	}
 	if (keep < len)
 		memset((char *)buf + keep, 0, len - keep);
