@@ -7,7 +7,7 @@
 # removed at exit together with any background process it registered.
 
 set -u
-ulimit -c 0 2>/dev/null
+ulimit -S -c 0 2>/dev/null # soft: tests/attack/core_dump raises it
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
