@@ -46,7 +46,8 @@ deps:
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
 DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux procps \
-	findutils pigz xz-utils memcached sqlite3
+	findutils pigz xz-utils memcached sqlite3 \
+	bzip2 zstd gawk jq bc git patch openssl diffutils tar
 
 check: deps all $(PROGS) $(UNITS)
 	prove -v -j1 tests/t/ 2>&1 | tee build/check.log | grep -v '^ok ' ; test $${PIPESTATUS[0]} -eq 0
@@ -66,6 +67,11 @@ bench: all build/tests/manythreads
 bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread
 	@OLD="$(OLD)" bash bench/compare.sh
 
+# the corpus of everyday command lines (tests/corpus/): every line RUNS
+# times at -n 2 and -n 3 against a plain run, a table by program
+corpus: deps all
+	bash bench/corpus.sh
+
 soak: all
 	@bash bench/soak.sh
 
@@ -80,7 +86,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench bench-compare soak shsoak install clean deps
+.PHONY: all check demo bench bench-compare corpus soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only
