@@ -2,6 +2,7 @@
  * makes, and shared mappings of a descriptor. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,12 +21,45 @@ static struct answer close_each(struct entry *e, struct peer *p, struct call *c)
 	if (!proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
 	fdtab_closing(&p->proc->fds, (int)c->args[0]);
-	p->closing_fd = (int)c->args[0];
+	p->closing_fd = p->closing_hi = (int)c->args[0];
 	return ans_cont();
 }
 
 const struct handler h_close = {
 	.each = close_each,
+};
+
+/* close_range (subprocess's child before exec): the same for every
+ * descriptor of the range the process has, or, with CLOSE_RANGE_CLOEXEC,
+ * close-on-exec set. Its table is its own (no CLONE_FILES): UNSHARE
+ * changes nothing. */
+static struct answer close_range_each(struct entry *e, struct peer *p, struct call *c)
+{
+	unsigned lo = (unsigned)c->args[0], hi = (unsigned)c->args[1], fd;
+	struct fdtab *t = &p->proc->fds;
+
+	(void)e;
+	if (lo > hi || (c->args[2] & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)))
+		return ans_val(-EINVAL);
+	if (hi >= (unsigned)t->size)
+		hi = t->size ? (unsigned)t->size - 1 : 0;
+	for (fd = lo; fd <= hi && lo < (unsigned)t->size; fd++) {
+		if (!fdtab_get(t, fd))
+			continue;
+		if (c->args[2] & CLOSE_RANGE_CLOEXEC)
+			fdtab_set_cloexec(t, (int)fd, true);
+		else
+			fdtab_closing(t, (int)fd);
+	}
+	if (!(c->args[2] & CLOSE_RANGE_CLOEXEC) && lo < (unsigned)t->size) {
+		p->closing_fd = (int)lo;
+		p->closing_hi = (int)hi;
+	}
+	return ans_cont();
+}
+
+const struct handler h_close_range = {
+	.each = close_range_each,
 };
 
 /* The monitor's own copy of o as replica p holds it: for a private

@@ -138,6 +138,8 @@ void threads_on_clone(struct peer *p, bool process)
 		    g->id, p->grp->id);
 	g->is_thread = !process;
 	p->rep->threads_made++;
+	if (!process)
+		p->proc->threaded = true;
 	pr = process ? proc_fork(p->proc, g->vtid) : p->proc;
 	if (process) {
 		pr->pid = (pid_t)msg;

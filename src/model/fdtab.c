@@ -88,6 +88,11 @@ bool fdtab_is_free(const struct fdtab *t, int fd)
 	return fd >= t->size || (!t->ent[fd].obj && !t->ent[fd].reserved && !t->ent[fd].closing);
 }
 
+bool fdtab_free_once_closed(const struct fdtab *t, int fd)
+{
+	return fd >= t->size || (!t->ent[fd].obj && !t->ent[fd].reserved);
+}
+
 void fdtab_reserve(struct fdtab *t, int fd)
 {
 	fdtab_grow(t, fd);

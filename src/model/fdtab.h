@@ -58,6 +58,9 @@ void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec);
 /* Lowest fd >= min that is free (neither open nor reserved). */
 int fdtab_lowest_free(const struct fdtab *t, int min);
 bool fdtab_is_free(const struct fdtab *t, int fd);
+/* Free, or closed by a close its thread made and will have finished before
+ * its next call. */
+bool fdtab_free_once_closed(const struct fdtab *t, int fd);
 void fdtab_reserve(struct fdtab *t, int fd);
 void fdtab_exec(struct fdtab *t);
 void fdtab_clear(struct fdtab *t);

@@ -62,6 +62,8 @@ struct proc {
 	struct creds creds;	/* as last read from /proc (model/procs.c) */
 	bool creds_known;	/* creds is current: no credential call since */
 	bool exec_voted;	/* answered a voted execve: its result is compared */
+	bool threaded;		/* it made a thread: its threads change its table
+				 * in each replica's own order */
 };
 
 struct replica {
@@ -128,7 +130,9 @@ struct peer {
 	struct seccomp_notif_resp held_resp;
 	struct entry *interrupted; /* the entry it waited on when a signal made it
 				    * leave the call (it restarts it, or not) */
-	int closing_fd;		/* a close it was let make, done by its next call; or -1 */
+	int closing_fd;		/* closes it was let make, closing_fd to closing_hi,
+				 * done by its next call; or -1 */
+	int closing_hi;
 	bool creds_changing;	/* it was let change its credentials: they are
 				 * known once its next call comes */
 	struct peer *hnext;	/* tid hash chain */

@@ -19,6 +19,7 @@ struct peer *peer_new(struct replica *r, pid_t tid, struct proc *pr, struct grou
 	p->proc = pr;
 	p->grp = g;
 	p->closing_fd = -1;
+	p->closing_hi = -1;
 	pr->refs++;
 	g->member[r->idx] = p;
 	p->hnext = *b;

@@ -49,9 +49,11 @@ static struct proc *group_proc(const struct group *g, int i)
 
 /* Descriptor numbers are chosen once per call and used in every replica
  * (SECCOMP_ADDFD_FLAG_SETFD), so that threads racing to open files cannot
- * give the replicas different numbers. While the program has one thread
- * the replicas' tables are in step and the choice is the lowest free one,
- * as POSIX has it; once it has threads, the lowest free in every replica.
+ * give the replicas different numbers. While the process has one thread
+ * the replicas' tables are in step at each place in its list and the
+ * choice is the lowest free one, as POSIX has it (a peer behind may not
+ * have made the close before it yet: close(0) then dup() gives 0, as tar
+ * needs); once it has threads, the lowest free in every replica.
  * Numbers chosen for a replica that has not made the call yet are
  * reserved in its table. */
 int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
@@ -65,9 +67,12 @@ int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
 	for (fd = min;; fd++) {
 		bool ok = fdtab_is_free(&p->proc->fds, fd);
 
-		for (i = 0; i < opt.n && ok && p->rep->threads_made; i++)
-			if (replicas[i].alive && group_proc(e->grp, i))
-				ok = fdtab_is_free(&group_proc(e->grp, i)->fds, fd);
+		/* a peer whose close of fd is not settled yet (it settles at
+		 * its thread's next call, at the latest this one) has it
+		 * free for this call: close(0) then dup() must give 0 */
+		for (i = 0; i < opt.n && ok && p->proc->threaded; i++)
+			if (&replicas[i] != p->rep && replicas[i].alive && group_proc(e->grp, i))
+				ok = fdtab_free_once_closed(&group_proc(e->grp, i)->fds, fd);
 		if (ok && (k == 0 || fd != e->fdnum[0]))
 			break;
 	}
@@ -80,10 +85,9 @@ int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
 
 void proc_settle(struct peer *p)
 {
-	if (p->closing_fd >= 0) {
+	for (; p->closing_fd >= 0 && p->closing_fd <= p->closing_hi; p->closing_fd++)
 		fdtab_closed(&p->proc->fds, p->closing_fd);
-		p->closing_fd = -1;
-	}
+	p->closing_fd = -1;
 	if (p->creds_changing) {
 		p->creds_changing = false;
 		p->proc->creds_known = false; /* read them again, now changed */

@@ -512,7 +512,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	 * ENOSYS, and glibc uses clone, whose flags are in registers */
 	[__NR_clone3]		= { .name = "clone3", .nargs = 2, .cls = SC_ERRNO, .errno_val = ENOSYS,
 				    .args = { IN(1), INT } },
-	[__NR_close_range]	= SYS("close_range", 3, SC_REFUSED, 0, INT, INT, INT),
+	[__NR_close_range]	= HSYS("close_range", 3, SC_OUTPUT, 0, h_close_range, INT, INT, INT),
 	[__NR_openat2]		= SYS("openat2", 4, SC_REFUSED, 0,
 				      DIRFD, PATH, IN(3), INT),
 	[__NR_pidfd_getfd]	= REFUSED("pidfd_getfd", 3),
