@@ -53,7 +53,7 @@ check: deps all $(PROGS) $(UNITS)
 	prove -v -j1 tests/t/ 2>&1 | tee build/check.log | grep -v '^ok ' ; test $${PIPESTATUS[0]} -eq 0
 SHELL = /bin/bash
 
-demo: deps all build/tests/addr build/tests/hello
+demo: deps all build/tests/addr build/tests/hello build/tests/pthread/bank
 	@bash tests/demo.sh
 
 bench: all build/tests/manythreads

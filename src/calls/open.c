@@ -167,6 +167,12 @@ bool open_names_path(const struct call *c)
 
 static enum mode open_classify(struct peer *p, struct call *c)
 {
+	int fl = open_flags(c);
+
+	/* the mode means something only for a file open creates: glibc
+	 * passes whatever the register held (redis: O_RDONLY|O_CLOEXEC) */
+	if (c->nr != SYS_creat && !(fl & O_CREAT) && (fl & O_TMPFILE) != O_TMPFILE)
+		c->args[c->nr == SYS_openat ? 3 : 2] = 0;
 	if (open_is_private(p, c))
 		return M_EACH;
 	return reads_only(open_flags(c)) ? M_INPUT : M_OUTPUT;

@@ -165,30 +165,77 @@ const struct handler h_prlimit = {
 	.refuse_why = "prlimit64 on another process is not supported",
 };
 
-/* Options that change only the calling process, harmless to the monitor.
- * Not among them: PR_SET_DUMPABLE (would end the monitor's access to the
- * replica's memory), PR_SET_TSC, PR_SET_SECCOMP, PR_SET_PTRACER. */
-static const int prctl_own[] = {
-	PR_SET_NAME, PR_GET_NAME, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
-	PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, PR_CAPBSET_READ, PR_GET_KEEPCAPS,
-	PR_SET_KEEPCAPS, PR_GET_TIMERSLACK, PR_SET_TIMERSLACK, PR_GET_SECUREBITS,
-	PR_SET_THP_DISABLE, PR_GET_THP_DISABLE, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER,
-	PR_MCE_KILL, PR_MCE_KILL_GET, PR_GET_TSC, PR_SET_VMA,
+/* Options that change only the calling process, harmless to the monitor,
+ * and what their arguments mean: prctl is variadic, and callers (libcap's
+ * constructor) leave garbage in the arguments an option does not read, so
+ * those are not compared; a pointer is compared by whether it is NULL (it
+ * differs under ASLR). Bit i of val or ptr: argument i (1 to 4: arg2 to
+ * arg5). Not among them: PR_SET_DUMPABLE 0 (would end the monitor's access
+ * to the replica's memory when it is not root), PR_SET_TSC, PR_SET_SECCOMP,
+ * PR_SET_PTRACER. */
+#define A2 (1u << 1)
+#define A3 (1u << 2)
+#define A4 (1u << 3)
+#define A5 (1u << 4)
+static const struct {
+	int option;
+	uint8_t val, ptr;
+	bool creds;	/* it changes the process's capabilities */
+} prctl_own[] = {
+	{ PR_SET_NAME, 0, A2 }, { PR_GET_NAME, 0, A2 },
+	{ PR_SET_PDEATHSIG, A2, 0 }, { PR_GET_PDEATHSIG, 0, A2 },
+	{ PR_GET_DUMPABLE, 0, 0 }, { PR_SET_DUMPABLE, A2, 0 },
+	{ PR_SET_NO_NEW_PRIVS, A2 | A3 | A4 | A5, 0 }, { PR_GET_NO_NEW_PRIVS, A2 | A3 | A4 | A5, 0 },
+	{ PR_CAPBSET_READ, A2, 0 }, { PR_CAPBSET_DROP, A2, 0, true },
+	{ PR_CAP_AMBIENT, A2 | A3 | A4 | A5, 0, true },
+	{ PR_GET_KEEPCAPS, 0, 0 }, { PR_SET_KEEPCAPS, A2, 0 },
+	{ PR_GET_SECUREBITS, 0, 0 }, { PR_SET_SECUREBITS, A2, 0, true },
+	{ PR_GET_TIMERSLACK, 0, 0 }, { PR_SET_TIMERSLACK, A2, 0 },
+	{ PR_SET_THP_DISABLE, A2 | A3 | A4 | A5, 0 }, { PR_GET_THP_DISABLE, A2 | A3 | A4 | A5, 0 },
+	{ PR_SET_CHILD_SUBREAPER, A2, 0 }, { PR_GET_CHILD_SUBREAPER, 0, A2 },
+	{ PR_MCE_KILL, A2 | A3 | A4 | A5, 0 }, { PR_MCE_KILL_GET, A2 | A3 | A4 | A5, 0 },
+	{ PR_GET_TSC, 0, A2 }, { PR_SET_VMA, A2 | A4, A3 | A5 },
 };
 
-static enum mode prctl_classify(struct peer *p, struct call *c)
+static int prctl_row(uint64_t option)
 {
 	size_t i;
 
-	(void)p;
 	for (i = 0; i < sizeof(prctl_own) / sizeof(prctl_own[0]); i++)
-		if ((int)c->args[0] == prctl_own[i])
-			return M_EACH;
-	return M_REFUSE;
+		if ((int)option == prctl_own[i].option)
+			return (int)i;
+	return -1;
+}
+
+static enum mode prctl_classify(struct peer *p, struct call *c)
+{
+	int i = prctl_row(c->args[0]), a;
+
+	(void)p;
+	if (i < 0 || (prctl_own[i].option == PR_SET_DUMPABLE && c->args[1] != 1))
+		return M_REFUSE;
+	for (a = 1; a <= 4; a++)
+		if (prctl_own[i].ptr & (1u << a))
+			c->args[a] = c->args[a] != 0;
+		else if (!(prctl_own[i].val & (1u << a)))
+			c->args[a] = 0;
+	return M_EACH;
+}
+
+/* The options that change capabilities make the monitor read them again
+ * (os/creds.c), as capset does. */
+static struct answer prctl_each(struct entry *e, struct peer *p, struct call *c)
+{
+	int i = prctl_row(c->args[0]);
+
+	(void)e;
+	if (i >= 0 && prctl_own[i].creds)
+		proc_creds_changing(p);
+	return ans_cont();
 }
 
 const struct handler h_prctl = {
 	.classify = prctl_classify,
-	.each = calls_own_each,
+	.each = prctl_each,
 	.refuse_why = "this prctl option is not supported",
 };
