@@ -18,16 +18,12 @@
 /* mkstemp wants 6 X, mktemp(1) 10 by default; more are rare */
 #define TEMP_CHARS 16
 
-/* The path argument of an exclusive create, or of the probe that a name
- * is still free (glibc's tempname for sem_open and mktemp -u: an lstat
- * that must fail), or -1. */
+/* The path argument of an exclusive create, or -1. (Not glibc's lstat
+ * probe that a name is free, as sem_open makes: aligned, its semaphore
+ * would be one file every replica maps, and the mapping is refused.) */
 static int create_path_arg(const struct call *c)
 {
 	switch (c->nr) {
-	case SYS_lstat:
-		return 0;
-	case SYS_newfstatat:
-		return (c->args[3] & AT_SYMLINK_NOFOLLOW) ? 1 : -1;
 	case SYS_open:
 		return (c->args[1] & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) ? 0 : -1;
 	case SYS_openat:
@@ -68,10 +64,7 @@ static bool differ_in_template(const char *a, const char *b, size_t len)
 	for (i = first; i <= last; i++) /* one run: no '.', '-' or '_' within */
 		if (!alnum(a[i]))
 			return false;
-	for (i = first; i <= last; i++) /* not a number alone (a pid in /proc) */
-		if (!(a[i] >= '0' && a[i] <= '9') || !(b[i] >= '0' && b[i] <= '9'))
-			return true;
-	return false;
+	return true;
 }
 
 void tempname_align(const struct entry *e, struct peer *p, struct call *c)
