@@ -1,5 +1,8 @@
 /* Sockets and eventfd: external objects every replica shares, whose reads
  * and writes go through the monitor. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -7,6 +10,7 @@
 #include "calls/calls.h"
 #include "model/procs.h"
 #include "os/mem.h"
+#include "os/util.h"
 
 static struct answer socket_deliver(struct entry *e, struct peer *p)
 {
@@ -93,4 +97,90 @@ const struct handler h_sendmsg = {
 	.prepare = sendmsg_prepare,
 	.may_block = true,
 	.refuse_why = "sendmsg with control data (descriptors, credentials) is not supported",
+};
+
+/* recvmsg on an external socket with no control buffer (glibc's netlink
+ * requests for getaddrinfo's AI_ADDRCONFIG and if_nameindex): an input.
+ * The call after classify: fd, the iovec array (scattered into), its
+ * count, flags, the address buffer (filled below) and its length; the
+ * replica's struct msghdr, whose msg_namelen and msg_flags the kernel
+ * writes, is at cap[5]. */
+static const struct sysent recvmsg_sysent = {
+	"recvmsg", 6, SC_INPUT, SF_FD0, 0, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_IOV_OUT, AF_LEN_RET, 2, 0 }, { A_INT, 0, -1, 0 },
+	  { A_INT, 0, -1, 0 }, { A_PTR, AF_NULLOK, -1, 0 }, { A_INT, 0, -1, 0 } } };
+
+/* Control data (descriptors, credentials, packet info) would need
+ * translating: refused. */
+static enum mode recvmsg_classify(struct peer *p, struct call *c)
+{
+	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
+	uint64_t hdr = c->args[1];
+	struct msghdr m;
+
+	if (!o || o->private_)
+		return M_EACH; /* the replica's own socket, or EBADF */
+	if (mem_read(p->tid, hdr, &m, sizeof(m)) || m.msg_controllen)
+		return M_REFUSE;
+	c->args[5] = m.msg_name ? m.msg_namelen : 0;
+	c->args[4] = (uint64_t)m.msg_name;
+	c->args[3] = c->args[2];
+	c->args[2] = m.msg_iovlen;
+	c->args[1] = (uint64_t)m.msg_iov;
+	if (call_recapture(c, p->tid, &recvmsg_sysent))
+		return M_REFUSE;
+	c->cap[5] = hdr;
+	return M_INPUT;
+}
+
+/* Runs as recvmsg into the monitor's one buffer and address. */
+static enum prep recvmsg_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct msghdr *m;
+
+	if (generic_prepare(e) != PREP_RUN)
+		return PREP_FAIL;
+	m = xcalloc(1, sizeof(*m) + c->args[5]);
+	m->msg_iov = e->out[1];
+	m->msg_iovlen = 1;
+	m->msg_name = c->args[5] ? (char *)(m + 1) : NULL;
+	m->msg_namelen = (socklen_t)c->args[5];
+	e->out[5] = m;
+	e->xnr = SYS_recvmsg;
+	e->xargs[1] = (uint64_t)m;
+	e->xargs[2] = c->args[3];
+	return PREP_RUN;
+}
+
+/* The data, then what the kernel writes into the replica's msghdr: the
+ * address (as much as its buffer holds), its length and the flags. */
+static struct answer recvmsg_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	const struct msghdr *m = e->out[5];
+	struct answer a = generic_deliver(e, p);
+	socklen_t len;
+	int err = 0;
+
+	if (e->ret < 0 || a.kind != ANS_VAL || a.val < 0 || !m)
+		return a;
+	len = m->msg_namelen < c->args[5] ? m->msg_namelen : (socklen_t)c->args[5];
+	if (c->args[4] && len)
+		err = mem_write(p->tid, c->args[4], m->msg_name, len);
+	if (!err)
+		err = mem_write(p->tid, c->cap[5] + offsetof(struct msghdr, msg_namelen),
+				&m->msg_namelen, sizeof(m->msg_namelen));
+	if (!err)
+		err = mem_write(p->tid, c->cap[5] + offsetof(struct msghdr, msg_flags),
+				&m->msg_flags, sizeof(m->msg_flags));
+	return err ? ans_val(err) : a;
+}
+
+const struct handler h_recvmsg = {
+	.classify = recvmsg_classify,
+	.prepare = recvmsg_prepare,
+	.deliver = recvmsg_deliver,
+	.may_block = true,
+	.refuse_why = "recvmsg with a control buffer (descriptors, credentials) is not supported",
 };
