@@ -51,13 +51,13 @@ printf '\nmake corpus: %d lines, %d runs each at -n 2 and -n 3, against plain ru
 printf '| %-22s | %5s | %6s | %8s | %7s | %8s | %12s |\n' program runs agreed diverged stalled differed "repl./plain"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ------- -------- ---------- --------- ---------- --------------
 tot=(0 0 0 0 0 0 0)
-for label in $(printf '%s\n' "${!runs[@]}" | sort); do
+while IFS= read -r label; do
 	r=${runs[$label]} a=${agreed[$label]:-0} d=${diverged[$label]:-0} s=${stalled[$label]:-0}
 	o=${differed[$label]:-0} p=${tplain[$label]} q=${trepl[$label]}
 	awk -v l="$label" -v r="$r" -v a="$a" -v d="$d" -v s="$s" -v o="$o" -v p="$p" -v q="$q" \
 		'BEGIN { printf "| %-22s | %5d | %6d | %8d | %7d | %8d | %12.2f |\n", l, r, a, d, s, o, q / (p ? p : 1) }'
 	tot=($((tot[0] + r)) $((tot[1] + a)) $((tot[2] + d)) $((tot[3] + s)) $((tot[4] + o)) $((tot[5] + p)) $((tot[6] + q)))
-done
+done < <(printf '%s\n' "${!runs[@]}" | sort)
 awk -v r="${tot[0]}" -v a="${tot[1]}" -v d="${tot[2]}" -v s="${tot[3]}" -v o="${tot[4]}" -v p="${tot[5]}" -v q="${tot[6]}" \
 	'BEGIN { printf "| %-22s | %5d | %6d | %8d | %7d | %8d | %12.2f |\n", "total", r, a, d, s, o, q / (p ? p : 1) }'
 exit $bad
