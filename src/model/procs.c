@@ -37,10 +37,14 @@ struct fobj *proc_fobj(const struct proc *pr, long fd)
 }
 
 /* The process whose table replica i's thread of g uses: a thread that
- * replica has not created yet will share its creator's (or, for a process
- * to come, copy it). */
+ * replica has not created yet will share its creator's. A process it has
+ * not created yet has no table: its copy of the parent's is made at the
+ * fork, and a number reserved in the parent's would stay there (the
+ * parent's close(0) then dup() gave 6 in that replica). */
 static struct proc *group_proc(const struct group *g, int i)
 {
+	if (!g->member[i] && !g->is_thread)
+		return NULL;
 	for (; g; g = g->parent)
 		if (g->member[i])
 			return g->member[i]->proc;
