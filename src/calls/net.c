@@ -57,9 +57,13 @@ static const struct sysent sendmsg_sysent = {
 	{ { A_FD, 0, -1, 0 }, { A_IOV_IN, 0, 2, 0 }, { A_INT, 0, -1, 0 }, { A_INT, 0, -1, 0 },
 	  { A_IN, AF_SOCKADDR | AF_NULLOK, 5, 0 }, { A_INT, 0, -1, 0 } } };
 
-/* Descriptors passed in control data (SCM_RIGHTS) would need translating
- * both ways: refused. */
-static enum mode sendmsg_classify(struct peer *p, struct call *c)
+/* sendmsg and recvmsg on an external socket, described as their msghdr
+ * says (se): fd, iovec array, count, flags, address, address length.
+ * Control data (descriptors passed with SCM_RIGHTS, credentials) would
+ * need translating both ways: refused. ext is the mode on an external
+ * socket. */
+static enum mode msghdr_classify(struct peer *p, struct call *c, const struct sysent *se,
+				 enum mode ext)
 {
 	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	struct msghdr m;
@@ -73,9 +77,12 @@ static enum mode sendmsg_classify(struct peer *p, struct call *c)
 	c->args[3] = c->args[2];
 	c->args[2] = m.msg_iovlen;
 	c->args[1] = (uint64_t)m.msg_iov;
-	if (call_recapture(c, p->tid, &sendmsg_sysent))
-		return M_REFUSE;
-	return M_OUTPUT;
+	return call_recapture(c, p->tid, se) ? M_REFUSE : ext;
+}
+
+static enum mode sendmsg_classify(struct peer *p, struct call *c)
+{
+	return msghdr_classify(p, c, &sendmsg_sysent, M_OUTPUT);
 }
 
 /* Runs as sendto on the gathered bytes. */
@@ -110,27 +117,14 @@ static const struct sysent recvmsg_sysent = {
 	{ { A_FD, 0, -1, 0 }, { A_IOV_OUT, AF_LEN_RET, 2, 0 }, { A_INT, 0, -1, 0 },
 	  { A_INT, 0, -1, 0 }, { A_PTR, AF_NULLOK, -1, 0 }, { A_INT, 0, -1, 0 } } };
 
-/* Control data (descriptors, credentials, packet info) would need
- * translating: refused. */
 static enum mode recvmsg_classify(struct peer *p, struct call *c)
 {
-	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
 	uint64_t hdr = c->args[1];
-	struct msghdr m;
+	enum mode m = msghdr_classify(p, c, &recvmsg_sysent, M_INPUT);
 
-	if (!o || o->private_)
-		return M_EACH; /* the replica's own socket, or EBADF */
-	if (mem_read(p->tid, hdr, &m, sizeof(m)) || m.msg_controllen)
-		return M_REFUSE;
-	c->args[5] = m.msg_name ? m.msg_namelen : 0;
-	c->args[4] = (uint64_t)m.msg_name;
-	c->args[3] = c->args[2];
-	c->args[2] = m.msg_iovlen;
-	c->args[1] = (uint64_t)m.msg_iov;
-	if (call_recapture(c, p->tid, &recvmsg_sysent))
-		return M_REFUSE;
-	c->cap[5] = hdr;
-	return M_INPUT;
+	if (m == M_INPUT)
+		c->cap[5] = hdr;
+	return m;
 }
 
 /* Runs as recvmsg into the monitor's one buffer and address. */
