@@ -22,7 +22,9 @@ size_t generic_proc_prefix(const char *path);
 const char *generic_path(struct entry *e, int i);
 /* Runs it (in a worker when it may block). */
 void generic_run(struct entry *e);
-void generic_resolve_as(struct entry *e);
+/* e's prepared call is an openat the monitor resolves for the agreed
+ * process (os/resolve.c), with the process's view of /proc/self. */
+void generic_resolve_open(struct entry *e);
 /* Runs it at once if it can without blocking; false: a worker must. */
 bool generic_try_nowait(struct entry *e);
 /* Copies e's out-buffers into p's replica at p's own addresses; 0 or -errno. */

@@ -200,6 +200,15 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 	}
 }
 
+/* Whom the monitor resolves the call's paths for (os/resolve.c): the
+ * agreed process, not the monitor's own /proc/self. */
+static void resolve_for_agreed(struct entry *e)
+{
+	const struct peer *p = e->grp->member[e->agreed];
+
+	e->xas = (struct resolve_as){ p->proc->pid, p->tid, p->proc->cwd };
+}
+
 enum prep generic_prepare(struct entry *e)
 {
 	struct call *c = e->call[e->agreed];
@@ -219,7 +228,7 @@ enum prep generic_prepare(struct entry *e)
 	}
 	clamp_lengths(e, c);
 	if (e->xpaths)
-		generic_resolve_as(e);
+		resolve_for_agreed(e);
 	return PREP_RUN;
 }
 
@@ -343,13 +352,10 @@ void generic_run(struct entry *e)
 			close(r[i].hold);
 }
 
-/* Whom the monitor resolves the call's paths for (os/resolve.c): the
- * agreed process, not the monitor's own /proc/self. */
-void generic_resolve_as(struct entry *e)
+void generic_resolve_open(struct entry *e)
 {
-	const struct peer *p = e->grp->member[e->agreed];
-
-	e->xas = (struct resolve_as){ p->proc->pid, p->tid, p->proc->cwd };
+	resolve_for_agreed(e);
+	e->xresolve = true;
 }
 
 static size_t out_len(const struct entry *e, const struct call *c, int i)

@@ -175,7 +175,7 @@ static enum mode open_classify(struct peer *p, struct call *c)
 		c->args[c->nr == SYS_openat ? 3 : 2] = 0;
 	if (open_is_private(p, c))
 		return M_EACH;
-	return reads_only(open_flags(c)) ? M_INPUT : M_OUTPUT;
+	return reads_only(fl) ? M_INPUT : M_OUTPUT;
 }
 
 /* Always openat, from the process's own working directory. */
@@ -190,8 +190,7 @@ static enum prep open_prepare(struct entry *e)
 	e->xargs[1] = (uint64_t)generic_path(e, c->nr == SYS_openat ? 1 : 0);
 	e->xargs[2] = (unsigned)open_flags(c) | O_CLOEXEC;
 	e->xargs[3] = c->args[c->nr == SYS_openat ? 3 : (c->nr == SYS_open ? 2 : 1)];
-	generic_resolve_as(e);
-	e->xresolve = true;
+	generic_resolve_open(e);
 	return PREP_RUN;
 }
 
@@ -268,8 +267,7 @@ static enum prep chdir_prepare(struct entry *e)
 	}
 	e->xargs[2] = O_PATH | O_DIRECTORY | O_CLOEXEC;
 	e->xargs[3] = 0;
-	generic_resolve_as(e);
-	e->xresolve = true;
+	generic_resolve_open(e);
 	return PREP_RUN;
 }
 
