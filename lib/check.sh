@@ -28,12 +28,14 @@ pt=build/lib/libreplicant-pthread.so
 # the stdio calls that take a FILE's lock (lib/pthread/stdio.c, wstdio.c,
 # errmsg.c)
 pt_stdio="__fgets_chk __fgetws_chk __fprintf_chk __fread_chk __fwprintf_chk __isoc99_fscanf __isoc99_fwscanf __isoc99_scanf __isoc99_vfscanf __isoc99_vfwscanf __isoc99_vscanf __isoc99_vwscanf __isoc99_wscanf __vfwprintf_chk __vwprintf_chk __wprintf_chk err errx fgetwc fgetws fputwc fputws fwprintf getwc getwchar perror putwc putwchar ungetwc verr verrx vfwprintf vwarn vwarnx vwprintf warn warnx wprintf __printf_chk __vfprintf_chk __vprintf_chk fclose fdopen fflush fgetc fgets flockfile fmemopen fopen fopen64 fprintf fputc fputs fread ftrylockfile funlockfile fwrite getc getchar getdelim getline open_memstream pclose popen printf putc putchar puts tmpfile ungetc vfprintf vprintf"
-# and C11's mtx_, cnd_ and call_once (lib/pthread/c11.c)
+# C11's mtx_, cnd_ and call_once (lib/pthread/c11.c)
 pt_c11="call_once cnd_broadcast cnd_destroy cnd_init cnd_signal cnd_timedwait cnd_wait mtx_destroy mtx_init mtx_lock mtx_timedlock mtx_trylock mtx_unlock"
-pt_want=$(printf '%s\n' $pt_stdio $pt_c11 | LC_ALL=C sort | tr '\n' ' ')
+# and the calls that make a second thread (lib/pthread/solo.c)
+pt_threads="clone thrd_create"
+pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads | LC_ALL=C sort | tr '\n' ' ')
 pt_other=$(nm -D --defined-only "$pt" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
 	grep -Ev '^(pthread_|sem_)' | LC_ALL=C sort | tr '\n' ' ')
-check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE and C11's mtx_/cnd_ only ($pt_other)" \
+check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE, C11's mtx_/cnd_ and the thread makers only ($pt_other)" \
 	test "$pt_other" = "$pt_want"
 check "libreplicant-pthread.so needs libreplicant.so.0, found beside it" \
 	sh -c "readelf -d $pt | grep -q 'NEEDED.*\[libreplicant.so.0\]' &&

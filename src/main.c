@@ -34,10 +34,12 @@ static void usage(FILE *f)
 		"                                kill-minority (N >= 3) kills the minority and goes on\n"
 		"  --report FILE                 write a JSON report of the run to FILE\n"
 		"  --stall-timeout SECONDS       a replica this far behind is a divergence (default 10)\n"
-		"  --pthread[=serial]            load libreplicant-pthread.so into the replicas:\n"
-		"                                their pthread locks become sequential regions\n"
-		"                                (serial: all critical sections take one turn,\n"
-		"                                for programs that race between two locks)\n"
+		"  --pthread[=serial]            (the default) load libreplicant-pthread.so into\n"
+		"                                the replicas: their pthread locks become\n"
+		"                                sequential regions (serial: all critical sections\n"
+		"                                take one turn, for programs that race between\n"
+		"                                two locks)\n"
+		"  --no-pthread                  do not load it: threads are not ordered\n"
 		"  --perturb                     random per-replica delays at syscalls and region\n"
 		"                                entries, to bring out races (seed in the report)\n"
 		"  --perturb-seed N              the seed (default: drawn at random)\n"
@@ -132,6 +134,10 @@ static void parse_option(int ch, bool *seeded)
 	case 'D':
 		util_debug = 1;
 		break;
+	case 'N':
+		opt.pthread = false;
+		opt.pthread_serial = false;
+		break;
 	case 'P':
 		opt.pthread = true;
 		if (optarg && !strcmp(optarg, "serial"))
@@ -170,6 +176,7 @@ static void parse(int argc, char **argv)
 		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "debug", no_argument, NULL, 'D' },
 		{ "pthread", optional_argument, NULL, 'P' },
+		{ "no-pthread", no_argument, NULL, 'N' },
 		{ "perturb", no_argument, NULL, 'p' },
 		{ "perturb-seed", required_argument, NULL, 'S' },
 		{ "perturb-max-us", required_argument, NULL, 'M' },
@@ -180,6 +187,7 @@ static void parse(int argc, char **argv)
 	int ch;
 
 	opt.n = 2;
+	opt.pthread = true;
 	opt.perturb_max_us = 2000;
 	opt.divergence_exit = 86;
 	opt.stall_ns = 10ull * 1000000000ull;
@@ -217,7 +225,7 @@ static uint64_t parse_seed(const char *s)
 	return v;
 }
 
-/* --pthread: the library beside replicant's binary (build/replicant and
+/* The pthread library (unless --no-pthread): the one beside replicant's binary (build/replicant and
  * build/lib/, or PREFIX/bin and PREFIX/lib), or $REPLICANT_PTHREAD_LIB. */
 static void preload_pthread(void)
 {
@@ -240,8 +248,8 @@ static void preload_pthread(void)
 		}
 	}
 	if (!lib || access(lib, R_OK) < 0) {
-		fprintf(stderr, "replicant: --pthread: cannot find libreplicant-pthread.so%s%s "
-			"(set REPLICANT_PTHREAD_LIB)\n", lib ? " at " : " beside replicant",
+		fprintf(stderr, "replicant: cannot find libreplicant-pthread.so%s%s "
+			"(set REPLICANT_PTHREAD_LIB, or run with --no-pthread)\n", lib ? " at " : " beside replicant",
 			lib ? lib : "");
 		exit(EXIT_REPLICANT_ERROR);
 	}

@@ -54,6 +54,18 @@
 /* The replica-wide mutex domain: its label is this object's address. */
 static const char big_dom;
 
+static bool pshared(const pthread_mutex_t *m)
+{
+	return m->__data.__kind & 128;	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
+}
+
+/* A process with one thread locks its own mutexes without regions
+ * (solo.c); a lock outcome then goes through hold(). */
+static bool solo_private(const pthread_mutex_t *m)
+{
+	return rpt_solo() && !pshared(m);
+}
+
 /* Enters the mutex domain, then m's: 0 inside both, else inside neither
  * (no domain could be made for m: it is locked unordered). */
 static int enter_pair(pthread_mutex_t *m)
@@ -76,6 +88,10 @@ static int enter_pair(pthread_mutex_t *m)
  * the mutex domain. */
 void rpt_mutex_leave(pthread_mutex_t *m)
 {
+	if (solo_private(m)) {
+		rpt_solo_release(m);
+		return;
+	}
 	if (!rpt_serial) {
 		rpt_leave(m);
 		return;
@@ -84,8 +100,22 @@ void rpt_mutex_leave(pthread_mutex_t *m)
 		rpt_leave(&big_dom);
 }
 
+static int hold(pthread_mutex_t *m, int err)
+{
+	if (!err || err == EOWNERDEAD)
+		rpt_solo_hold(m);
+	return err;
+}
+
+void rpt_mutex_enter(pthread_mutex_t *m)
+{
+	enter_pair(m);
+}
+
 int rpt_mutex_lock(pthread_mutex_t *m)
 {
+	if (solo_private(m))
+		return hold(m, rpt_real.mutex_lock(m));
 	bool inside = !enter_pair(m);
 	int err = rpt_real.mutex_lock(m);
 
@@ -102,11 +132,6 @@ int rpt_mutex_unlock(pthread_mutex_t *m)
 	if (!err)
 		rpt_mutex_leave(m);
 	return err;
-}
-
-static bool pshared(const pthread_mutex_t *m)
-{
-	return m->__data.__kind & 128;	/* glibc's PTHREAD_MUTEX_PSHARED_BIT */
 }
 
 /* A process-shared mutex whose domain is not in the shared region (made by
@@ -212,6 +237,8 @@ PT_API int pthread_mutex_trylock(pthread_mutex_t *m)
 
 	if (!rpt_on())
 		return rpt_real.mutex_trylock(m);
+	if (solo_private(m))
+		return hold(m, rpt_real.mutex_trylock(m));
 	if (rpt_use(m))
 		return rpt_real.mutex_trylock(m);
 	if (rpt_peek(m) == OLOG_PEEK_MINE)
@@ -237,6 +264,8 @@ static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *a
 	struct rpt_deadline d;
 	int err;
 
+	if (solo_private(m))
+		return hold(m, rpt_real.mutex_clocklock(m, clk, abs));
 	if (rpt_use(m))
 		return rpt_real.mutex_clocklock(m, clk, abs);
 	if (rpt_peek(m) == OLOG_PEEK_MINE)

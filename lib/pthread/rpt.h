@@ -195,6 +195,30 @@ int rpt_mutex_unlock(pthread_mutex_t *m);
 /* Leaves m's region and the replica-wide mutex domain around it (a lock
  * made without regions leaves nothing). */
 void rpt_mutex_leave(pthread_mutex_t *m);
+/* Enters m's region (and the mutex domain, when serial) for a lock
+ * already held: solo.c, when the process stops being solo. */
+void rpt_mutex_enter(pthread_mutex_t *m);
+
+/* ---- solo.c: a process with one thread --------------------------------- */
+
+/* Set when the process first asks for a second thread; never cleared. */
+extern _Atomic bool rpt_threaded;
+
+/* Whether the process has had one thread only: its private objects need
+ * no regions (solo.c). Only that thread reads false here. */
+static inline bool rpt_solo(void)
+{
+	return !atomic_load_explicit(&rpt_threaded, memory_order_relaxed);
+}
+
+/* A private mutex locked (hold) or unlocked (release) while solo. */
+void rpt_solo_hold(pthread_mutex_t *m);
+void rpt_solo_release(pthread_mutex_t *m);
+
+/* The process is about to have a second thread: the regions of the mutexes
+ * held now are entered, and rpt_solo() is false from now on. */
+void rpt_solo_end(void);
+
 /* REPLICANT_PTHREAD_SERIAL=1 (replicant run --pthread=serial): the
  * critical sections of all mutexes take one replica-wide turn (mutex.c). */
 extern bool rpt_serial;

@@ -58,7 +58,7 @@ static __thread int depth TLS_IE;
 
 bool rpt_stdio_enter(FILE *f)
 {
-	if (depth++ || !f || !rpt_on())
+	if (depth++ || !f || !rpt_on() || rpt_solo())
 		return false;
 	return rpt_enter(f) == 0;
 }
@@ -269,7 +269,7 @@ static FILE *made(FILE *f)
 {
 	int saved = errno;
 
-	if (f && rpt_on())
+	if (f && rpt_on() && !rpt_solo())
 		rpt_dom_create(f, false);
 	errno = saved;
 	return f;
@@ -314,7 +314,7 @@ static int closed(FILE *f, int r)
 {
 	int saved = errno;
 
-	if (rpt_on())
+	if (rpt_on() && !rpt_solo())
 		rpt_dom_destroy(f);
 	errno = saved;
 	return r;

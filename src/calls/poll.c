@@ -10,6 +10,7 @@
 #include "model/list.h"
 #include "model/procs.h"
 #include "os/mem.h"
+#include "os/util.h"
 
 /* A poll on none but the replica's own descriptors (its pipes, or none
  * at all: a sleep) is its own business: it runs there. With an external
@@ -96,13 +97,14 @@ static void clear_from(unsigned char *set, size_t len, int nfds)
 	memset(set + byte + 1, 0, len - byte - 1);
 }
 
-/* A select on a replica's private pipes and sockets (make's jobserver),
- * or on none (a sleep), is the replica's own business: it runs there. On
- * external descriptors it would need its fd_sets translated: refused
- * (programs that select on sockets mostly have poll too). */
+/* A select on none but the replica's own descriptors (its socketpairs), or
+ * on none at all (a sleep), is its own business: it runs there. On
+ * external ones (pipes, make's jobserver among them) it is an input the
+ * monitor runs as a ppoll on its descriptors; a mix cannot be run in
+ * either place and is refused. */
 static enum mode select_classify(struct peer *p, struct call *c)
 {
-	int nfds = (int)c->args[0], fd, i;
+	int nfds = (int)c->args[0], fd, i, kinds = 0;
 
 	if (nfds < 0 || nfds > FD_SETSIZE)
 		return M_EACH; /* the kernel answers EINVAL */
@@ -118,14 +120,123 @@ static enum mode select_classify(struct peer *p, struct call *c)
 			if (!(set[fd / 8] & (1u << (fd % 8))))
 				continue;
 			o = proc_fobj(p->proc, fd);
-			if (!o || !o->private_)
-				return M_REFUSE;
+			if (!o)
+				return M_EACH; /* the kernel answers EBADF */
+			kinds |= o->private_ ? 1 : 2;
 		}
 	}
-	return M_EACH;
+	if (kinds == 3)
+		return M_REFUSE;
+	return kinds == 2 ? M_INPUT : M_EACH;
+}
+
+/* The pollfd array the monitor runs (e->out[0], unused by select's nfds):
+ * n of them, then n more whose fd is the replica's number for each. */
+static const short sel_events[4] = { 0, POLLIN, POLLOUT, POLLPRI };
+
+static enum prep select_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct proc *pr = list_proc(e, e->agreed);
+	int nfds = (int)c->args[0], fd, i, n = 0;
+	struct pollfd *pf;
+
+	if (generic_prepare(e) != PREP_RUN)
+		return PREP_FAIL;
+	pf = xcalloc(2 * (size_t)(nfds ? nfds : 1), sizeof(*pf));
+	e->out[0] = pf;
+	for (fd = 0; fd < nfds; fd++) {
+		short ev = 0;
+
+		for (i = 1; i <= 3; i++)
+			if (e->out[i] && FD_ISSET(fd, (fd_set *)e->out[i]))
+				ev |= sel_events[i];
+		if (!ev)
+			continue;
+		pf[n] = (struct pollfd){ fdtab_get(&pr->fds, fd)->mfd, ev, 0 };
+		pf[nfds + n++].fd = fd;
+	}
+	memmove(pf + n, pf + nfds, (size_t)n * sizeof(*pf));
+	if (c->nr == SYS_select && e->out[4]) {
+		/* a timeval becomes a timespec in place: both are 16 bytes */
+		struct timeval tv = *(struct timeval *)e->out[4];
+
+		*(struct timespec *)e->out[4] = (struct timespec){ tv.tv_sec, tv.tv_usec * 1000 };
+	}
+	e->xnr = SYS_ppoll;
+	e->xargs[0] = (uint64_t)pf;
+	e->xargs[1] = (uint64_t)n;
+	e->xargs[2] = (uint64_t)e->out[4];
+	e->xargs[3] = 0; /* the monitor's signals stay blocked */
+	e->xargs[4] = 0;
+	return PREP_RUN;
+}
+
+/* The sets as select gives them back, from the ppoll's revents (the
+ * kernel's own mapping: POLLHUP and POLLERR make a descriptor readable,
+ * POLLERR writable), and their count of bits. */
+static long select_sets(struct entry *e, fd_set *set)
+{
+	struct pollfd *pf = e->out[0];
+	long n = (long)e->xargs[1], k, bits = 0;
+	int i;
+
+	for (i = 1; i <= 3; i++)
+		FD_ZERO(&set[i]);
+	for (k = 0; k < n; k++) {
+		short got = pf[k].revents, ev = pf[k].events;
+		int fd = pf[n + k].fd;
+
+		if (got & POLLNVAL)
+			return -EBADF;
+		if ((ev & POLLIN) && (got & (POLLIN | POLLHUP | POLLERR)))
+			FD_SET(fd, &set[1]), bits++;
+		if ((ev & POLLOUT) && (got & (POLLOUT | POLLERR)))
+			FD_SET(fd, &set[2]), bits++;
+		if ((ev & POLLPRI) && (got & POLLPRI))
+			FD_SET(fd, &set[3]), bits++;
+	}
+	return bits;
+}
+
+static int select_copy_out(struct entry *e, struct peer *p, fd_set *set)
+{
+	struct call *c = e->call[p->rep->idx];
+	struct timespec *left = e->out[4];
+	int i, err = 0;
+
+	for (i = 1; i <= 3 && !err; i++)
+		if (c->args[i])
+			err = mem_write(p->tid, c->args[i], &set[i], c->len[i]);
+	if (err || !c->args[4] || !left)
+		return err;
+	if (c->nr == SYS_select) {
+		struct timeval tv = { left->tv_sec, left->tv_nsec / 1000 };
+
+		return mem_write(p->tid, c->args[4], &tv, sizeof(tv));
+	}
+	return mem_write(p->tid, c->args[4], left, sizeof(*left));
+}
+
+static struct answer select_deliver(struct entry *e, struct peer *p)
+{
+	fd_set set[4];
+	long bits;
+	int err;
+
+	if (e->ret < 0)
+		return ans_val(e->ret);
+	bits = select_sets(e, set);
+	if (bits < 0)
+		return ans_val(bits);
+	err = select_copy_out(e, p, set);
+	return ans_val(err ? err : bits);
 }
 
 const struct handler h_select = {
 	.classify = select_classify,
-	.refuse_why = "select on external descriptors is not supported (poll is)",
+	.prepare = select_prepare,
+	.deliver = select_deliver,
+	.may_block = true,
+	.refuse_why = "select on both private and external descriptors at once is not supported",
 };

@@ -50,7 +50,7 @@ static void wait_target(struct peer *p, struct user_regs_struct *regs, long vchi
 	} else if (vchild > 0 && block) {
 		regs->rdi = P_PID;
 		regs->rsi = real;
-		regs->rdx &= ~(uint64_t)WNOHANG;
+		regs->r10 &= ~(uint64_t)WNOHANG; /* waitid's options */
 	} else if (regs->rdi == P_PID) {
 		regs->rsi = real_pid(p->rep, (long)regs->rsi);
 	}
@@ -112,13 +112,46 @@ void wait_resume(struct peer *p)
 	wait_run(p, p->wait_vchild, p->fix, p->fix == FIX_WAIT_FOLLOW);
 }
 
+static bool nohang(const struct call *c)
+{
+	return (c->nr == SYS_waitid ? c->args[3] : c->args[2]) & WNOHANG;
+}
+
+/* A child of p's thread that has ended in another live replica but not
+ * yet in p's (0: none). Its SIGCHLD may have been given to the group
+ * already (signals/peersig.c: the first replica's decides), and a WNOHANG
+ * wait that led with "no child yet" would tell every replica so, and the
+ * SIGCHLD of p's own child, when it comes, is merged into the one given:
+ * `timeout 1 yes | ...` then waited forever in sigsuspend. The monitor
+ * sees a child's end before its parent's kernel reports it (the tracer
+ * reaps first), so `exited` is set by the time any SIGCHLD was given. */
+static long owed_child(const struct peer *p, long asked)
+{
+	const struct group *g = p->grp;
+	int i, j, me = p->rep->idx;
+
+	for (i = 0; i < g->nkids; i++) {
+		const struct group *k = g->kids[i];
+
+		if (!k || k->is_thread || !k->member[me] || k->member[me]->exited ||
+		    (asked > 0 && asked != k->vtid))
+			continue;
+		for (j = 0; j < opt.n; j++)
+			if (j != me && replicas[j].alive && k->member[j] && k->member[j]->exited)
+				return k->vtid;
+	}
+	return 0;
+}
+
 /* The entry stop: the wait takes its place in the list; the first replica
- * there leads. */
+ * there leads. A WNOHANG leader whose child is owed waits for that child:
+ * it is ending (it did in another replica). */
 static void wait_traced(struct peer *p, struct user_regs_struct *regs)
 {
 	uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
 	struct call *c = xcalloc(1, sizeof(*c));
 	struct entry *e;
+	long owed;
 
 	if (call_capture(c, p->tid, (long)regs->orig_rax, args, regs->rip) < 0) {
 		call_free(c);
@@ -136,7 +169,11 @@ static void wait_traced(struct peer *p, struct user_regs_struct *regs)
 	e->agreed = p->rep->idx;
 	p->waiting = W_NONE;
 	p->fix_entry = e;
-	wait_run(p, asked_child(c), FIX_WAIT_LEAD, false);
+	owed = nohang(c) ? owed_child(p, asked_child(c)) : 0;
+	if (owed > 0)
+		wait_run(p, owed, FIX_WAIT_LEAD, true);
+	else
+		wait_run(p, asked_child(c), FIX_WAIT_LEAD, false);
 }
 
 /* The child a wait got, from its result: wait4 returns it, waitid writes

@@ -176,6 +176,9 @@ void report_divergence(const struct entry *e, const struct tally *t, const char 
 		divergence_replica(txt, js, e, t, ref, i);
 	fprintf(js, "]");
 	event_close(&ev, txt, action);
+	if (!opt.pthread)
+		fprintf(txt, "  note: run with --no-pthread, so threads that share memory are not "
+			     "ordered: a threaded program can diverge on its own timing\n");
 	if (!tsc_traps)
 		fprintf(txt, "  note: rdtsc does not trap on this machine, so a program that reads the "
 			     "time-stamp counter itself gets each replica's own value (see --report's "
@@ -282,8 +285,9 @@ void report_finish(int exit_code)
 	if (!f)
 		return;
 	fprintf(f, "{\"replicas\":%d,\"exit_code\":%d,\"diverged\":%s,\"rdtsc_traps\":%s,"
-		   "\"program\":[",
-		opt.n, exit_code, divergences ? "true" : "false", tsc_traps ? "true" : "false");
+		   "\"pthread\":\"%s\",\"program\":[",
+		opt.n, exit_code, divergences ? "true" : "false", tsc_traps ? "true" : "false",
+		!opt.pthread ? "off" : opt.pthread_serial ? "serial" : "on");
 	for (i = 0; opt.argv[i]; i++) {
 		if (i)
 			fprintf(f, ",");

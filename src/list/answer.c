@@ -1,8 +1,11 @@
 #include "list/answer.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "calls/calls.h"
@@ -12,6 +15,7 @@
 #include "os/notif.h"
 #include "os/ptrace.h"
 #include "os/util.h"
+#include "signals/signals.h"
 
 /* A thread this many calls ahead of the slowest of its peers waits for
  * them, so that a syscall list (and the monitor's memory) stays bounded. */
@@ -163,6 +167,25 @@ void answer_ptrace_pending(void)
 	peer_each(flush_one);
 }
 
+/* The kernel sends SIGPIPE with the EPIPE of a write to a pipe or stream
+ * socket that nobody reads any more, unless a send asked MSG_NOSIGNAL. The
+ * monitor ran the call (and ignores SIGPIPE itself): the replica's thread
+ * gets it as the call returns, as it would have (signals/peersig.c). */
+static bool raises_sigpipe(const struct entry *e, const struct call *c)
+{
+	if (e->ret != -EPIPE || e->mode != M_OUTPUT || !c)
+		return false;
+	switch (c->nr) {
+	case SYS_sendto:
+	case SYS_sendmmsg:
+		return !(c->args[3] & MSG_NOSIGNAL);
+	case SYS_sendmsg:
+		return !(c->args[2] & MSG_NOSIGNAL);
+	default:
+		return true;
+	}
+}
+
 void answer_deliver(struct entry *e, struct peer *p)
 {
 	const struct handler *h = e->h;
@@ -176,6 +199,9 @@ void answer_deliver(struct entry *e, struct peer *p)
 		a = generic_deliver(e, p);
 	if (a.kind == ANS_LATER)
 		return;
+	if (p->waiting != W_NONE && a.kind == ANS_VAL && a.val == -EPIPE &&
+	    raises_sigpipe(e, e->call[p->rep->idx]))
+		sig_send(p, SIGPIPE);
 	if (p->waiting != W_NONE)
 		answer_send(p, a);
 	e->answered |= 1u << p->rep->idx;

@@ -256,8 +256,14 @@ static void on_exit_status(struct peer *p, int status)
 
 	p->exited = true;
 	proc_settle(p);
-	if (p->tid == p->proc->pid)
+	if (p->tid == p->proc->pid) {
+		/* the process is gone (its leader's status comes last): its
+		 * descriptors close, as they did in its kernel; the monitor's
+		 * copy of an object no process holds any more closes too (a
+		 * socket's peer sees its end) */
 		seq_proc_gone(r->idx, p->proc);
+		fdtab_clear(&p->proc->fds);
+	}
 	if (p->tid != r->pid) {
 		/* a thread: its tid may be reused, so it leaves the hash */
 		peer_remove(p);

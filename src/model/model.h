@@ -32,7 +32,7 @@ struct options {
 	bool perturb;		/* --perturb: random delays at syscalls and regions */
 	uint64_t perturb_seed;	/* --perturb-seed, or drawn at start */
 	uint32_t perturb_max_us; /* the longest delay */
-	bool pthread;		/* --pthread: preload libreplicant-pthread.so */
+	bool pthread;		/* preload libreplicant-pthread.so (not --no-pthread) */
 	bool pthread_serial;	/* --pthread=serial */
 };
 

@@ -14,7 +14,10 @@ chmod 755 "$T"
 mkdir "$T/bin" "$T/w"
 chmod 777 "$T/w"
 cp "$REPLICANT" "$PROGS/hello" "$PROGS/creatw" "$PROGS/addr" "$PROGS/addrfile" "$T/bin/"
-chmod 755 "$T/bin" "$T/bin/"*
+# the pthread library it loads by default, found at ../lib beside it
+mkdir "$T/lib"
+cp -P "$(dirname "$REPLICANT")"/lib/libreplicant-pthread.so "$(dirname "$REPLICANT")"/lib/libreplicant.so.0* "$T/lib/"
+chmod 755 "$T/bin" "$T/bin/"* "$T/lib"
 cd "$T/w" || exit 1
 
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)

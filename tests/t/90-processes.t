@@ -142,6 +142,30 @@ for n in 2 3; do
 done
 cd "$T" || exit 1
 
+# --- a reader that stops early, a child that ends on a signal ---
+# seq's write meets a reader that is gone: SIGPIPE ends it as it would
+# (status 141 in the pipeline), not "write error: Broken pipe" and 1.
+for n in 2 3; do
+	timeout -k 5 "$TIMEOUT" "$REPLICANT" run -n $n -- seq 1 1000000 2>"$T/sigpipe.err" |
+		head -1 >"$T/sigpipe.out"
+	st=${PIPESTATUS[0]}
+	is "$st" 141 "seq | head -1 -n $n: seq ends by SIGPIPE (status 141)"
+	is "$(cat "$T/sigpipe.out")" 1 "seq | head -1 -n $n: head prints 1"
+	is_empty "$T/sigpipe.err" "seq | head -1 -n $n: nothing on stderr"
+done
+# timeout's child ends by SIGTERM in each replica at its own moment; its
+# SIGCHLD is given to timeout's replicas at one position, and a WNOHANG
+# wait led by the replica whose child had not ended yet said "none" for
+# every replica: timeout then waited forever in sigsuspend (3 runs of 12
+# at -n 3 before the fix). The leader now waits for a child that has
+# ended in another replica (calls/wait.c owed_child).
+for i in 1 2 3 4 5 6 7 8; do
+	rrun "timeout-yes.$i" -n 3 -- sh -c 'timeout 1 yes >/dev/null; echo status $?'
+	is "$RC" 0 "timeout 1 yes -n 3 (run $i): exit status 0 (no hang)" ||
+		diag_file stderr "$ERR"
+	is "$(cat "$OUT")" "status 124" "timeout 1 yes -n 3 (run $i): timeout's status 124"
+done
+
 # --- make -j2 of a small C program, in a directory copied fresh each run ---
 mkdir proj
 cat >proj/lib.h <<'EOF'

@@ -3,8 +3,9 @@
 # (tests/progs/pthread/: mutexes, condition variables, rwlocks, barriers,
 # semaphores, named ones too, trylock and timed waits) whose output depends on the order
 # their threads took their locks give a correct output (tests/threads.sh
-# replays it) in every run under `replicant run --pthread` (-n 2; -n 2 and
-# -n 3 with --perturb); without --pthread, --perturb makes them diverge.
+# replays it) in every run under `replicant run` (the library is loaded by
+# default; -n 2, and -n 2 and -n 3 with --perturb); with --no-pthread,
+# --perturb makes them diverge.
 # So do two threads that print to stdout with printf (stdio's lock).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/threads.sh"
@@ -22,15 +23,15 @@ for prog in counter counter_c11 prodcons bank workqueue rwlock barrier sembuf na
 	is "$(out_check $prog "$OUT")" "" "$prog natively: a correct output, last line '$(out_last $prog)'"
 	is_empty "$ERR" "$prog natively: nothing on stderr"
 
-	replicated_runs $prog "$RUNS" -n 2 --pthread
+	replicated_runs $prog "$RUNS" -n 2
 	replicated_runs $prog "$RUNS" -n 2 --pthread --perturb
 	replicated_runs $prog "$RUNS" -n 3 --pthread --perturb
 
-	# The same program without --pthread. Measured: 20 of 20 runs of
+	# The same program with --no-pthread. Measured: 20 of 20 runs of
 	# each diverged (-n 2 --perturb), so 3 of 5 is a bound with room.
 	# (namedsem diverges earlier: glibc's sem_open draws a random
 	# temporary name in /dev/shm.)
-	diverging_runs $prog 5 3 -n 2 --perturb
+	diverging_runs $prog 5 3 -n 2 --no-pthread --perturb
 done
 
 # --- threads that print at the same time through stdio ---
@@ -50,10 +51,10 @@ for prog in printers msgs; do
 	run_cmd "$prog.native" "$PROGS/pthread/$prog"
 	is "$RC" 0 "$prog natively: exit status 0"
 	is "$(out_check $prog "$OUT")" "" "$prog natively: a correct output, last line '$(out_last $prog)'"
-	replicated_runs $prog "$RUNS" -n 2 --pthread
+	replicated_runs $prog "$RUNS" -n 2
 	replicated_runs $prog "$RUNS" -n 2 --pthread --perturb
 	replicated_runs $prog "$RUNS" -n 3 --pthread --perturb
-	diverging_runs $prog 5 2 -n 2 --perturb
+	diverging_runs $prog 5 2 -n 2 --no-pthread --perturb
 done
 
 # --- a real program's process-shared lock: CPython's multiprocessing ---

@@ -23,7 +23,7 @@
 
 #include "tap.h"
 
-#define PER_MODE 18
+#define PER_MODE 20
 
 static int check_mode;		/* REPLICANT_SEQ_CHECK=1 */
 
@@ -74,6 +74,50 @@ static void *hold_then_release(void *arg)
 	usleep(150 * 1000);
 	pthread_mutex_unlock(m);
 	return NULL;
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* A process with one thread takes its own mutexes without regions; one
+ * held when the second thread is asked for gets its region then, at
+ * each level a recursive mutex is held, and leaves it on unlock. */
+static void test_solo(void)
+{
+	int want_in = check_mode ? 0 : EPERM, e1, e2, e3, e4;
+	pthread_mutexattr_t a;
+	pthread_mutex_t rm;
+	pthread_t t;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&rm, &a);
+	pthread_mutex_lock(&smutex);
+	e1 = region_held(&smutex);
+	pthread_mutex_unlock(&smutex);
+	/* checked: not even a domain yet (EINVAL); passed through: EPERM */
+	ok(e1 == (check_mode ? EINVAL : EPERM), "one thread: a locked mutex has no region (%s)",
+	   en(e1));
+
+	pthread_mutex_lock(&smutex);
+	pthread_mutex_lock(&rm);
+	pthread_mutex_lock(&rm);
+	pthread_create(&t, NULL, nothing, NULL);
+	pthread_join(t, NULL);
+	e1 = region_held(&smutex);
+	pthread_mutex_unlock(&smutex);
+	e2 = region_held(&smutex);
+	pthread_mutex_unlock(&rm);
+	e3 = region_held(&rm);
+	pthread_mutex_unlock(&rm);
+	e4 = region_held(&rm);
+	ok(e1 == want_in && e2 == EPERM && e3 == want_in && e4 == EPERM,
+	   "held across pthread_create: region %s, after unlock %s; recursive after one unlock "
+	   "%s, after two %s", en(e1), en(e2), en(e3), en(e4));
+	pthread_mutex_destroy(&rm);
+	pthread_mutexattr_destroy(&a);
 }
 
 static void test_mutex(void)
@@ -365,6 +409,7 @@ static int child(void)
 	tap_resume(atoi(getenv("RPT_TEST_BASE")), PER_MODE);
 	tap_prefix(check_mode ? "check" : "pass");
 	alarm(30);
+	test_solo();
 	test_mutex();
 	test_cond();
 	test_rwlock();
