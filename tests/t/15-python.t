@@ -63,6 +63,37 @@ for n in 2 3; do
 	run_both -e sockpair.expected -s 0 $n "python socketpair" "$PY" sockpair.py
 done
 
+# ---- select on external descriptors ----------------------------------------
+# select and pselect6 on descriptors the monitor holds (stdin from a file or
+# a pipe, stdout) run there as a ppoll; before, they were refused (make's
+# jobserver, once its pipe is external, and Python's select module).
+cat >select.py <<'PY'
+import os, select, time
+r, w, x = select.select([0], [1], [], 5)
+print("ready", r, w, x, flush=True)
+print(os.read(0, 100), flush=True)
+t = time.monotonic()
+r, w, x = select.select([0], [], [], 0.3)
+print("at end of input", r, flush=True)
+p = os.pipe()
+print("own pipe", select.select([p[0]], [], [], 0.1)[0], flush=True)
+PY
+printf 'abc\n' >select.in
+printf "%s\n" "ready [0] [1] []" "b'abc\\n'" "at end of input [0]" "own pipe []" >select.expected
+for n in 2 3; do
+	run_both -i select.in -e select.expected -s 0 $n "python select" "$PY" select.py
+done
+# stdin a pipe with nothing in it yet: the select's timeout expires
+printf "%s\n" "[]" >select-timeout.expected
+for n in 2 3; do
+	{ sleep 2 | timeout -k 5 "$TIMEOUT" "$REPLICANT" run -n $n -- "$PY" -c \
+		'import select; print(select.select([0], [], [], 0.3)[0])' \
+		>"$T/select-timeout.out" 2>"$T/select-timeout.err"; } 2>/dev/null
+	same_file "$T/select-timeout.out" select-timeout.expected \
+		"python select -n $n on an empty pipe: the timeout expires, nothing ready"
+	is_empty "$T/select-timeout.err" "python select -n $n on an empty pipe: nothing on stderr"
+done
+
 # ---- a TCP server on 127.0.0.1 reading from a plain client ----------------
 # The server binds port 0, publishes the port in a file (write + rename: must
 # happen once), reads until EOF, answers "got N", prints what it read.
