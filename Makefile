@@ -61,6 +61,7 @@ bench: all build/tests/manythreads
 	@bash bench/seq.sh
 	@bash bench/handoff.sh
 	@bash bench/pthread.sh
+	@bash bench/preload.sh
 
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)

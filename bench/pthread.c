@@ -2,7 +2,12 @@
  * libreplicant-pthread.so preloaded outside replicant (pass-through), and
  * under replicant run --pthread, where they become sequential regions.
  *
- *   pthread mutex ITERS             one thread: lock+unlock ITERS times
+ *   pthread mutex ITERS             one thread: lock+unlock ITERS times, after
+ *                                   a second thread has come and gone (the
+ *                                   library orders a process's locks from
+ *                                   its first thread on)
+ *   pthread mutex-solo ITERS        the same in a process that never made a
+ *                                   thread (no regions: lib/pthread/solo.c)
  *   pthread rwlock ITERS            one thread: rdlock+unlock, wrlock+unlock,
  *                                   ITERS pairs in all
  *   pthread condvar-pingpong ITERS  two threads hand a token back and forth
@@ -88,16 +93,33 @@ static int rwlock(void)
 	return counter != iters / 2;
 }
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* Makes a thread and joins it: the process is threaded from then on. */
+static int threaded_once(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, nothing, NULL) || pthread_join(t, NULL)) {
+		fprintf(stderr, "pthread: cannot make a thread\n");
+		return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec a, b;
 	int (*run)(void);
 
 	if (argc != 3 || (iters = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: pthread mutex|rwlock|condvar-pingpong ITERS\n");
+		fprintf(stderr, "usage: pthread mutex|mutex-solo|rwlock|condvar-pingpong ITERS\n");
 		return 2;
 	}
-	if (!strcmp(argv[1], "mutex"))
+	if (!strcmp(argv[1], "mutex") || !strcmp(argv[1], "mutex-solo"))
 		run = mutex;
 	else if (!strcmp(argv[1], "rwlock"))
 		run = rwlock;
@@ -107,6 +129,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pthread: unknown mode '%s'\n", argv[1]);
 		return 2;
 	}
+	if (strcmp(argv[1], "mutex-solo") && !threaded_once())
+		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (run()) {
 		fprintf(stderr, "pthread %s: wrong count %ld\n", argv[1], counter);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench, libreplicant-pthread.so: the cost of plain pthread calls
-# (bench/pthread.c) made into sequential regions by replicant run --pthread,
+# (bench/pthread.c) made into sequential regions by replicant run (the
+# library is loaded by default; --pthread says so),
 # against the same program run plain, in this one run: a mutex lock+unlock
 # and a rwlock read/write lock+unlock in one thread, and a condition variable
 # ping-pong between two threads. Medians of RUNS runs; ratios to the plain
@@ -27,9 +28,10 @@ printf '\npthread calls under --pthread (median of %d runs; ns per pair, per rou
 printf '| %-34s | %9s | %9s | %8s | %9s | %8s | %9s | %8s |\n' mode plain preload "x plain" "-n 2" "x plain" "-n 3" "x plain"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" \
 	"-----------" "-----------" "----------" "-----------" "----------" "-----------" "----------"
-for mode in mutex rwlock condvar-pingpong; do
+for mode in mutex mutex-solo rwlock condvar-pingpong; do
 	case $mode in
 	mutex) what="mutex lock+unlock, 1 thread"; iters=$LOCK_ITERS ;;
+	mutex-solo) what="mutex, a process with no thread yet"; iters=$LOCK_ITERS ;;
 	rwlock) what="rwlock rd/wr lock+unlock, 1 thread"; iters=$LOCK_ITERS ;;
 	condvar-pingpong) what="condvar ping-pong, 2 threads"; iters=$CV_ITERS ;;
 	esac

@@ -106,4 +106,20 @@ for n in 2 3; do
 	same_file "$OUT" enable.expected "bash enable -f -n $n --pthread: the plain run's message"
 done
 
+# --- what a run used: the library by default, --no-pthread, =serial ---
+for mode in "on:" "off:--no-pthread" "serial:--pthread=serial"; do
+	word=${mode%%:*} flag=${mode#*:}
+	rrun "mode.$word" -n 2 --report "$T/mode.$word.json" $flag -- true
+	is "$RC" 0 "true -n 2 ${flag:-(default)}: exit status 0" || diag_file stderr "$ERR"
+	is "$(grep -o '"pthread":"[a-z]*"' "$T/mode.$word.json")" "\"pthread\":\"$word\"" \
+		"true -n 2 ${flag:-(default)}: the report says \"pthread\":\"$word\""
+done
+# the library missing: a clear error, unless the run does without it
+REPLICANT_PTHREAD_LIB=$T/none.so rrun nolib -n 2 -- true
+is "$RC" 125 "library missing: exit status 125"
+is "$(cat "$ERR")" "replicant: cannot find libreplicant-pthread.so at $T/none.so (set REPLICANT_PTHREAD_LIB, or run with --no-pthread)" \
+	"library missing: the error names it and the way out"
+REPLICANT_PTHREAD_LIB=$T/none.so rrun nolib.off -n 2 --no-pthread -- echo hi
+is "$RC:$(cat "$OUT")" "0:hi" "library missing, --no-pthread: the program runs"
+
 done_testing
