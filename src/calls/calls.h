@@ -81,7 +81,7 @@ int timer_check(void);
 /* g's thread ended: its timer goes too. */
 void timer_forget(const struct group *g);
 
-extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_mmap;
+extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_pipe, h_mmap;
 extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
 extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;

@@ -132,7 +132,7 @@ static int make_pair(const struct call *c, int fds[2], int *flags, uint64_t *whe
 	return pipe2(fds, *flags | O_CLOEXEC) < 0 ? -errno : 0;
 }
 
-/* pipe, pipe2, socketpair: private to the replica. */
+/* socketpair: private to the replica (descriptors pass over it). */
 static struct answer pair_each(struct entry *e, struct peer *p, struct call *c)
 {
 	int fds[2], got[2] = { -1, -1 }, i, err, flags;
@@ -161,6 +161,50 @@ static struct answer pair_each(struct entry *e, struct peer *p, struct call *c)
 
 const struct handler h_pair = {
 	.each = pair_each,
+};
+
+/* pipe, pipe2: one pipe, made once, that every replica's processes hold
+ * and whose reads and writes the monitor runs once, like any external
+ * object's. What timing decides in a pipe (how much a read gets, when a
+ * write meets a reader that is gone, EPIPE and its SIGPIPE, which end is
+ * ready for poll) is then decided once for all replicas: with a pipe of
+ * its own, each replica's `seq | head -1` stopped seq at its own point. */
+static enum prep pipe_prepare(struct entry *e)
+{
+	int fds[2], flags;
+	uint64_t where;
+
+	e->ret = make_pair(e->call[e->agreed], fds, &flags, &where);
+	if (e->ret < 0)
+		return PREP_DONE;
+	e->priv = fobj_new(fds[0], false);
+	e->priv2 = fobj_new(fds[1], false);
+	fobj_get(e->priv);	/* the entry's references */
+	fobj_get(e->priv2);
+	return PREP_DONE;
+}
+
+static struct answer pipe_deliver(struct entry *e, struct peer *p)
+{
+	struct call *c = e->call[p->rep->idx];
+	struct fobj *end[2] = { e->priv, e->priv2 };
+	bool cloexec = c->nr == SYS_pipe2 && (c->args[1] & O_CLOEXEC);
+	int got[2], i;
+
+	if (e->ret < 0)
+		return ans_val(e->ret);
+	for (i = 0; i < 2; i++) {
+		got[i] = calls_addfd(p, end[i]->mfd, proc_fd_number(e, p, i, 0), cloexec);
+		if (got[i] < 0)
+			return ans_val(got[i]);
+		fdtab_set(&p->proc->fds, got[i], end[i], cloexec);
+	}
+	return ans_val(mem_write(p->tid, c->args[0], got, sizeof(got)));
+}
+
+const struct handler h_pipe = {
+	.prepare = pipe_prepare,
+	.deliver = pipe_deliver,
 };
 
 /* mmap reaches the monitor only for shared mappings of a descriptor

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -17,9 +18,13 @@
  * one it is an input, run on the monitor's descriptors. */
 static enum mode poll_classify(struct peer *p, struct call *c)
 {
-	const struct pollfd *fds = c->buf[0];
+	struct pollfd *fds = c->buf[0];
 	size_t i, n = fds ? c->len[0] / sizeof(*fds) : 0;
 
+	/* revents is the kernel's to write: what a reused array held there
+	 * from the last poll means nothing, and is not compared */
+	for (i = 0; i < n; i++)
+		fds[i].revents = 0;
 	for (i = 0; i < n; i++) {
 		struct fobj *o = fds[i].fd >= 0 ? proc_fobj(p->proc, fds[i].fd) : NULL;
 
@@ -60,14 +65,18 @@ static enum prep poll_prepare(struct entry *e)
 static struct answer poll_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
-	struct pollfd *mine = c->buf[0], *got = e->out[0];
-	size_t i, n = c->len[0] / sizeof(*mine);
+	struct pollfd *mine, *got = e->out[0];
+	size_t i, n = c->len[0] / sizeof(*got);
 	int err;
 
 	if (e->ret >= 0) {
+		/* a copy: the captured call stays as it came, for a late
+		 * replica to be compared with */
+		mine = xmemdup(c->buf[0], c->len[0]);
 		for (i = 0; i < n; i++)
 			mine[i].revents = got[i].revents;
 		err = mem_write(p->tid, c->args[0], mine, c->len[0]);
+		free(mine);
 		if (err)
 			return ans_val(err);
 		if (c->nr == SYS_ppoll && c->args[2] && e->out[2])

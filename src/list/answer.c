@@ -199,6 +199,8 @@ void answer_deliver(struct entry *e, struct peer *p)
 		a = generic_deliver(e, p);
 	if (a.kind == ANS_LATER)
 		return;
+	if (a.kind == ANS_VAL)
+		a.val = sig_interrupted_answer(e, p, a.val);
 	if (p->waiting != W_NONE && a.kind == ANS_VAL && a.val == -EPIPE &&
 	    raises_sigpipe(e, e->call[p->rep->idx]))
 		sig_send(p, SIGPIPE);

@@ -93,6 +93,7 @@ void execute_start(struct entry *e, int agreed)
 	if (as)
 		creds_leave();
 	if (!ran) {
+		e->pooled = true;
 		pool_submit(e);
 		return;
 	}

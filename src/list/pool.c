@@ -1,7 +1,11 @@
 #include "list/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "calls/calls.h"
 #include "os/creds.h"
@@ -20,12 +24,57 @@ static struct job *todo, *todo_tail;
 static int idle, nthreads, queued;
 static void (*done_cb)(struct entry *e);
 
+/* Calls a signal interrupts (pool_interrupt) until their worker is out of
+ * the call: the signal may come just before the worker enters it, so it
+ * is sent again at every tick of the main loop (pool_interrupt_retry). */
+#define INTR_MAX 64
+static struct entry *interrupting[INTR_MAX];
+
+/* The signal that interrupts a worker's call: a handler without
+ * SA_RESTART makes the call fail with EINTR. */
+#define SIG_INTR (SIGRTMIN + 1)
+
+static void on_intr(int sig)
+{
+	(void)sig;
+}
+
+static void forget(struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < INTR_MAX; i++)
+		if (interrupting[i] == e)
+			interrupting[i] = NULL;
+}
+
+/* Runs e in this worker, unless it was interrupted before it started. */
+static void run_job(struct entry *e)
+{
+	bool as;
+
+	pthread_mutex_lock(&lock);
+	e->worker = e->cancel ? 0 : (pid_t)syscall(SYS_gettid);
+	pthread_mutex_unlock(&lock);
+	if (!e->worker) {
+		e->ret = -EINTR;
+		return;
+	}
+	as = creds_enter(&e->creds);
+	generic_run(e);
+	if (as)
+		creds_leave();
+	pthread_mutex_lock(&lock);
+	e->worker = 0;
+	forget(e);
+	pthread_mutex_unlock(&lock);
+}
+
 static void *worker(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		struct job *j;
-		bool as;
 
 		pthread_mutex_lock(&lock);
 		while (!todo) {
@@ -39,10 +88,7 @@ static void *worker(void *arg)
 		if (!todo)
 			todo_tail = NULL;
 		pthread_mutex_unlock(&lock);
-		as = creds_enter(&j->e->creds);
-		generic_run(j->e);
-		if (as)
-			creds_leave();
+		run_job(j->e);
 		done_cb(j->e);
 		free(j);
 	}
@@ -51,7 +97,45 @@ static void *worker(void *arg)
 
 void pool_init(void (*done)(struct entry *e))
 {
+	struct sigaction sa = { .sa_handler = on_intr };
+
 	done_cb = done;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIG_INTR, &sa, NULL) < 0)
+		die_errno("sigaction for the workers' interruption");
+}
+
+static void send_intr(struct entry *e)
+{
+	if (e->worker && syscall(SYS_tgkill, getpid(), e->worker, SIG_INTR) < 0 && errno != ESRCH)
+		die_errno("interrupting a worker");
+}
+
+void pool_interrupt(struct entry *e)
+{
+	int i;
+
+	pthread_mutex_lock(&lock);
+	if (!e->cancel) {
+		e->cancel = true;
+		for (i = 0; i < INTR_MAX && interrupting[i]; i++)
+			;
+		if (i < INTR_MAX && e->worker)
+			interrupting[i] = e;
+		send_intr(e);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+void pool_interrupt_retry(void)
+{
+	int i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < INTR_MAX; i++)
+		if (interrupting[i])
+			send_intr(interrupting[i]);
+	pthread_mutex_unlock(&lock);
 }
 
 void pool_submit(struct entry *e)

@@ -215,6 +215,7 @@ int loop_run(void)
 		else
 			stall_check();
 		sig_check();
+		pool_interrupt_retry();
 	}
 	code = run_final_code();
 	report_finish(code);

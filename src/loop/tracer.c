@@ -263,6 +263,8 @@ static void on_exit_status(struct peer *p, int status)
 		 * socket's peer sees its end) */
 		seq_proc_gone(r->idx, p->proc);
 		fdtab_clear(&p->proc->fds);
+		if (p->grp->parent && p->grp->parent->member[r->idx])
+			sig_chld_unseen(p->grp->parent->member[r->idx]);
 	}
 	if (p->tid != r->pid) {
 		/* a thread: its tid may be reused, so it leaves the hash */

@@ -19,6 +19,8 @@ static void entry_free(struct entry *e)
 		free(e->out[i]);
 	if (e->priv)
 		fobj_put(e->priv);
+	if (e->priv2)
+		fobj_put(e->priv2);
 	if (e->pinned)
 		fobj_put(e->pinned);
 	free(e);

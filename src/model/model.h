@@ -175,10 +175,16 @@ struct entry {
 					 * an answered replica may close its descriptor */
 	uint32_t early;			/* replicas answered before it ran */
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
+	struct fobj *priv2;		/* a second one (a pipe's write end) */
 	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
 	struct creds creds;		/* the agreed process's, which the monitor
 					 * runs the call with (os/creds.c) */
 	const struct handler *h;	/* its row's handler, or NULL */
+	bool pooled;			/* given to a worker (list/pool.c) */
+	pid_t worker;			/* the worker thread running it, or 0 */
+	bool cancel;			/* a signal interrupts it (list/pool.c) */
+	int intr_sig;			/* that signal */
+	uint32_t intr_sent;		/* replicas it was sent to while they waited here */
 };
 
 struct group {

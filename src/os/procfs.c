@@ -1,6 +1,7 @@
 #include "os/procfs.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -71,4 +72,41 @@ int procfs_link_id(pid_t pid, const char *name, dev_t *dev, ino_t *ino)
 	*dev = st.st_dev;
 	*ino = st.st_ino;
 	return 0;
+}
+
+/* "SigBlk:\t0000000000010000" and its like, from a thread's status. */
+static int mask_field(const char *status, const char *name, uint64_t *mask)
+{
+	const char *at = strstr(status, name);
+
+	if (!at || sscanf(at + strlen(name), " %" SCNx64, mask) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+int procfs_task_sigmasks(pid_t pid, pid_t tid, uint64_t *blocked, uint64_t *caught,
+			 uint64_t *pending, uint64_t *ignored)
+{
+	uint64_t own = 0, shared = 0;
+	char name[64], *buf;
+	size_t len;
+	int err;
+
+	snprintf(name, sizeof(name), "task/%d/status", (int)tid);
+	err = procfs_read_all(pid, name, 8192, &buf, &len);
+	if (err)
+		return err;
+	buf[len < 8192 ? len : len - 1] = 0;
+	err = mask_field(buf, "\nSigBlk:", blocked);
+	if (!err)
+		err = mask_field(buf, "\nSigCgt:", caught);
+	if (!err)
+		err = mask_field(buf, "\nSigIgn:", ignored);
+	if (!err)
+		err = mask_field(buf, "\nSigPnd:", &own);
+	if (!err)
+		err = mask_field(buf, "\nShdPnd:", &shared);
+	*pending = own | shared;
+	free(buf);
+	return err;
 }

@@ -2,6 +2,7 @@
 #ifndef REPLICANT_PROCFS_H
 #define REPLICANT_PROCFS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 enum task_state {
@@ -20,5 +21,11 @@ int procfs_read_all(pid_t pid, const char *name, size_t max, char **buf, size_t 
 
 /* The device and inode of the file /proc/PID/NAME links to (exe, cwd). */
 int procfs_link_id(pid_t pid, const char *name, dev_t *dev, ino_t *ino);
+
+/* A thread's blocked signals, its process's caught and ignored ones, and
+ * those pending for either (bit sig-1), from /proc/PID/task/TID/status:
+ * 0 or -errno. */
+int procfs_task_sigmasks(pid_t pid, pid_t tid, uint64_t *blocked, uint64_t *caught,
+			 uint64_t *pending, uint64_t *ignored);
 
 #endif

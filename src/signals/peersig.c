@@ -41,6 +41,7 @@ void sig_send_deferred(struct peer *p)
 {
 	int sig;
 
+	p->sigs.restart_answered = false; /* a new call came */
 	while ((sig = sigmask_pop(&p->sigs.deferred)))
 		sig_send(p, sig);
 }
@@ -57,6 +58,10 @@ static bool defer(struct peer *p, int sig)
 	struct user_regs_struct regs;
 	const struct sysent *se;
 
+	if (p->sigs.restart_answered) {
+		p->sigs.restart_answered = false;
+		return false; /* its ERESTARTSYS is ours: the signal goes in */
+	}
 	if (sig == SIGKILL || sig == SIGSTOP || sig > 64 || pt_getregs(p->tid, &regs) < 0)
 		return false;
 	se = sysent_get((long)regs.orig_rax);
@@ -82,7 +87,13 @@ static bool chld_arrived(struct peer *p)
 {
 	if (p->sigs.chld_inject) {
 		p->sigs.chld_inject = false;
+		/* the kernel's own, counted already, merged into ours */
+		(void)sig_chld_was_unseen(p);
 		return false; /* ours: delivered */
+	}
+	if (sig_chld_was_unseen(p)) {
+		pt_cont(p->tid, 0); /* counted when its child ended */
+		return true;
 	}
 	p->sigs.chld_real++;
 	if (p->sigs.chld_given < p->sigs.chld_real && !sig_sending(p->grp, SIGCHLD) &&

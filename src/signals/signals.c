@@ -236,6 +236,7 @@ static void send_to(struct delivery *d, struct peer *p, bool at_exit)
 		return;
 	}
 	sig_send(p, d->sig);
+	sig_interrupt_call(p, d->sig);
 	/* a wait held for a leader: let it go, the signal interrupts it as
 	 * it would a plain run's */
 	if (p->waiting == W_WAIT)

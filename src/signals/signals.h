@@ -28,6 +28,19 @@ void sig_check(void);
 /* g is freed: it is no target any more. */
 void sig_forget(const struct group *g);
 
+/* interrupt.c */
+/* sig was sent to p: it interrupts the call a worker runs for p, if p's
+ * handlers and mask say it would. */
+void sig_interrupt_call(struct peer *p, int sig);
+/* The answer val of p's call, which a signal may have interrupted: the
+ * restart code its kernel would have given. */
+long sig_interrupted_answer(struct entry *e, struct peer *p, long val);
+/* A child of p's process ended, as the tracer saw: its SIGCHLD, which p's
+ * thread cannot take while it waits in a call a worker runs, is counted. */
+void sig_chld_unseen(struct peer *p);
+/* p stopped with a SIGCHLD that sig_chld_unseen counted already. */
+bool sig_chld_was_unseen(struct peer *p);
+
 /* peersig.c */
 /* Sends sig to p's thread now (a SIGCHLD of ours is let in). */
 void sig_send(struct peer *p, int sig);

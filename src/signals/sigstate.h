@@ -10,6 +10,11 @@ struct peer_sigs {
 	int chld_real;		/* SIGCHLDs the kernel sent this thread (held back) */
 	int chld_given;		/* SIGCHLDs given to it at decided positions */
 	bool chld_inject;	/* the next SIGCHLD stop is one we sent: let it in */
+	bool restart_answered;	/* its call was answered ERESTARTSYS: interrupted
+				 * by a signal sent while the monitor ran it */
+	int chld_unseen;	/* SIGCHLDs counted in chld_real before their stop
+				 * came: sent while the thread waited in a call
+				 * a worker runs (signals/interrupt.c) */
 	uint64_t at_exit;	/* to send as its traced call returns, at the exit
 				 * stop: the call is their position (bit sig - 1) */
 	uint64_t deferred;	/* held back from a call the monitor had not

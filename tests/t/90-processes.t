@@ -142,6 +142,64 @@ for n in 2 3; do
 done
 cd "$T" || exit 1
 
+# --- pipes: one object for every replica, and signals that interrupt ---
+# A pipe is made once and every replica's processes hold it; the monitor
+# runs its reads and writes once (calls/fd.c h_pipe): how much a read gets,
+# when a writer meets EPIPE and its SIGPIPE, is decided once. With a pipe
+# per replica, `rev | head -2` diverged in 3 to 6 runs of 20 (head's read
+# got a different count in each replica's pipe).
+seq 1 30000 | rev >revhead.all
+head -2 revhead.all >revhead.expected
+for n in 2 3; do
+	for i in 1 2 3 4; do
+		run_both -e revhead.expected -s 0 $n "seq|rev|head -2 (run $i)" \
+			sh -c 'seq 1 30000 | rev | head -2'
+	done
+done
+# A signal interrupts a call the monitor runs for the replica (a read of
+# an empty pipe): EINTR without SA_RESTART, a restart with it. Before, the
+# signal waited for the read, which waited for the signal: a hang.
+cat >intr.py <<'PY'
+import os, signal, time
+r, w = os.pipe()
+class Stop(Exception):
+    pass
+def stop(s, f):
+    raise Stop()
+signal.signal(signal.SIGALRM, stop)
+signal.setitimer(signal.ITIMER_REAL, 0.3)
+try:
+    os.read(r, 10)
+except Stop:
+    print("read interrupted by SIGALRM", flush=True)
+signal.signal(signal.SIGALRM, lambda s, f: print("alarm", flush=True))
+signal.siginterrupt(signal.SIGALRM, False)
+pid = os.fork()
+if pid == 0:
+    time.sleep(0.8)
+    os.write(w, b"data")
+    os._exit(0)
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+print(os.read(r, 10), flush=True)
+os.waitpid(pid, 0)
+print("done")
+PY
+printf '%s\n' "read interrupted by SIGALRM" alarm "b'data'" done >intr.expected
+for n in 2 3; do
+	run_both -e intr.expected -s 0 $n "python read of a pipe, SIGALRM" python3 intr.py
+done
+# SIGTERM to replicant while the replica reads a FIFO nobody writes: the
+# read is interrupted and the replica ends (it waited forever before).
+mkfifo fifo
+exec 7<>fifo
+start=$(date +%s%N)
+run_cmd fifo-term timeout -s TERM 1 "$REPLICANT" run -n 2 -- cat fifo
+is "$RC" 124 "cat of an idle FIFO, SIGTERM after 1 s: replicant ends (status 124)"
+ms=$(ms_since "$start")
+[ "$ms" -lt 5000 ]
+ok $? "cat of an idle FIFO, SIGTERM after 1 s: ended in ${ms} ms (< 5000)"
+exec 7>&-
+
 # --- a reader that stops early, a child that ends on a signal ---
 # seq's write meets a reader that is gone: SIGPIPE ends it as it would
 # (status 141 in the pipeline), not "write error: Broken pipe" and 1.
