@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
@@ -249,3 +250,40 @@ const struct handler h_select = {
 	.may_block = true,
 	.refuse_why = "select on both private and external descriptors at once is not supported",
 };
+
+static bool is_pipe(const struct proc *pr, long fd)
+{
+	const struct fobj *o = fd >= 0 ? proc_fobj((struct proc *)pr, (int)fd) : NULL;
+
+	return o && !o->private_ && o->type == S_IFIFO;
+}
+
+/* A pipe is one object for every replica, and what a replica's own
+ * process did to it just before (closed an end) must show in what the
+ * call finds: such an input runs once every live replica has come to it
+ * (arrive.c), as every one's earlier calls are then done. */
+bool calls_on_pipe(struct peer *p, const struct call *c)
+{
+	const struct pollfd *pf = c->buf[0];
+	size_t i, n;
+	int fd, k;
+
+	if (c->nr == SYS_poll || c->nr == SYS_ppoll) {
+		n = pf ? c->len[0] / sizeof(*pf) : 0;
+		for (i = 0; i < n; i++)
+			if (is_pipe(p->proc, pf[i].fd))
+				return true;
+		return false;
+	}
+	if (c->nr == SYS_select || c->nr == SYS_pselect6) {
+		for (k = 1; k <= 3; k++)
+			for (fd = 0; c->buf[k] && fd < (int)c->args[0] && (size_t)fd / 8 < c->len[k]; fd++)
+				if (FD_ISSET(fd, (fd_set *)c->buf[k]) && is_pipe(p->proc, fd))
+					return true;
+		return false;
+	}
+	for (k = 0; c->se && k < c->se->nargs; k++)
+		if (c->se->args[k].kind == A_FD && is_pipe(p->proc, (long)c->args[k]))
+			return true;
+	return false;
+}

@@ -223,6 +223,8 @@ void arrive(struct peer *p, struct call *c)
 		if (e->state == E_WAIT && e->agreed < 0)
 			e->agreed = p->rep->idx;
 		e->state = E_DONE;
+	} else if (m == M_INPUT && e->state == E_WAIT && (e->wait_all || calls_on_pipe(p, c))) {
+		e->wait_all = true; /* decide_examine runs it */
 	} else if (m == M_INPUT && e->state == E_WAIT && !provisional_holds(p)) {
 		execute_start(e, p->rep->idx);
 	}

@@ -5,6 +5,7 @@
 #include "end/report.h"
 #include "list/answer.h"
 #include "list/execute.h"
+#include "model/groups.h"
 #include "model/run.h"
 #include "os/util.h"
 #include "seq/seq.h"
@@ -17,6 +18,7 @@ void decide_kill(uint32_t mask)
 	for (i = 0; i < opt.n; i++)
 		if ((mask & (1u << i)) && run_kill_replica(i))
 			seq_replica_gone(i);
+	decide_waiting();
 }
 
 /* What the report says of a run that a divergence at e ends: whether the
@@ -61,6 +63,32 @@ static void diverged(struct entry *e, const struct tally *t)
 	}
 }
 
+/* Every live replica has made its call at e. */
+static bool all_came(const struct entry *e)
+{
+	uint32_t live = run_live_mask();
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if ((live & (1u << i)) && !e->call[i])
+			return false;
+	return true;
+}
+
+void decide_waiting(void)
+{
+	struct group *g;
+	uint64_t s;
+
+	for (g = all_groups; g && !run_over; g = g->next_all)
+		for (s = g->base_seq; s < g->next_seq && !run_over; s++) {
+			struct entry *e = g->ring[s & (g->ring_cap - 1)];
+
+			if (e && e->wait_all && e->state == E_WAIT)
+				decide_examine(e);
+		}
+}
+
 void decide_examine(struct entry *e)
 {
 	struct tally t;
@@ -77,6 +105,8 @@ void decide_examine(struct entry *e)
 		return;
 	}
 	if (e->mode == M_OUTPUT && e->state == E_WAIT && t.winner >= 0)
+		execute_start(e, t.winner);
+	else if (e->wait_all && e->state == E_WAIT && t.winner >= 0 && all_came(e))
 		execute_start(e, t.winner);
 	for (i = 0; i < opt.n && e->state == E_DONE; i++) {
 		struct peer *p = e->grp->member[i];

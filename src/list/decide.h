@@ -11,4 +11,7 @@ void decide_examine(struct entry *e);
  * sequential regions stop waiting for them. */
 void decide_kill(uint32_t mask);
 
+/* A replica ended: inputs that waited for every replica may run now. */
+void decide_waiting(void);
+
 #endif

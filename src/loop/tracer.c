@@ -278,8 +278,10 @@ static void on_exit_status(struct peer *p, int status)
 	if (WIFSIGNALED(status) && was_alive && !run_over)
 		record_signal_death(p, WTERMSIG(status));
 	r->alive = false;
-	if (was_alive)
+	if (was_alive) {
 		seq_replica_gone(r->idx);
+		decide_waiting();
+	}
 	answer_gc(p->grp);
 }
 
