@@ -22,9 +22,9 @@ echo "JSON report: build/demo-report.json"
 
 say "A threaded program: 16 threads move money between 8 accounts under mutexes"
 echo "Which thread gets a lock first changes from run to run, and so do the lines it prints."
-echo "With --pthread every mutex is a sequential region: the replicas take the locks in one order."
-echo "\$ replicant run -n 3 --pthread -- build/tests/pthread/bank | tail -2"
-$R run -n 3 --pthread -- build/tests/pthread/bank | tail -2
+echo "The pthread library (loaded by default) makes every mutex a sequential region: the replicas take the locks in one order."
+echo "\$ replicant run -n 3 -- build/tests/pthread/bank | tail -2"
+$R run -n 3 -- build/tests/pthread/bank | tail -2
 bank=${PIPESTATUS[0]}
 echo "(exit status $bank: the three replicas printed the same 163 lines)"
 [ "$status" -eq 86 ] && [ "$bank" -eq 0 ]
