@@ -23,7 +23,7 @@ exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" 
 	sort | tr '\n' ' ')
 # the API, and the rp_ calls libreplicant-pthread.so uses (replicant_int.h)
 check "exports exactly the API ($exports)" \
-	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_peek rp_dom_shared rp_end_seq rp_forget_dom_shared rp_init_dom rp_init_dom_shared rp_replicated rp_shared_zero rp_try_begin_seq "
+	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_gen rp_dom_peek rp_dom_shared rp_end_seq rp_forget_dom_shared rp_init_dom rp_init_dom_shared rp_on_sleep rp_replicated rp_shared_zero rp_try_begin_seq rp_vtid "
 pt=build/lib/libreplicant-pthread.so
 # the stdio calls that take a FILE's lock (lib/pthread/stdio.c, wstdio.c,
 # errmsg.c)
@@ -32,10 +32,12 @@ pt_stdio="__fgets_chk __fgetws_chk __fprintf_chk __fread_chk __fwprintf_chk __is
 pt_c11="call_once cnd_broadcast cnd_destroy cnd_init cnd_signal cnd_timedwait cnd_wait mtx_destroy mtx_init mtx_lock mtx_timedlock mtx_trylock mtx_unlock"
 # and the calls that make a second thread (lib/pthread/solo.c)
 pt_threads="clone thrd_create"
-pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads | LC_ALL=C sort | tr '\n' ' ')
+# and the calls a thread blocks in (lib/pthread/block.c)
+pt_block="accept accept4 clock_nanosleep connect epoll_pwait epoll_wait nanosleep pause poll ppoll pselect read readv recv recvfrom recvmsg select sigsuspend sigtimedwait sigwait sigwaitinfo sleep usleep wait waitid waitpid"
+pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads $pt_block | LC_ALL=C sort | tr '\n' ' ')
 pt_other=$(nm -D --defined-only "$pt" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
 	grep -Ev '^(pthread_|sem_)' | LC_ALL=C sort | tr '\n' ' ')
-check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE, C11's mtx_/cnd_ and the thread makers only ($pt_other)" \
+check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE, C11's mtx_/cnd_, the thread makers and the blocking calls only ($pt_other)" \
 	test "$pt_other" = "$pt_want"
 check "libreplicant-pthread.so needs libreplicant.so.0, found beside it" \
 	sh -c "readelf -d $pt | grep -q 'NEEDED.*\[libreplicant.so.0\]' &&

@@ -241,10 +241,12 @@ static void wake_space(struct rp_rstate *rs, uint64_t at);
  * wakes), checks again and sleeps on bits. Returns when the state may have
  * changed; the caller looks again. A leader of another replica waiting for
  * this one to free log space is let go first: this replica stops here. */
-static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen, uint32_t bits)
+static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen, uint32_t bits,
+		     uint32_t whom)
 {
 	_Atomic uint64_t *state = &rs->state;
 	uint64_t old, space;
+	uint32_t token;
 
 	if (spin_until_change(state, seen, lg->spin))
 		return;
@@ -258,8 +260,12 @@ static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen,
 		rp_syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
 		return;
 	}
-	if ((uint32_t)old == (uint32_t)seen)
+	if ((uint32_t)old == (uint32_t)seen) {
+		token = lg->sleep_note ? lg->sleep_note(true, whom) : 0;
 		rp_futex_wait(futex_word(state), (uint32_t)seen, bits, NULL);
+		if (lg->sleep_note)
+			lg->sleep_note(false, token);
+	}
 	atomic_fetch_sub(state, RP_ST_WAITER);
 }
 
@@ -395,7 +401,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 			}
 			break;
 		case SCAN_FOLLOW:
-			sleep_on(lg, rs, st, vbit(vtid));
+			sleep_on(lg, rs, st, vbit(vtid), OLOG_WAIT_OTHER);
 			break;
 		case SCAN_STALE:
 			if (rp_st_turn(ld_acq(&rs->state)) == rp_st_turn(st))
@@ -407,8 +413,26 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 	}
 }
 
+/* Whom a thread that waits for its turn waits for, for sleep_note: the
+ * thread inside, or whose entry is at the turn. */
+static uint32_t turn_whom(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+			  uint64_t st)
+{
+	uint64_t turn = rp_st_turn(st), e;
+
+	if (st & RP_ST_BUSY)
+		return ld_rlx(&rs->holder);
+	e = ld_acq(&dom_log(lg, d)[turn & ((1ull << lg->log_shift) - 1)]);
+	if (rp_ent_tag(e) != rp_ent_tag_of(turn, lg->log_shift))
+		return OLOG_WAIT_OWN;
+	if (rp_ent_replica(e) != lg->replica)
+		return OLOG_WAIT_OTHER;
+	return rp_ent_id(e) & ~RP_ENT_FAILED;
+}
+
 /* Waits until the replica is at pos with nobody inside. */
-static int wait_turn(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, uint32_t vtid)
+static int wait_turn(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
+		     uint32_t vtid)
 {
 	for (;;) {
 		uint64_t st = ld_acq(&rs->state), turn = rp_st_turn(st);
@@ -417,7 +441,7 @@ static int wait_turn(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, 
 			return 0;
 		if (turn > pos)
 			return EPROTO;
-		sleep_on(lg, rs, st, vbit(vtid));
+		sleep_on(lg, rs, st, vbit(vtid), lg->sleep_note ? turn_whom(lg, d, rs, st) : 0);
 	}
 }
 
@@ -437,10 +461,11 @@ static int nest(struct rp_rstate *rs, uint32_t vtid)
 }
 
 /* Waits for the turn of vtid's entry at pos and goes in. */
-static int claim(const struct olog *lg, struct rp_rstate *rs, uint64_t pos, uint32_t vtid)
+static int claim(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
+		 uint32_t vtid)
 {
 	uint64_t old;
-	int err = wait_turn(lg, rs, pos, vtid);
+	int err = wait_turn(lg, d, rs, pos, vtid);
 
 	if (err)
 		return err;
@@ -478,7 +503,7 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 	if (err >= 0)
 		return err;
 	err = book(lg, d, rs, vtid, &pos);
-	return err ? err : claim(lg, rs, pos, vtid);
+	return err ? err : claim(lg, d, rs, pos, vtid);
 }
 
 static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
@@ -647,7 +672,7 @@ int olog_try_enter_nap(struct olog *lg, uint32_t slot, uint32_t vtid, bool (*nap
 	err = try_book(lg, d, rs, vtid, nap, arg, &pos, &failed);
 	if (err)
 		return err;
-	return failed ? EBUSY : claim(lg, rs, pos, vtid);
+	return failed ? EBUSY : claim(lg, d, rs, pos, vtid);
 }
 
 int olog_try_enter(struct olog *lg, uint32_t slot, uint32_t vtid)

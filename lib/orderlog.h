@@ -37,7 +37,18 @@ struct olog {
 	uint32_t dom_log_off;
 	uint32_t spin;		/* spin iterations before sleeping */
 	uint32_t dom_mark_off;	/* marks of FAILED entries, within a slot */
+	/* called (if set) around a thread's sleep for its turn: before, with
+	 * asleep true and whom it waits for (OLOG_WAIT_OTHER, or the vtid of
+	 * the thread of this replica inside the region or whose entry is at
+	 * the turn, or OLOG_WAIT_OWN: not known); after, with asleep false
+	 * and what the first call returned */
+	uint32_t (*sleep_note)(bool asleep, uint32_t whom);
 };
+
+/* whom, in sleep_note: an order another replica made (this replica
+ * follows it), or not known. */
+#define OLOG_WAIT_OTHER 0u
+#define OLOG_WAIT_OWN UINT32_MAX
 
 /* Bytes a region of geometry g needs (0 if g is invalid). */
 size_t olog_region_size(const struct olog_geom *g);

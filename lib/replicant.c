@@ -53,6 +53,7 @@ enum mode {
 struct dinfo {
 	long label;		/* init_dom()'s label */
 	long alias;		/* alias_dom()'s, 0 for none (0 is domain 0) */
+	uint32_t gen;		/* which init_dom() of this replica made it */
 };
 
 static struct {
@@ -74,6 +75,9 @@ static struct {
 	struct dinfo *info;	/* per slot, info_slots of them */
 	uint32_t info_slots;
 	uint32_t max_slot;	/* slots below may be in use here */
+	uint32_t (*sleep_note)(bool, uint32_t);	/* rp_on_sleep()'s */
+	uint32_t inits;		/* domains made in rp.lg so far: the k-th is
+				 * the same domain in every replica */
 	uint64_t perturb_seed;	/* replicant run --perturb: this replica's seed */
 	uint32_t perturb_max_us; /* and its longest delay; 0: no delays */
 } rp;
@@ -178,6 +182,7 @@ static int use_region(void *mem, size_t size, unsigned replica, uint32_t spin)
 	if (err)
 		return err;
 	olog_reserve(&lg, rp.max_slot);
+	lg.sleep_note = rp.sleep_note;
 	rp.lg = lg;
 	rp.mem = mem;
 	rp.size = size;
@@ -412,7 +417,7 @@ static int do_init_dom(long label, bool shared)
 		if (!err && shared) {
 			dtab_insert(&rp.tab, label, slot | SLOT_SHARED, DTAB_LABEL);
 		} else if (!err) {
-			rp.info[slot] = (struct dinfo){ .label = label };
+			rp.info[slot] = (struct dinfo){ .label = label, .gen = ++rp.inits };
 			dtab_insert(&rp.tab, label, slot, DTAB_LABEL);
 			if (slot >= rp.max_slot)
 				rp.max_slot = slot + 1;
@@ -441,6 +446,29 @@ RP_INTERNAL_API int rp_init_dom(long label, unsigned flags)
 RP_INTERNAL_API int rp_init_dom_shared(long label, unsigned flags)
 {
 	return init_dom_in(label, flags, true);
+}
+
+RP_INTERNAL_API uint32_t rp_vtid(void)
+{
+	return vtid();
+}
+
+RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uint32_t whom))
+{
+	lock();
+	rp.sleep_note = note;
+	rp.lg.sleep_note = note;
+	rp.sh.sleep_note = note;
+	unlock();
+}
+
+RP_INTERNAL_API uint32_t rp_dom_gen(long label)
+{
+	uint32_t slot;
+
+	if (mode() != MODE_REPLICATED || dtab_find(&rp.tab, label, &slot) != DTAB_LABEL)
+		return 0;
+	return (slot & SLOT_SHARED) ? 1 : rp.info[slot].gen;
 }
 
 RP_INTERNAL_API long rp_shared_zero(void)

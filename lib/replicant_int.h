@@ -36,6 +36,22 @@ RP_INTERNAL_API long rp_decide(long proposal);
  * names no domain or not in replicated mode. Reads only. */
 RP_INTERNAL_API int rp_dom_peek(long label);
 
+/* note(true, whom) is called before a thread sleeps for its turn in a
+ * domain (whom: see olog's sleep_note), note(false, what it returned)
+ * after. */
+RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uint32_t whom));
+
+/* Which domain label names now, in terms every replica shares: the
+ * number of the init_dom() that made it (the k-th domain made in this
+ * process's region is the same domain in every replica, whatever its
+ * label), 1 for a shared domain, 0 for none. An object freed and another
+ * made at its address has a new one, where a label alone would not tell. */
+RP_INTERNAL_API uint32_t rp_dom_gen(long label);
+
+/* The calling thread's identity in log entries: the same in every
+ * replica. */
+RP_INTERNAL_API uint32_t rp_vtid(void);
+
 /* init_dom(), destroy_dom(), begin_seq() and end_seq() for
  * libreplicant-pthread.so. The API's calls tell the monitor about every
  * error (MISUSE, protocol.h: a line in its report); with RP_QUIET in flags

@@ -66,7 +66,7 @@ PT_API int pthread_barrier_destroy(pthread_barrier_t *b)
 PT_API int pthread_barrier_wait(pthread_barrier_t *b)
 {
 	struct rbarrier *r = rb(b);
-	uint32_t round;
+	uint32_t round, token;
 	bool inside;
 
 	if (!rpt_on() || r->magic != MAGIC)
@@ -83,7 +83,9 @@ PT_API int pthread_barrier_wait(pthread_barrier_t *b)
 	}
 	if (inside)
 		rpt_leave(b);
+	token = rpt_quiet_wait(RPT_Q_WAIT, NULL);
 	while (atomic_load(&r->round) == round)
 		rpt_futex_wait(&r->round, round, NULL);
+	rpt_quiet_run(token);
 	return 0;
 }

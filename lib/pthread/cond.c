@@ -54,6 +54,8 @@ struct waiter {
 	struct waiter *next, *prev;
 	_Atomic uint32_t woken;	/* futex word: set by the signaller */
 	bool queued;		/* in c's queue (changed inside c's region) */
+	struct qslot *q;	/* the waiter's (quiet.c), NULL if another
+				 * process's */
 };
 
 /* Laid over pthread_cond_t; wrefs sits where glibc keeps __wrefs, so a
@@ -172,6 +174,7 @@ static void wake_one(struct rcond *q)
 	struct waiter *w = q->head;
 
 	unlink_waiter(q, w);
+	rpt_quiet_woken(w->q);	/* it runs from now, not from when it wakes */
 	atomic_store(&w->woken, 1);
 	rpt_futex_wake(&w->woken, 1);
 }
@@ -235,8 +238,10 @@ static int wait_ordered(pthread_cond_t *c, pthread_mutex_t *m, struct rpt_deadli
 	struct waiter local = { 0 }, *w;
 	int err;
 
-	if (!pshared(c))
+	if (!pshared(c)) {
+		local.q = rpt_quiet_self();
 		return wait_node(c, m, d, &local);
+	}
 	w = node_get();
 	err = wait_node(c, m, d, w);
 	node_put(w);

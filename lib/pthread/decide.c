@@ -36,6 +36,8 @@
 #define NAP_MAX_NS 2000000ll	/* longest: 2 ms, how late a poll may see a change */
 #define WAIT_SLICE_NS 50000000ll /* a timed wait sleeps at most this at once */
 #define SPURIOUS_NS 50000ll	/* counted for a wakeup that was not the timeout */
+#define HOLD_MIN_NS 1000000ll	/* a passed deadline looks for quiet (quiet.c) */
+#define HOLD_MAX_NAP_NS 16000000ll /* at least this often */
 
 /* Not FUTEX_PRIVATE_FLAG: the words of process-shared objects (a barrier's
  * round, a condvar waiter's node) are waited on and woken from different
@@ -62,6 +64,10 @@ int rpt_deadline_init(struct rpt_deadline *d, clockid_t clk, const struct timesp
 		return EINVAL;
 	d->left_ns = ((int64_t)abs->tv_sec - now.tv_sec) * NS + (abs->tv_nsec - now.tv_nsec);
 	d->nap_ns = NAP_MIN_NS;
+	d->clk = clk;
+	d->due_ns = abs->tv_sec > INT64_MAX / NS - 1 ? INT64_MAX : abs->tv_sec * NS + abs->tv_nsec;
+	d->held_ns = 0;
+	d->hold_nap_ns = HOLD_MIN_NS;
 	return 0;
 }
 
@@ -70,36 +76,72 @@ static struct timespec ts_of(int64_t ns)
 	return (struct timespec){ .tv_sec = ns / NS, .tv_nsec = ns % NS };
 }
 
+/* The next wait for a quiet point, once the deadline has passed: short at
+ * first, longer as it goes on. */
+static int64_t hold_nap(struct rpt_deadline *d)
+{
+	int64_t nap = d->hold_nap_ns;
+
+	d->held_ns += nap;
+	if (d->hold_nap_ns < HOLD_MAX_NAP_NS)
+		d->hold_nap_ns *= 2;
+	return nap;
+}
+
+/* Quiet (quiet.c) only while it sleeps: a poll that finds its answer at
+ * once, as a trylock does, is part of the thread's running. */
 bool rpt_deadline_nap(struct rpt_deadline *d)
 {
 	_Atomic uint32_t never = 0;
 	struct timespec rel;
+	uint32_t token;
 	int64_t nap;
 
-	if (d->left_ns <= 0)
-		return false;
+	if (d->left_ns <= 0) {
+		if (rpt_quiet_due(d))
+			return false;
+		rel = ts_of(hold_nap(d));
+		token = rpt_quiet_wait(RPT_Q_WAIT, d);
+		rpt_futex_wait(&never, 0, &rel);
+		rpt_quiet_run(token);
+		return true;
+	}
 	nap = d->nap_ns < d->left_ns ? d->nap_ns : d->left_ns;
 	rel = ts_of(nap);
+	token = rpt_quiet_wait(RPT_Q_WAIT, d);
 	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
+	rpt_quiet_run(token);
 	d->left_ns -= nap;
 	if (d->nap_ns < NAP_MAX_NS)
 		d->nap_ns *= 2;
 	return true;
 }
 
+/* Quiet (quiet.c) while it waits; a word that is set already is no wait. */
 int rpt_wait_word(_Atomic uint32_t *word, struct rpt_deadline *d)
 {
 	struct timespec rel;
+	uint32_t token;
 	int64_t slice;
 	long ret;
 
+	if (atomic_load(word))
+		return 0;
+	token = rpt_quiet_wait(RPT_Q_WAIT, d);
 	while (!atomic_load(word)) {
 		if (!d) {
 			rpt_futex_wait(word, 0, NULL);
 			continue;
 		}
-		if (d->left_ns <= 0)
-			return ETIMEDOUT;
+		if (d->left_ns <= 0) {
+			if (rpt_quiet_due(d)) {
+				rpt_quiet_run(token);
+				return ETIMEDOUT;
+			}
+			rel = ts_of(hold_nap(d));
+			rpt_futex_wait(word, 0, &rel);
+			continue;
+		}
 		slice = d->left_ns < WAIT_SLICE_NS ? d->left_ns : WAIT_SLICE_NS;
 		rel = ts_of(slice);
 		ret = rpt_futex_wait(word, 0, &rel);
@@ -107,6 +149,7 @@ int rpt_wait_word(_Atomic uint32_t *word, struct rpt_deadline *d)
 		 * slept: count a little, so that a storm of them still ends */
 		d->left_ns -= ret == -ETIMEDOUT ? slice : (slice < SPURIOUS_NS ? slice : SPURIOUS_NS);
 	}
+	rpt_quiet_run(token);
 	return 0;
 }
 

@@ -25,8 +25,13 @@
 #define SET_MIN 64		/* entries of a new set */
 #define TOMB ((uintptr_t)1)	/* removed; no object lives at address 1 */
 
+struct oent {
+	uintptr_t key;		/* 0 empty, TOMB removed, else an address */
+	uint32_t gen;		/* rp_dom_gen() of its domain at that use */
+};
+
 struct oset {
-	uintptr_t *keys;	/* 0 empty, TOMB removed, else an address */
+	struct oent *keys;
 	uint32_t mask;		/* entries - 1 */
 	uint32_t used;		/* live keys and tombstones */
 	bool busy;		/* being changed: a signal handler that uses
@@ -47,7 +52,7 @@ static void set_free(void *unused)
 {
 	(void)unused;
 	if (tl_set.keys)
-		rp_munmap(tl_set.keys, ((size_t)tl_set.mask + 1) * sizeof(uintptr_t));
+		rp_munmap(tl_set.keys, ((size_t)tl_set.mask + 1) * sizeof(struct oent));
 	tl_set = (struct oset){ 0 };
 }
 
@@ -57,15 +62,21 @@ static void set_key_make(void)
 	set_key_ok = !pthread_key_create(&set_key, set_free);
 }
 
-static uintptr_t *slot_of(const struct oset *s, uintptr_t key)
+static struct oent *slot_of(const struct oset *s, uintptr_t key)
 {
 	uint32_t i = hash(key, s->mask);
 
-	while (s->keys[i] && s->keys[i] != key)
+	while (s->keys[i].key && s->keys[i].key != key)
 		i = (i + 1) & s->mask;
 	return &s->keys[i];
 }
 
+/* Whether this thread used the object that is at key now: the address
+ * alone is not enough, since where malloc puts a new object after one was
+ * freed differs between replicas (it depends on which thread freed what
+ * when). An object used before at an address that now holds another has
+ * another domain (rp_dom_gen()), and its next use is a first use, as it is
+ * in a replica that put the new object elsewhere. */
 static bool set_has(uintptr_t key)
 {
 	const struct oset *s = &tl_set;
@@ -73,9 +84,9 @@ static bool set_has(uintptr_t key)
 
 	if (!s->keys)
 		return false;
-	for (i = hash(key, s->mask); s->keys[i]; i = (i + 1) & s->mask)
-		if (s->keys[i] == key)
-			return true;
+	for (i = hash(key, s->mask); s->keys[i].key; i = (i + 1) & s->mask)
+		if (s->keys[i].key == key)
+			return s->keys[i].gen == rp_dom_gen((long)key);
 	return false;
 }
 
@@ -86,22 +97,22 @@ static int set_grow(struct oset *s)
 	struct oset t = { 0 };
 
 	for (i = 0; s->keys && i <= s->mask; i++)
-		live += s->keys[i] > TOMB;
+		live += s->keys[i].key > TOMB;
 	while (n < 4 * (live + 1))
 		n *= 2;
-	t.keys = rp_mmap(NULL, (size_t)n * sizeof(uintptr_t), PROT_READ | PROT_WRITE,
+	t.keys = rp_mmap(NULL, (size_t)n * sizeof(struct oent), PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (rp_mmap_failed(t.keys))
 		return ENOMEM;
 	t.mask = n - 1;
 	for (i = 0; s->keys && i <= s->mask; i++) {
-		if (s->keys[i] > TOMB) {
-			*slot_of(&t, s->keys[i]) = s->keys[i];
+		if (s->keys[i].key > TOMB) {
+			*slot_of(&t, s->keys[i].key) = s->keys[i];
 			t.used++;
 		}
 	}
 	if (s->keys)
-		rp_munmap(s->keys, ((size_t)s->mask + 1) * sizeof(uintptr_t));
+		rp_munmap(s->keys, ((size_t)s->mask + 1) * sizeof(struct oent));
 	else if (set_key_ok)
 		pthread_setspecific(set_key, &tl_set);	/* for set_free() */
 	t.busy = s->busy;
@@ -112,7 +123,7 @@ static int set_grow(struct oset *s)
 static void set_add(uintptr_t key)
 {
 	struct oset *s = &tl_set;
-	uintptr_t *e;
+	struct oent *e;
 
 	rpt_real.once(&set_key_once, set_key_make);
 	if (s->busy)
@@ -123,23 +134,22 @@ static void set_add(uintptr_t key)
 		return;		/* no memory: the next use asks domain 0 again */
 	}
 	e = slot_of(s, key);
-	if (!*e) {
-		*e = key;
+	if (!e->key)
 		s->used++;
-	}
+	*e = (struct oent){ key, rp_dom_gen((long)key) };
 	s->busy = false;
 }
 
 static void set_del(uintptr_t key)
 {
 	struct oset *s = &tl_set;
-	uintptr_t *e;
+	struct oent *e;
 
 	if (!s->keys || s->busy)
 		return;
 	e = slot_of(s, key);
-	if (*e == key)
-		*e = TOMB;	/* still counted in used: probing goes past it */
+	if (e->key == key)
+		e->key = TOMB;	/* still counted in used: probing goes past it */
 }
 
 /* Inside domain 0: the object's domain now exists (or there is no slot
@@ -166,6 +176,7 @@ bool rpt_seen(const void *obj)
 
 int rpt_use(const void *obj)
 {
+	rpt_quiet_self();	/* seen from now on by deadlines (quiet.c) */
 	if (set_has((uintptr_t)obj))
 		return 0;
 	return first_use(obj);

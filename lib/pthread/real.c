@@ -77,6 +77,7 @@ static int mode_now(void)
 static void after_fork_child(void)
 {
 	atomic_store(&rpt_state, mode_now());
+	rpt_quiet_after_fork();
 }
 
 /* Idempotent, so threads racing here (before the constructor) is fine:
@@ -96,6 +97,7 @@ int rpt_resolve(void)
 		*(void **)((char *)&rpt_real + syms[i].off) = p;
 	}
 	rpt_stdio_resolve();
+	rpt_block_resolve();
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();
@@ -104,6 +106,7 @@ int rpt_resolve(void)
 	if (st == RPT_ORDERED && !atomic_exchange(&setup_done, true)) {
 		rpt_named_setup();
 		rpt_cond_setup();
+		rpt_quiet_setup();
 	}
 	atomic_store_explicit(&rpt_state, st, memory_order_release);
 	return st;

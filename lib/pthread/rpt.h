@@ -165,6 +165,10 @@ int rpt_peek(const void *obj);
 struct rpt_deadline {
 	int64_t left_ns;	/* <= 0: passed */
 	int64_t nap_ns;		/* the next nap while polling */
+	int64_t due_ns;		/* the deadline itself, on clk (quiet.c) */
+	int64_t held_ns;	/* time waited for quiet since it passed */
+	int64_t hold_nap_ns;	/* the next such wait */
+	clockid_t clk;
 };
 
 /* EINVAL: abs is not a valid time or clk not a supported clock. */
@@ -186,6 +190,40 @@ bool rpt_poll_decide(bool (*ready)(void *), void *obj, struct rpt_deadline *d);
 
 /* Whether rp_decide() says yes to this replica's proposal. */
 bool rpt_decide(bool proposal);
+
+/* ---- quiet.c: deadlines pass at quiet points --------------------------- */
+
+enum rpt_qstate {
+	RPT_Q_NONE = 0,		/* (a token: this thread has no slot) */
+	RPT_Q_RUN = 1,		/* may be running the program's code */
+	RPT_Q_WAIT = 2,		/* waits for another thread or a deadline */
+	RPT_Q_TURN = 3,		/* sleeps for its turn in a domain */
+	RPT_Q_TIMED_BIT = 0x100,	/* (in a token: a deadline was set) */
+};
+
+struct qslot;
+
+/* pthread_key_create() for the slots, once, before any thread. */
+void rpt_quiet_setup(void);
+/* In a fork child: only the forking thread's slot stays. */
+void rpt_quiet_after_fork(void);
+/* The calling thread's slot, taken on its first call; NULL: none left. */
+struct qslot *rpt_quiet_self(void);
+/* The calling thread now waits (st RPT_Q_WAIT), with deadline d if not
+ * NULL; returns a token for rpt_quiet_run(). */
+uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d);
+/* The calling thread blocks in a call (block.c): as rpt_quiet_wait()
+ * without a deadline, for a thread that has a slot already. */
+uint32_t rpt_quiet_block(void);
+/* block.c: finds glibc's blocking calls that it wraps. */
+void rpt_block_resolve(void);
+/* The wait is over: back to the state before it. */
+void rpt_quiet_run(uint32_t token);
+/* Another thread is signalled: it counts as running from now. */
+void rpt_quiet_woken(struct qslot *s);
+/* d has passed: whether it may take effect now, at a quiet point (or it
+ * has waited for one too long). */
+bool rpt_quiet_due(struct rpt_deadline *d);
 
 /* ---- mutex.c: the ordered lock and unlock, for cond.c ------------------ */
 

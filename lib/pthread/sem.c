@@ -23,8 +23,16 @@ static int fail(int err)
 static int wait_ordered(sem_t *s)
 {
 	bool inside = !rpt_enter(s);
-	int ret = rpt_real.sem_wait(s), err = errno;
+	int ret = rpt_real.sem_trywait(s), err = errno;
+	uint32_t token;
 
+	/* quiet (quiet.c) only if it sleeps */
+	if (ret && err == EAGAIN) {
+		token = rpt_quiet_wait(RPT_Q_WAIT, NULL);
+		ret = rpt_real.sem_wait(s);
+		err = errno;
+		rpt_quiet_run(token);
+	}
 	if (inside)
 		rpt_leave(s);
 	errno = err;

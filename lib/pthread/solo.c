@@ -72,6 +72,7 @@ void rpt_solo_end(void)
 {
 	unsigned i, d;
 
+	rpt_quiet_self();	/* the thread that makes threads is seen (quiet.c) */
 	if (atomic_exchange(&rpt_threaded, true))
 		return;
 	for (i = 0; i < n_held; i++)

@@ -193,4 +193,95 @@ for script in server-socket.py server-_socket.py; do
 	done
 done
 
+# ---- threads: CPython's GIL hands over on a timed wait ------------------
+# A thread waiting for the GIL times out every 5 ms and sets a flag that the
+# holder reads between bytecodes without a lock; before deadlines passed
+# only at quiet points (lib/pthread/quiet.c), the holder handed over at a
+# different bytecode in every replica: threads.py (four threads adding
+# under a Lock) diverged or stalled in 4 of 4 runs at -n 2, plain, and the
+# corpus's two threading lines were marked. mixed.py adds what programs do
+# beside: a thread in Event.wait(timeout) polling, a CPU-bound thread, one
+# in time.sleep, and the main thread in Queue.get(timeout). Each thread
+# writes its line as it ends, so the order of lines is the run's own; the
+# test compares them sorted, and replicas must agree on the order. (One
+# write() each: print() writes its pieces one by one, and threads' pieces
+# interleave, plainly too, more often when a write takes a vote.)
+cat >threads.py <<'PY'
+import sys, threading
+total = 0
+lock = threading.Lock()
+n = int(sys.argv[1])
+def work(k):
+    global total
+    for i in range(n):
+        with lock:
+            total += k
+    sys.stdout.write("thread %d done\n" % k)
+    sys.stdout.flush()
+ts = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]
+for t in ts: t.start()
+for t in ts: t.join()
+print("total", total)
+PY
+printf '%s\n' "thread 1 done" "thread 2 done" "thread 3 done" "thread 4 done" "total 30000" >threads.expected
+printf '%s\n' "thread 1 done" "thread 2 done" "thread 3 done" "thread 4 done" "total 5000" >threads.perturb.expected
+cat >mixed.py <<'PY'
+import sys, threading, queue, time
+q = queue.Queue()
+stop = threading.Event()
+def poller():
+    n = 0
+    while not stop.wait(0.01):
+        n += 1
+    sys.stdout.write("poller stopped\n")
+    sys.stdout.flush()
+def spin():
+    s = 0
+    for i in range(1000000):
+        s += i
+    q.put(("spin", s))
+def sleeper():
+    time.sleep(0.2)
+    q.put(("sleeper", 1))
+def adder(k):
+    s = 0
+    for i in range(2000):
+        s += i * k
+    q.put(("adder%d" % k, s))
+p = threading.Thread(target=poller)
+p.start()
+ts = [threading.Thread(target=spin), threading.Thread(target=sleeper)]
+ts += [threading.Thread(target=adder, args=(k,)) for k in (1, 2)]
+for t in ts: t.start()
+got = []
+while len(got) < 4:
+    try:
+        got.append(q.get(timeout=0.05))
+    except queue.Empty:
+        pass
+for t in ts: t.join()
+stop.set()
+p.join()
+for g in sorted(got): print(*g)
+PY
+printf '%s\n' "adder1 1999000" "adder2 3998000" "poller stopped" "sleeper 1" "spin 499999500000" >mixed.expected
+# Under --perturb every call waits up to 2 ms: threads.py makes 500 rounds
+# there (about 2 s), not 3000: a thread that runs more than 10 s without
+# waiting lets the others' deadlines pass anyway (quiet.c's HOLD_MAX_NS).
+for script in "threads.py 3000" mixed.py; do
+	name=${script%%.py*}
+	run_cmd "$name.plain" "$PY" $script
+	is "$RC:$(sort "$OUT" | tr '\n' ,)" "0:$(tr '\n' , <$name.expected)" "python $script plainly: exit 0, the expected lines"
+	for args in "-n 2" "-n 3" "-n 2 --perturb" "-n 2 --perturb" "-n 3 --perturb"; do
+		expected=$name.expected
+		case $name:$args in
+		threads:*perturb) script="threads.py 500" expected=threads.perturb.expected ;;
+		threads:*) script="threads.py 3000" ;;
+		esac
+		rrun "$name.${args// /}" $args --stall-timeout 20 -- "$PY" $script
+		is "$RC:$(sort "$OUT" | tr '\n' ,)" "0:$(tr '\n' , <$expected)" \
+			"python $script $args: exit 0, the expected lines" || diag_file stderr "$ERR"
+	done
+done
+
 done_testing

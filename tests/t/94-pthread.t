@@ -106,6 +106,43 @@ for n in 2 3; do
 	same_file "$OUT" enable.expected "bash enable -f -n $n --pthread: the plain run's message"
 done
 
+# --- a mutex at an address where another one was ---
+# mutex_reuse: the main thread makes a job with a mutex each round, the
+# worker locks it, the main thread destroys and frees it. Odd replicas
+# keep each job a round longer, so malloc hands the next job the freed
+# address in some replicas and a new one in others, as it does by timing
+# when threads free into each other's arenas (pigz's job locks). The worker
+# took the reused address for a mutex it had used, and skipped the first
+# use's entry in domain 0 that other replicas made: a STALL in 2 of 2 runs
+# at -n 2, before domains got generations (rp_dom_gen()).
+for n in 2 3; do
+	rrun reuse.n$n -n $n --stall-timeout 5 -- "$PROGS/mutex_reuse"
+	is "$RC:$(cat "$OUT")" "0:4032" "mutex_reuse -n $n: exit status 0, the sum of the rounds" ||
+		diag_file stderr "$ERR"
+done
+
+# --- deadlines pass at quiet points (lib/pthread/quiet.c) ---
+# spinflag: the main thread computes and reads, without a lock, a flag that
+# a thread sets each time its 5 ms timed wait times out (CPython's GIL
+# drop request). With the deadline passing wherever the main thread was,
+# each replica saw the flag at another iteration: a DIVERGENCE at the
+# write in 3 of 3 runs at -n 2 before this. Now the deadline waits until
+# the main thread waits (its join), and no replica sees the flag.
+run_cmd spinflag.native "$PROGS/spinflag"
+is "$RC:$(cut -d' ' -f1-2 "$OUT")" "0:seen at" "spinflag natively: the flag is seen during the loop"
+for args in "-n 2" "-n 3" "-n 2 --perturb"; do
+	rrun "spinflag.${args// /}" $args -- "$PROGS/spinflag"
+	is "$RC:$(cat "$OUT")" "0:never" "spinflag $args: exit 0, the flag is never seen during the loop" ||
+		diag_file stderr "$ERR"
+done
+# timedblock: a thread blocked in sleep() is quiet (lib/pthread/block.c):
+# the worker's ten 20 ms timeouts pass while the main thread sleeps 3 s.
+for n in 2 3; do
+	rrun timedblock.n$n -n $n -- "$PROGS/timedblock"
+	is "$RC:$(cat "$OUT")" "0:10 timeouts while main slept" \
+		"timedblock -n $n: a thread in sleep() does not hold up another's deadlines" || diag_file stderr "$ERR"
+done
+
 # --- what a run used: the library by default, --no-pthread, =serial ---
 for mode in "on:" "off:--no-pthread" "serial:--pthread=serial"; do
 	word=${mode%%:*} flag=${mode#*:}

@@ -1,0 +1,247 @@
+/* Deadlines pass at quiet points.
+ *
+ * When a timed wait's deadline passes, relative to what the other threads
+ * are doing, differs in every replica. Its outcome (signalled or timed out)
+ * is agreed on (decide.c), but what the waiter does next then runs beside
+ * the other threads wherever each of them is: harmless for threads that
+ * share only what their regions order, not for a thread that reads shared
+ * memory without a lock. CPython does that on every switch: a thread
+ * waiting for the GIL times out each switch interval (5 ms) and sets a
+ * flag; the thread holding the GIL reads the flag between bytecodes,
+ * without a lock, and hands the GIL over at whichever one it is at: a
+ * different one in every replica, and from there the replicas' threads
+ * take their locks in orders that contradict each other's logs (a STALL)
+ * or make different calls (a DIVERGENCE).
+ *
+ * So a deadline that has passed takes effect only at a quiet point: when
+ * every other thread of the process that this library knows of waits, in a
+ * wait that another thread's action or a deadline ends (a condvar, a
+ * semaphore, a barrier, a region's turn, a timed poll, or a call that
+ * blocks in the kernel: block.c). No thread runs the program's code then,
+ * so whatever the waiter does next is ordered after everything the others
+ * did, in every replica alike; and among the waiters whose deadlines are
+ * due, the one with the earliest deadline (then the lower vtid) goes
+ * first, one at a time. A thread that was signalled counts as running from
+ * the signal on (cond.c marks it), not from when it wakes.
+ *
+ * What this gives up: a deadline passes only once the others wait, so a
+ * thread that computes without waiting holds up the other threads'
+ * timeouts (CPython: the thread holding the GIL is not asked to drop it;
+ * it hands the GIL over when it waits or blocks, as it would with an
+ * infinite switch interval). After HOLD_MAX_NS past its deadline a wait
+ * ends anyway, wherever the others are, as it did before: a program that
+ * spins until another thread's timeout fires goes on, late, and may then
+ * diverge. A thread that blocks in the kernel through a call this library
+ * does not wrap (glibc's own read inside fread, a raw syscall) counts as
+ * running. A thread blocked in the kernel may return at different times in
+ * different replicas: a data-race-free program does not mind where its
+ * threads were when a timeout passed, a racy one might.
+ */
+#include <errno.h>
+
+#include "orderlog.h"
+#include "rpt.h"
+
+#define QUIET_SLOTS 4096		/* threads tracked at once */
+#define HOLD_MAX_NS 10000000000ll	/* a deadline waits for quiet this long at most */
+
+struct qslot {
+	_Atomic uint32_t used;
+	_Atomic uint32_t state;		/* enum rpt_qstate */
+	_Atomic uint32_t timed;		/* the deadline below is set */
+	_Atomic uint32_t clk;
+	_Atomic int64_t due_ns;		/* the deadline, on clock clk */
+	_Atomic uint32_t passed;	/* its waiter saw it pass */
+	_Atomic uint32_t whom;		/* RPT_Q_TURN: whom it waits for */
+	uint32_t vtid;
+};
+
+static struct qslot slots[QUIET_SLOTS];
+static _Atomic uint32_t slots_hi;	/* slots below may be used */
+static _Thread_local struct qslot *tl_slot TLS_IE;
+static pthread_key_t slot_key;
+static _Atomic bool slot_key_ok;
+
+static void slot_free(void *p)
+{
+	struct qslot *s = p;
+
+	atomic_store(&s->state, RPT_Q_RUN);
+	atomic_store(&s->timed, 0);
+	atomic_store(&s->used, 0);
+	tl_slot = NULL;
+}
+
+/* A thread that sleeps for its turn in a domain (not one that spins for
+ * it: that is too short to be a point every replica reaches). */
+static uint32_t turn_sleep(bool asleep, uint32_t token)
+{
+	struct qslot *s = tl_slot;
+
+	if (!s)
+		return RPT_Q_NONE;
+	if (!asleep) {
+		rpt_quiet_run(token);
+		return 0;
+	}
+	atomic_store(&s->whom, token);
+	return atomic_exchange(&s->state, RPT_Q_TURN);
+}
+
+void rpt_quiet_setup(void)
+{
+	if (!pthread_key_create(&slot_key, slot_free))
+		atomic_store(&slot_key_ok, true);
+	rp_on_sleep(turn_sleep);
+}
+
+/* A fork child has one thread: the slots of the others are stale. */
+void rpt_quiet_after_fork(void)
+{
+	uint32_t i, hi = atomic_load(&slots_hi);
+
+	for (i = 0; i < hi; i++)
+		if (&slots[i] != tl_slot)
+			atomic_store(&slots[i].used, 0);
+}
+
+struct qslot *rpt_quiet_self(void)
+{
+	uint32_t i, hi, zero;
+
+	if (tl_slot || !atomic_load(&slot_key_ok))
+		return tl_slot;
+	for (i = 0; i < QUIET_SLOTS; i++) {
+		zero = 0;
+		if (atomic_load(&slots[i].used) ||
+		    !atomic_compare_exchange_strong(&slots[i].used, &zero, 1))
+			continue;
+		slots[i].vtid = rp_vtid();
+		atomic_store(&slots[i].state, RPT_Q_RUN);
+		atomic_store(&slots[i].timed, 0);
+		hi = atomic_load(&slots_hi);
+		while (hi < i + 1 && !atomic_compare_exchange_weak(&slots_hi, &hi, i + 1))
+			;
+		tl_slot = &slots[i];
+		pthread_setspecific(slot_key, tl_slot);
+		break;
+	}
+	return tl_slot;	/* NULL when all are taken: this thread is not seen */
+}
+
+uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d)
+{
+	struct qslot *s = rpt_on() ? rpt_quiet_self() : NULL;
+	uint32_t prev;
+
+	if (!s)
+		return RPT_Q_NONE;
+	if (d) {
+		atomic_store(&s->clk, (uint32_t)d->clk);
+		atomic_store(&s->due_ns, d->due_ns);
+		atomic_store(&s->passed, 0);
+		atomic_store(&s->timed, 1);
+	}
+	prev = atomic_exchange(&s->state, st);
+	return prev | (d ? RPT_Q_TIMED_BIT : 0);
+}
+
+uint32_t rpt_quiet_block(void)
+{
+	struct qslot *s = tl_slot;
+
+	return s ? atomic_exchange(&s->state, RPT_Q_WAIT) : RPT_Q_NONE;
+}
+
+void rpt_quiet_run(uint32_t prev)
+{
+	struct qslot *s = tl_slot;
+
+	if (prev == RPT_Q_NONE || !s)
+		return;
+	if (prev & RPT_Q_TIMED_BIT)
+		atomic_store(&s->timed, 0);
+	atomic_store(&s->state, prev & ~RPT_Q_TIMED_BIT);
+}
+
+void rpt_quiet_woken(struct qslot *s)
+{
+	if (s)
+		atomic_store(&s->state, RPT_Q_RUN);
+}
+
+/* Whether slot o's deadline goes before this one's. On one clock, in
+ * terms every replica shares: deadlines are computed from the clock, an
+ * input. Across clocks there is no such order: a deadline that has passed
+ * goes first, the lower vtid first among those. */
+static bool earlier(const struct qslot *o, const struct rpt_deadline *d, uint32_t vtid)
+{
+	uint32_t oclk = atomic_load(&o->clk);
+	int64_t odue = atomic_load(&o->due_ns);
+
+	if (oclk != (uint32_t)d->clk)
+		return atomic_load(&o->passed) && o->vtid < vtid;
+	if (odue != d->due_ns)
+		return odue < d->due_ns;
+	return o->vtid < vtid;
+}
+
+static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
+{
+	uint32_t i;
+
+	for (i = 0; i < hi; i++)
+		if (atomic_load(&slots[i].used) && slots[i].vtid == vtid)
+			return &slots[i];
+	return NULL;
+}
+
+/* Whether thread o runs none of the program's code and cannot start to
+ * before me: it waits, or sleeps for its turn in a domain where it follows
+ * an order another replica made (that replica went on from a quiet point
+ * that this one reaches too), or behind me, or behind a thread of its
+ * replica (inside the region, or whose entry is next) that is itself quiet
+ * (a sem_wait inside a semaphore's region). Behind a thread that runs it
+ * runs too: that thread is on its way. */
+static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
+{
+	unsigned depth;
+	uint32_t whom;
+
+	for (depth = 0; depth < 8; depth++) {
+		switch (atomic_load(&o->state)) {
+		case RPT_Q_WAIT:
+			return true;
+		case RPT_Q_TURN:
+			whom = atomic_load(&o->whom);
+			if (whom == OLOG_WAIT_OTHER || whom == me->vtid)
+				return true;
+			if (whom == OLOG_WAIT_OWN || !(o = slot_of_vtid(whom, hi)))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+bool rpt_quiet_due(struct rpt_deadline *d)
+{
+	struct qslot *me = tl_slot, *o;
+	uint32_t i, hi = atomic_load(&slots_hi);
+
+	if (!me || d->held_ns >= HOLD_MAX_NS)
+		return true;
+	atomic_store(&me->passed, 1);
+	for (i = 0; i < hi; i++) {
+		o = &slots[i];
+		if (o == me || !atomic_load(&o->used))
+			continue;
+		if (!quiet(o, me, hi))
+			return false;
+		if (atomic_load(&o->timed) && earlier(o, d, me->vtid))
+			return false;
+	}
+	return true;
+}
