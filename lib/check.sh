@@ -33,7 +33,7 @@ pt_c11="call_once cnd_broadcast cnd_destroy cnd_init cnd_signal cnd_timedwait cn
 # and the calls that make a second thread (lib/pthread/solo.c)
 pt_threads="clone thrd_create"
 # and the calls a thread blocks in (lib/pthread/block.c)
-pt_block="accept accept4 clock_nanosleep connect epoll_pwait epoll_wait nanosleep pause poll ppoll pselect read readv recv recvfrom recvmsg select sigsuspend sigtimedwait sigwait sigwaitinfo sleep usleep wait waitid waitpid"
+pt_block="accept accept4 clock_nanosleep connect epoll_pwait epoll_wait nanosleep pause poll ppoll pselect read readv recv recvfrom recvmsg select send sigsuspend sigtimedwait sigwait sigwaitinfo sleep usleep wait waitid waitpid write writev"
 pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads $pt_block | LC_ALL=C sort | tr '\n' ' ')
 pt_other=$(nm -D --defined-only "$pt" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
 	grep -Ev '^(pthread_|sem_)' | LC_ALL=C sort | tr '\n' ' ')

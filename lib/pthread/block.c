@@ -2,7 +2,9 @@
  * while a thread is in one it runs none of the program's code, so it is
  * quiet (quiet.c), and another thread's deadline may pass meanwhile.
  * Without these a thread blocked in accept or sleep would hold up every
- * timed wait of its process until HOLD_MAX_NS.
+ * timed wait of its process until HOLD_MAX_NS. The writes are here for
+ * the same reason: under replicant an output waits for the other
+ * replicas to make it, and one of theirs may wait for a deadline here.
  *
  * Only calls made through the dynamic linker come here: glibc's own calls
  * (the read inside fread, the nanosleep inside sleep: hence sleep and usleep
@@ -29,6 +31,9 @@
 	X(ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n))                   \
 	X(ssize_t, readv, (int fd, const struct iovec *iov, int n), (fd, iov, n))       \
 	X(ssize_t, recv, (int fd, void *buf, size_t n, int flags), (fd, buf, n, flags)) \
+	X(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n))            \
+	X(ssize_t, writev, (int fd, const struct iovec *iov, int n), (fd, iov, n))      \
+	X(ssize_t, send, (int fd, const void *buf, size_t n, int flags), (fd, buf, n, flags)) \
 	X(ssize_t, recvfrom,                                                            \
 	  (int fd, void *buf, size_t n, int flags, struct sockaddr *a, socklen_t *alen), \
 	  (fd, buf, n, flags, a, alen))                                                 \

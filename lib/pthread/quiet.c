@@ -231,7 +231,7 @@ bool rpt_quiet_due(struct rpt_deadline *d)
 	struct qslot *me = tl_slot, *o;
 	uint32_t i, hi = atomic_load(&slots_hi);
 
-	if (!me || d->held_ns >= HOLD_MAX_NS)
+	if (!me || !d->hold || d->held_ns >= HOLD_MAX_NS)
 		return true;
 	atomic_store(&me->passed, 1);
 	for (i = 0; i < hi; i++) {

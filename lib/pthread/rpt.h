@@ -167,6 +167,8 @@ struct rpt_deadline {
 	int64_t nap_ns;		/* the next nap while polling */
 	int64_t due_ns;		/* the deadline itself, on clk (quiet.c) */
 	int64_t held_ns;	/* time waited for quiet since it passed */
+	bool hold;		/* it was ahead when the call began: waits for
+				 * quiet when it passes (quiet.c) */
 	int64_t hold_nap_ns;	/* the next such wait */
 	clockid_t clk;
 };
