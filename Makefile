@@ -62,6 +62,7 @@ bench: all build/tests/manythreads
 	@bash bench/handoff.sh
 	@bash bench/pthread.sh
 	@bash bench/preload.sh
+	@bash bench/pythreads.sh
 
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)
