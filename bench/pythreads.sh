@@ -5,7 +5,7 @@
 # every 5 ms. Each script runs plainly and at -n 2 and -n 3, in turn in
 # one run; medians of RUNS runs; ratios replicated / plain.
 #   lock:   four threads add to a total under one threading.Lock (3000 rounds each)
-#   queue:  a producer and two consumers through queue.Queue (2000 items)
+#   qq:     a producer and two consumers through queue.Queue (2000 items)
 #   cpu:    two threads compute (pure Python) and the main thread joins
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ for t in ts: t.start()
 for t in ts: t.join()
 print(total)
 P
-cat >"$D/queue.py" <<'P'
+cat >"$D/qq.py" <<'P'
 import threading, queue
 q = queue.Queue(maxsize=16)
 out = []
@@ -72,7 +72,7 @@ ms() {
 printf '\nCPython threads replicated (median of %d runs, ms; ratio to plain)\n' "$RUNS"
 printf '| %-6s | %7s | %7s | %7s | %7s | %7s |\n' script plain "-n 2" ratio "-n 3" ratio
 printf '|%s|%s|%s|%s|%s|%s|\n' "--------" "---------" "---------" "---------" "---------" "---------"
-for s in lock queue cpu; do
+for s in lock qq cpu; do
 	: >"$D/p"; : >"$D/r2"; : >"$D/r3"
 	for i in $(seq 1 "$RUNS"); do
 		ms "$PY" "$D/$s.py" >>"$D/p"
