@@ -4,7 +4,8 @@
 # option beyond -n. A table by program (runs, agreed, diverged, stalled,
 # differed otherwise, replicated time over plain), then the total; lines
 # marked ![why] (known false divergences of open issues) are counted in
-# their own row. Exit 1 if any other run did not agree.
+# their own row. Exit 1 if any other run did not agree. CORPUS_ONLY=REGEX
+# (grep -E) runs only the lines it matches.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -18,7 +19,7 @@ corpus_prepare || { echo "corpus: cannot make the inputs" >&2; cat "$CORPUS_WORK
 declare -A runs agreed diverged stalled differed tplain trepl
 ms() { date +%s%N | cut -c1-13; }
 bad=0
-mapfile -t lines < <(corpus_lines)
+mapfile -t lines < <(corpus_lines | grep -E -- "${CORPUS_ONLY:-.}")
 for line in "${lines[@]}"; do
 	label=$(corpus_label "$line")
 	[ -n "$(corpus_known "$line")" ] && label="(known: open issues)"
