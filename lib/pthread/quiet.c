@@ -53,7 +53,7 @@ struct qslot {
 	_Atomic int64_t due_ns;		/* the deadline, on clock clk */
 	_Atomic uint32_t passed;	/* its waiter saw it pass */
 	_Atomic uint32_t whom;		/* RPT_Q_TURN: whom it waits for */
-	uint32_t vtid;
+	_Atomic uint32_t vtid;		/* 0: not known yet (a fork child's) */
 };
 
 static struct qslot slots[QUIET_SLOTS];
@@ -95,7 +95,9 @@ void rpt_quiet_setup(void)
 	rp_on_sleep(turn_sleep);
 }
 
-/* A fork child has one thread: the slots of the others are stale. */
+/* A fork child has one thread: the slots of the others are stale, and
+ * its own vtid is a new one (rpt_quiet_self() looks it up: a lookup here
+ * would be a call in the middle of fork). */
 void rpt_quiet_after_fork(void)
 {
 	uint32_t i, hi = atomic_load(&slots_hi);
@@ -103,20 +105,29 @@ void rpt_quiet_after_fork(void)
 	for (i = 0; i < hi; i++)
 		if (&slots[i] != tl_slot)
 			atomic_store(&slots[i].used, 0);
+	if (tl_slot)
+		atomic_store(&tl_slot->vtid, 0);
 }
 
 struct qslot *rpt_quiet_self(void)
 {
 	uint32_t i, hi, zero;
 
-	if (tl_slot || !atomic_load(&slot_key_ok))
+	if (tl_slot) {
+		/* a fork child's: at a point where the thread looks it up
+		 * anyway (its next region), not where a deadline passed */
+		if (unlikely(!atomic_load(&tl_slot->vtid)))
+			atomic_store(&tl_slot->vtid, rp_vtid());
 		return tl_slot;
+	}
+	if (!atomic_load(&slot_key_ok))
+		return NULL;
 	for (i = 0; i < QUIET_SLOTS; i++) {
 		zero = 0;
 		if (atomic_load(&slots[i].used) ||
 		    !atomic_compare_exchange_strong(&slots[i].used, &zero, 1))
 			continue;
-		slots[i].vtid = rp_vtid();
+		atomic_store(&slots[i].vtid, rp_vtid());
 		atomic_store(&slots[i].state, RPT_Q_RUN);
 		atomic_store(&slots[i].timed, 0);
 		hi = atomic_load(&slots_hi);
@@ -131,7 +142,11 @@ struct qslot *rpt_quiet_self(void)
 
 uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d)
 {
-	struct qslot *s = rpt_on() ? rpt_quiet_self() : NULL;
+	/* not rpt_quiet_self(): whether a wait sleeps is timing, and taking a
+	 * slot may make a call (the vtid), which must come at the same point
+	 * in every replica; threads take theirs at their first use of an
+	 * object */
+	struct qslot *s = tl_slot;
 	uint32_t prev;
 
 	if (!s)
@@ -180,10 +195,10 @@ static bool earlier(const struct qslot *o, const struct rpt_deadline *d, uint32_
 	int64_t odue = atomic_load(&o->due_ns);
 
 	if (oclk != (uint32_t)d->clk)
-		return atomic_load(&o->passed) && o->vtid < vtid;
+		return atomic_load(&o->passed) && atomic_load(&o->vtid) < vtid;
 	if (odue != d->due_ns)
 		return odue < d->due_ns;
-	return o->vtid < vtid;
+	return atomic_load(&o->vtid) < vtid;
 }
 
 static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
@@ -191,7 +206,7 @@ static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
 	uint32_t i;
 
 	for (i = 0; i < hi; i++)
-		if (atomic_load(&slots[i].used) && slots[i].vtid == vtid)
+		if (atomic_load(&slots[i].used) && atomic_load(&slots[i].vtid) == vtid)
 			return &slots[i];
 	return NULL;
 }
@@ -214,7 +229,7 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 			return true;
 		case RPT_Q_TURN:
 			whom = atomic_load(&o->whom);
-			if (whom == OLOG_WAIT_OTHER || whom == me->vtid)
+			if (whom == OLOG_WAIT_OTHER || whom == atomic_load(&me->vtid))
 				return true;
 			if (whom == OLOG_WAIT_OWN || !(o = slot_of_vtid(whom, hi)))
 				return false;
@@ -240,7 +255,7 @@ bool rpt_quiet_due(struct rpt_deadline *d)
 			continue;
 		if (!quiet(o, me, hi))
 			return false;
-		if (atomic_load(&o->timed) && earlier(o, d, me->vtid))
+		if (atomic_load(&o->timed) && earlier(o, d, atomic_load(&me->vtid)))
 			return false;
 	}
 	return true;
