@@ -34,6 +34,26 @@ enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *
 	return TASK_IN_CALL;
 }
 
+char procfs_task_sched(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *close_paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* the name may hold anything, ')' too: the state follows the last */
+	close_paren = strrchr(buf, ')');
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
+}
+
 int procfs_read_all(pid_t pid, const char *name, size_t max, char **buf, size_t *len)
 {
 	char path[64];

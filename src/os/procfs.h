@@ -15,6 +15,10 @@ enum task_state {
  * first argument. */
 enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *arg0);
 
+/* The scheduler's state of thread tid (/proc/PID/task/TID/stat: 'R'
+ * runnable, 'S' sleeping...), 0 if it cannot be read. */
+char procfs_task_sched(pid_t pid, pid_t tid);
+
 /* Reads /proc/PID/NAME whole (cmdline, environ), at most max bytes, into
  * a buffer the caller frees: 0 or -errno. */
 int procfs_read_all(pid_t pid, const char *name, size_t max, char **buf, size_t *len);

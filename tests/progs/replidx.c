@@ -5,11 +5,16 @@
  * argv[1] "minority-late": replica 2 reaches that line 300 ms after the
  * others; "majority-late": the others reach it 300 ms after replica 2;
  * "last-stalls": the last replica sleeps 3 s before that line, and prints
- * "majority" like the others.
+ * "majority" like the others; "last-spins": the last replica spends
+ * half a minute or so there in calls the monitor never sees (2e7 futex
+ * wakes), runnable all along (alone, it does so too).
  * nanosleep is local, so the delay itself is not voted on. */
+#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "replica_index.h"
 
@@ -30,6 +35,15 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "last-stalls")) {
 		if (idx == nkids - 1)
 			nanosleep(&stall, NULL);
+		idx = 0;
+	}
+	if (!strcmp(mode, "last-spins")) {
+		static int word;
+		long k;
+
+		/* counted, not timed: the clock is a call that waits for peers */
+		for (k = 0; idx == nkids - 1 && k < 20000000L; k++)
+			syscall(SYS_futex, &word, FUTEX_WAKE, 1, NULL, NULL, 0);
 		idx = 0;
 	}
 	printf("replica says %s\n", idx == 2 ? "minority" : "majority");

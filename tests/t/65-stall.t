@@ -47,6 +47,16 @@ ok $? "stall -n 2 --report: one stall event, replica 1 not arrived" || diag_file
 timed_rrun stall42.n2 -n 2 --stall-timeout 1 --divergence-exit-code 42 -- "$PROGS/replidx" last-stalls
 is "$RC" 42 "stall -n 2 --divergence-exit-code 42: exit status 42"
 
+# A replica that loops on calls the monitor never sees (futex wakes) is
+# runnable and in a call at times: excused only for a while (end/stall.c
+# excuses a thread woken in a call that waits for a CPU, at most 10 times
+# the timeout); here it is mostly seen outside any call, and stopped.
+timed_rrun spins.n2 -n 2 --stall-timeout 1 -- "$PROGS/replidx" last-spins
+is "$RC" 86 "spinning in unseen calls -n 2 --stall-timeout 1: exit status 86"
+like "$(head -n 1 "$ERR")" "$STALL_RE" "spinning in unseen calls -n 2: a STALL report"
+[ "$MS" -lt 15000 ]
+ok $? "spinning in unseen calls -n 2: stopped within 11 timeouts and a margin (${MS} ms)"
+
 # the default timeout (10 s) lets a 3 s delay be
 timed_rrun nostall.n2 -n 2 -- "$PROGS/replidx" last-stalls
 is "$RC" 0 "3 s behind -n 2, default stall timeout: exit status 0" || diag_file stderr "$ERR"
