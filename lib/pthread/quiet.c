@@ -16,8 +16,12 @@
  * So a deadline that has passed takes effect only at a quiet point: when
  * every other thread of the process that this library knows of waits, in a
  * wait that another thread's action or a deadline ends (a condvar, a
- * semaphore, a barrier, a region's turn, a timed poll, or a call that
- * blocks in the kernel: block.c). No thread runs the program's code then,
+ * semaphore, a barrier, a timed poll's nap, a call that blocks in the
+ * kernel: block.c; or a sleep for its turn in a domain, when the turn is
+ * another replica's order to follow, or a quiet thread's, or mine: see
+ * quiet()). A deadline that had passed when the call began needs no quiet
+ * point: the call ends at a point of its own thread's program order, as a
+ * trylock does. No thread runs the program's code then,
  * so whatever the waiter does next is ordered after everything the others
  * did, in every replica alike; and among the waiters whose deadlines are
  * due, the one with the earliest deadline (then the lower vtid) goes
