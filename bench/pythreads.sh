@@ -4,7 +4,8 @@
 # keeps it until it waits or blocks, where plain CPython forces a switch
 # every 5 ms. Each script runs plainly and at -n 2 and -n 3, in turn in
 # one run; medians of RUNS runs; ratios replicated / plain.
-#   lock:   four threads add to a total under one threading.Lock (3000 rounds each)
+#   lock:   four threads add to a total under one threading.Lock (2000 rounds each:
+#           the corpus's threads.py)
 #   qq:     a producer and two consumers through queue.Queue (2000 items)
 #   cpu:    two threads compute (pure Python) and the main thread joins
 set -euo pipefail
@@ -15,20 +16,9 @@ PY=/usr/bin/python3
 D=$(mktemp -d /tmp/replicant-pythreads.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 
-cat >"$D/lock.py" <<'P'
-import threading
-total = 0
-lock = threading.Lock()
-def work(k):
-    global total
-    for i in range(3000):
-        with lock:
-            total += k
-ts = [threading.Thread(target=work, args=(k,)) for k in range(1, 5)]
-for t in ts: t.start()
-for t in ts: t.join()
-print(total)
-P
+# lock.py: the corpus's threads.py (tests/corpus/inputs.sh)
+bash tests/corpus/inputs.sh "$D/in" >"$D/inputs.log" 2>&1 || { cat "$D/inputs.log" >&2; exit 1; }
+cp "$D/in/threads.py" "$D/lock.py"
 cat >"$D/qq.py" <<'P'
 import threading, queue
 q = queue.Queue(maxsize=16)
