@@ -23,7 +23,7 @@ exports=$(nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" 
 	sort | tr '\n' ' ')
 # the API, and the rp_ calls libreplicant-pthread.so uses (replicant_int.h)
 check "exports exactly the API ($exports)" \
-	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_gen rp_dom_peek rp_dom_shared rp_end_seq rp_forget_dom_shared rp_init_dom rp_init_dom_shared rp_on_sleep rp_replicated rp_shared_zero rp_try_begin_seq rp_vtid "
+	test "$exports" = "alias_dom begin_seq destroy_dom end_seq init_dom rp_begin_seq rp_decide rp_destroy_dom rp_dom_gen rp_dom_peek rp_dom_shared rp_end_seq rp_forget_dom_shared rp_init_dom rp_init_dom_shared rp_on_sleep rp_replicated rp_shared_zero rp_try_begin_seq rp_turn_whom rp_vtid "
 pt=build/lib/libreplicant-pthread.so
 # the stdio calls that take a FILE's lock (lib/pthread/stdio.c, wstdio.c,
 # errmsg.c)

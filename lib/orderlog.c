@@ -242,7 +242,7 @@ static void wake_space(struct rp_rstate *rs, uint64_t at);
  * changed; the caller looks again. A leader of another replica waiting for
  * this one to free log space is let go first: this replica stops here. */
 static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen, uint32_t bits,
-		     uint32_t whom)
+		     uintptr_t where)
 {
 	_Atomic uint64_t *state = &rs->state;
 	uint64_t old, space;
@@ -261,7 +261,7 @@ static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen,
 		return;
 	}
 	if ((uint32_t)old == (uint32_t)seen) {
-		token = lg->sleep_note ? lg->sleep_note(true, whom) : 0;
+		token = lg->sleep_note ? lg->sleep_note(true, where) : 0;
 		rp_futex_wait(futex_word(state), (uint32_t)seen, bits, NULL);
 		if (lg->sleep_note)
 			lg->sleep_note(false, token);
@@ -401,7 +401,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 			}
 			break;
 		case SCAN_FOLLOW:
-			sleep_on(lg, rs, st, vbit(vtid), OLOG_WAIT_OTHER);
+			sleep_on(lg, rs, st, vbit(vtid), 0);
 			break;
 		case SCAN_STALE:
 			if (rp_st_turn(ld_acq(&rs->state)) == rp_st_turn(st))
@@ -413,12 +413,11 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 	}
 }
 
-/* Whom a thread that waits for its turn waits for, for sleep_note: the
- * thread inside, or whose entry is at the turn. */
-static uint32_t turn_whom(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
-			  uint64_t st)
+uint32_t olog_turn_whom(const struct olog *lg, const void *dv)
 {
-	uint64_t turn = rp_st_turn(st), e;
+	struct rp_dom *d = (struct rp_dom *)dv;
+	struct rp_rstate *rs = rstate(d, lg->replica);
+	uint64_t st = ld_acq(&rs->state), turn = rp_st_turn(st), e;
 
 	if (st & RP_ST_BUSY)
 		return ld_rlx(&rs->holder);
@@ -428,6 +427,15 @@ static uint32_t turn_whom(const struct olog *lg, struct rp_dom *d, struct rp_rst
 	if (rp_ent_replica(e) != lg->replica)
 		return OLOG_WAIT_OTHER;
 	return rp_ent_id(e) & ~RP_ENT_FAILED;
+}
+
+bool olog_holds(const struct olog *lg, const void *d)
+{
+	const char *p = d;
+
+	return lg->doms && p >= lg->doms &&
+	       p < lg->doms + (size_t)lg->dom_max * lg->dom_stride &&
+	       (size_t)(p - lg->doms) % lg->dom_stride == 0;
 }
 
 /* Waits until the replica is at pos with nobody inside. */
@@ -441,7 +449,7 @@ static int wait_turn(const struct olog *lg, struct rp_dom *d, struct rp_rstate *
 			return 0;
 		if (turn > pos)
 			return EPROTO;
-		sleep_on(lg, rs, st, vbit(vtid), lg->sleep_note ? turn_whom(lg, d, rs, st) : 0);
+		sleep_on(lg, rs, st, vbit(vtid), (uintptr_t)d);
 	}
 }
 

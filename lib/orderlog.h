@@ -38,17 +38,26 @@ struct olog {
 	uint32_t spin;		/* spin iterations before sleeping */
 	uint32_t dom_mark_off;	/* marks of FAILED entries, within a slot */
 	/* called (if set) around a thread's sleep for its turn: before, with
-	 * asleep true and whom it waits for (OLOG_WAIT_OTHER, or the vtid of
-	 * the thread of this replica inside the region or whose entry is at
-	 * the turn, or OLOG_WAIT_OWN: not known); after, with asleep false
-	 * and what the first call returned */
-	uint32_t (*sleep_note)(bool asleep, uint32_t whom);
+	 * asleep true and where it waits (the address of its domain, for
+	 * olog_turn_whom(); 0: for entries another replica appends, an order
+	 * that replica made); after, with asleep false and what the first call
+	 * returned */
+	uint32_t (*sleep_note)(bool asleep, uintptr_t where);
 };
 
-/* whom, in sleep_note: an order another replica made (this replica
- * follows it), or not known. */
+/* Whom a thread that sleeps for its turn in domain d (a sleep_note's
+ * where) waits for, now: OLOG_WAIT_OTHER (an order another replica made,
+ * which this replica follows), the vtid of the thread of this replica
+ * inside the region or whose entry is at the turn, or OLOG_WAIT_OWN (not
+ * known). Asked when it is needed, not at the sleep: a sleeper is woken
+ * only for its own turn, so the thread ahead of it changes while it sleeps
+ * (and may have exited). */
 #define OLOG_WAIT_OTHER 0u
 #define OLOG_WAIT_OWN UINT32_MAX
+uint32_t olog_turn_whom(const struct olog *lg, const void *d);
+
+/* Whether d is the address of one of lg's domains. */
+bool olog_holds(const struct olog *lg, const void *d);
 
 /* Bytes a region of geometry g needs (0 if g is invalid). */
 size_t olog_region_size(const struct olog_geom *g);

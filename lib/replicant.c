@@ -75,7 +75,7 @@ static struct {
 	struct dinfo *info;	/* per slot, info_slots of them */
 	uint32_t info_slots;
 	uint32_t max_slot;	/* slots below may be in use here */
-	uint32_t (*sleep_note)(bool, uint32_t);	/* rp_on_sleep()'s */
+	uint32_t (*sleep_note)(bool, uintptr_t);	/* rp_on_sleep()'s */
 	uint32_t inits;		/* domains made in rp.lg so far: the k-th is
 				 * the same domain in every replica */
 	uint64_t perturb_seed;	/* replicant run --perturb: this replica's seed */
@@ -453,13 +453,28 @@ RP_INTERNAL_API uint32_t rp_vtid(void)
 	return vtid();
 }
 
-RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uint32_t whom))
+RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uintptr_t where))
 {
 	lock();
 	rp.sleep_note = note;
 	rp.lg.sleep_note = note;
 	rp.sh.sleep_note = note;
 	unlock();
+}
+
+/* Read by other threads than the sleeper's, at any time: where may be a
+ * domain of a region that this process no longer uses (then not known). */
+RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where)
+{
+	const void *d = (const void *)where;
+
+	if (!where)
+		return OLOG_WAIT_OTHER;
+	if (olog_holds(&rp.lg, d))
+		return olog_turn_whom(&rp.lg, d);
+	if (olog_holds(&rp.sh, d))
+		return olog_turn_whom(&rp.sh, d);
+	return OLOG_WAIT_OWN;
 }
 
 RP_INTERNAL_API uint32_t rp_dom_gen(long label)

@@ -36,10 +36,14 @@ RP_INTERNAL_API long rp_decide(long proposal);
  * names no domain or not in replicated mode. Reads only. */
 RP_INTERNAL_API int rp_dom_peek(long label);
 
-/* note(true, whom) is called before a thread sleeps for its turn in a
- * domain (whom: see olog's sleep_note), note(false, what it returned)
+/* note(true, where) is called before a thread sleeps for its turn in a
+ * domain (where: see olog's sleep_note), note(false, what it returned)
  * after. */
-RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uint32_t whom));
+RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uintptr_t where));
+
+/* Whom a thread that sleeps where (a note's) waits for now: olog's
+ * OLOG_WAIT_OTHER, a vtid, or OLOG_WAIT_OWN (not known). */
+RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where);
 
 /* Which domain label names now, in terms every replica shares: the
  * number of the init_dom() that made it (the k-th domain made in this

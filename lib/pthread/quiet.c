@@ -56,7 +56,7 @@ struct qslot {
 	_Atomic uint32_t clk;
 	_Atomic int64_t due_ns;		/* the deadline, on clock clk */
 	_Atomic uint32_t passed;	/* its waiter saw it pass */
-	_Atomic uint32_t whom;		/* RPT_Q_TURN: whom it waits for */
+	_Atomic uintptr_t where;	/* RPT_Q_TURN: the domain (rp_turn_whom()) */
 	_Atomic uint32_t vtid;		/* 0: not known yet (a fork child's) */
 };
 
@@ -78,17 +78,17 @@ static void slot_free(void *p)
 
 /* A thread that sleeps for its turn in a domain (not one that spins for
  * it: that is too short to be a point every replica reaches). */
-static uint32_t turn_sleep(bool asleep, uint32_t token)
+static uint32_t turn_sleep(bool asleep, uintptr_t what)
 {
 	struct qslot *s = tl_slot;
 
 	if (!s)
 		return RPT_Q_NONE;
 	if (!asleep) {
-		rpt_quiet_run(token);
+		rpt_quiet_run((uint32_t)what);
 		return 0;
 	}
-	atomic_store(&s->whom, token);
+	atomic_store(&s->where, what);
 	return atomic_exchange(&s->state, RPT_Q_TURN);
 }
 
@@ -232,7 +232,10 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 		case RPT_Q_WAIT:
 			return true;
 		case RPT_Q_TURN:
-			whom = atomic_load(&o->whom);
+			/* now: the thread ahead of it when it fell
+			 * asleep may have left since (it is not woken
+			 * for that), even exited */
+			whom = rp_turn_whom(atomic_load(&o->where));
 			if (whom == OLOG_WAIT_OTHER || whom == atomic_load(&me->vtid))
 				return true;
 			if (whom == OLOG_WAIT_OWN || !(o = slot_of_vtid(whom, hi)))

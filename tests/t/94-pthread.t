@@ -143,6 +143,16 @@ for n in 2 3; do
 	is "$RC:$(cat "$OUT")" "0:10 timeouts while main slept" \
 		"timedblock -n $n: a thread in sleep() does not hold up another's deadlines" || diag_file stderr "$ERR"
 done
+# staleturn: a thread asleep for its turn behind a thread that left the
+# region and exited is quiet when the thread inside now waits. Judged by
+# the exited thread, it counted as running, and each of the five 20 ms
+# timeouts waited the 10 s limit: 51 s at -n 2 on the build before, past
+# this file's 30 s limit per run (0.4 s now).
+for n in 2 3; do
+	rrun staleturn.n$n -n $n -- "$PROGS/staleturn"
+	is "$RC:$(cat "$OUT")" "0:5 timeouts" \
+		"staleturn -n $n: a sleeper behind an exited thread does not hold up deadlines" || diag_file stderr "$ERR"
+done
 
 # --- what a run used: the library by default, --no-pthread, =serial ---
 for mode in "on:" "off:--no-pthread" "serial:--pthread=serial"; do
