@@ -83,7 +83,7 @@ PT_API int pthread_barrier_wait(pthread_barrier_t *b)
 	}
 	if (inside)
 		rpt_leave(b);
-	token = rpt_quiet_wait(RPT_Q_WAIT, NULL);
+	token = rpt_quiet_wait(NULL);
 	while (atomic_load(&r->round) == round)
 		rpt_futex_wait(&r->round, round, NULL);
 	rpt_quiet_run(token);

@@ -103,20 +103,17 @@ bool rpt_deadline_nap(struct rpt_deadline *d)
 	if (d->left_ns <= 0) {
 		if (rpt_quiet_due(d))
 			return false;
-		rel = ts_of(hold_nap(d));
-		token = rpt_quiet_wait(RPT_Q_WAIT, d);
-		rpt_futex_wait(&never, 0, &rel);
-		rpt_quiet_run(token);
-		return true;
+		nap = hold_nap(d);
+	} else {
+		nap = d->nap_ns < d->left_ns ? d->nap_ns : d->left_ns;
+		d->left_ns -= nap;
+		if (d->nap_ns < NAP_MAX_NS)
+			d->nap_ns *= 2;
 	}
-	nap = d->nap_ns < d->left_ns ? d->nap_ns : d->left_ns;
 	rel = ts_of(nap);
-	token = rpt_quiet_wait(RPT_Q_WAIT, d);
+	token = rpt_quiet_wait(d);
 	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
 	rpt_quiet_run(token);
-	d->left_ns -= nap;
-	if (d->nap_ns < NAP_MAX_NS)
-		d->nap_ns *= 2;
 	return true;
 }
 
@@ -130,7 +127,7 @@ int rpt_wait_word(_Atomic uint32_t *word, struct rpt_deadline *d)
 
 	if (atomic_load(word))
 		return 0;
-	token = rpt_quiet_wait(RPT_Q_WAIT, d);
+	token = rpt_quiet_wait(d);
 	while (!atomic_load(word)) {
 		if (!d) {
 			rpt_futex_wait(word, 0, NULL);

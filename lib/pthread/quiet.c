@@ -46,6 +46,14 @@
 #include "orderlog.h"
 #include "rpt.h"
 
+enum rpt_qstate {
+	RPT_Q_NONE = 0,		/* (a token: this thread has no slot) */
+	RPT_Q_RUN = 1,		/* may be running the program's code */
+	RPT_Q_WAIT = 2,		/* waits for another thread or a deadline */
+	RPT_Q_TURN = 3,		/* sleeps for its turn in a domain */
+	RPT_Q_TIMED_BIT = 0x100,	/* (in a token: a deadline was set) */
+};
+
 #define QUIET_SLOTS 4096		/* threads tracked at once */
 #define HOLD_MAX_NS 10000000000ll	/* a deadline waits for quiet this long at most */
 
@@ -144,7 +152,7 @@ struct qslot *rpt_quiet_self(void)
 	return tl_slot;	/* NULL when all are taken: this thread is not seen */
 }
 
-uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d)
+uint32_t rpt_quiet_wait(const struct rpt_deadline *d)
 {
 	/* not rpt_quiet_self(): whether a wait sleeps is timing, and taking a
 	 * slot may make a call (the vtid), which must come at the same point
@@ -161,15 +169,8 @@ uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d)
 		atomic_store(&s->passed, 0);
 		atomic_store(&s->timed, 1);
 	}
-	prev = atomic_exchange(&s->state, st);
+	prev = atomic_exchange(&s->state, RPT_Q_WAIT);
 	return prev | (d ? RPT_Q_TIMED_BIT : 0);
-}
-
-uint32_t rpt_quiet_block(void)
-{
-	struct qslot *s = tl_slot;
-
-	return s ? atomic_exchange(&s->state, RPT_Q_WAIT) : RPT_Q_NONE;
 }
 
 void rpt_quiet_run(uint32_t prev)

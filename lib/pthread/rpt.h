@@ -195,14 +195,6 @@ bool rpt_decide(bool proposal);
 
 /* ---- quiet.c: deadlines pass at quiet points --------------------------- */
 
-enum rpt_qstate {
-	RPT_Q_NONE = 0,		/* (a token: this thread has no slot) */
-	RPT_Q_RUN = 1,		/* may be running the program's code */
-	RPT_Q_WAIT = 2,		/* waits for another thread or a deadline */
-	RPT_Q_TURN = 3,		/* sleeps for its turn in a domain */
-	RPT_Q_TIMED_BIT = 0x100,	/* (in a token: a deadline was set) */
-};
-
 struct qslot;
 
 /* pthread_key_create() for the slots, once, before any thread. */
@@ -211,12 +203,10 @@ void rpt_quiet_setup(void);
 void rpt_quiet_after_fork(void);
 /* The calling thread's slot, taken on its first call; NULL: none left. */
 struct qslot *rpt_quiet_self(void);
-/* The calling thread now waits (st RPT_Q_WAIT), with deadline d if not
- * NULL; returns a token for rpt_quiet_run(). */
-uint32_t rpt_quiet_wait(enum rpt_qstate st, const struct rpt_deadline *d);
-/* The calling thread blocks in a call (block.c): as rpt_quiet_wait()
- * without a deadline, for a thread that has a slot already. */
-uint32_t rpt_quiet_block(void);
+/* The calling thread now waits, or blocks in a call (block.c), with
+ * deadline d if not NULL; returns a token for rpt_quiet_run(). Only a
+ * thread that has a slot already is seen. */
+uint32_t rpt_quiet_wait(const struct rpt_deadline *d);
 /* block.c: finds glibc's blocking calls that it wraps. */
 void rpt_block_resolve(void);
 /* The wait is over: back to the state before it. */

@@ -28,7 +28,7 @@ static int wait_ordered(sem_t *s)
 
 	/* quiet (quiet.c) only if it sleeps */
 	if (ret && err == EAGAIN) {
-		token = rpt_quiet_wait(RPT_Q_WAIT, NULL);
+		token = rpt_quiet_wait(NULL);
 		ret = rpt_real.sem_wait(s);
 		err = errno;
 		rpt_quiet_run(token);
