@@ -11,21 +11,32 @@
 
 #include "os/util.h"
 
-enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *arg0)
+/* /proc/PID/task/TID/NAME, a line or two, into buf as a string: its
+ * length, or 0 if it cannot be read. */
+static ssize_t read_task_file(pid_t pid, pid_t tid, const char *name, char *buf, size_t size)
 {
-	char path[64], buf[256];
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid, (int)tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return TASK_UNKNOWN;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return 0;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return TASK_UNKNOWN;
+		return 0;
 	buf[n] = 0;
+	return n;
+}
+
+enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *arg0)
+{
+	char buf[256];
+
+	if (!read_task_file(pid, tid, "syscall", buf, sizeof(buf)))
+		return TASK_UNKNOWN;
 	if (!strncmp(buf, "running", 7))
 		return TASK_RUNNING;
 	*arg0 = 0;
@@ -36,19 +47,10 @@ enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *
 
 char procfs_task_sched(pid_t pid, pid_t tid)
 {
-	char path[64], buf[512], *close_paren;
-	ssize_t n;
-	int fd;
+	char buf[512], *close_paren;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_task_file(pid, tid, "stat", buf, sizeof(buf)))
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	/* the name may hold anything, ')' too: the state follows the last */
 	close_paren = strrchr(buf, ')');
 	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;

@@ -241,29 +241,30 @@ static void describe_word(const struct seqreg *s, unsigned long off, char *buf, 
 
 void seq_describe_wait(pid_t pid, pid_t tid, char *buf, size_t n)
 {
-	char path[64], line[256];
-	unsigned long nr = 0, addr = 0, off = 0;
+	unsigned long addr = 0, off = 0;
 	struct seqreg *s;
-	FILE *f;
+	long nr = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
-	f = fopen(path, "re");
-	if (!f || !fgets(line, sizeof(line), f)) {
+	switch (procfs_task_call(pid, tid, &nr, &addr)) {
+	case TASK_UNKNOWN:
 		snprintf(buf, n, "its state is unknown");
-	} else if (!strncmp(line, "running", 7)) {
+		break;
+	case TASK_RUNNING:
 		snprintf(buf, n, "runs outside any syscall");
-	} else if (sscanf(line, "%lu %lx", &nr, &addr) < 1) {
+		break;
+	case TASK_IN_CALL:
+		if (nr != SYS_futex)
+			snprintf(buf, n, "is in syscall %s", sysent_name(nr));
+		else if ((s = region_at(pid, addr, &off)))
+			describe_word(s, off, buf, n);
+		else
+			snprintf(buf, n, "waits on a futex outside the sequential regions (a lock, "
+				 "condition variable or semaphore of the program or the pthread "
+				 "library)");
+		break;
+	default:
 		snprintf(buf, n, "its state is unknown");
-	} else if (nr != SYS_futex) {
-		snprintf(buf, n, "is in syscall %s", sysent_name((long)nr));
-	} else if ((s = region_at(pid, addr, &off))) {
-		describe_word(s, off, buf, n);
-	} else {
-		snprintf(buf, n, "waits on a futex outside the sequential regions (a lock, condition "
-			 "variable or semaphore of the program or the pthread library)");
 	}
-	if (f)
-		fclose(f);
 }
 
 /* Called often by the main loop; scans once a second. True with *st
