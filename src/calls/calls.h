@@ -84,7 +84,7 @@ void timer_forget(const struct group *g);
 /* poll.c: c is an input on a pipe (whose run waits for every replica). */
 bool calls_on_pipe(struct peer *p, const struct call *c);
 
-extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_pipe, h_mmap;
+extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_mmap;
 extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
 extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;

@@ -1,5 +1,5 @@
-/* Descriptors: close, dup, the private pipes and socketpairs a replica
- * makes, and shared mappings of a descriptor. */
+/* Descriptors: close, dup, the pipes and socketpairs a replica makes,
+ * and shared mappings of a descriptor. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -118,77 +118,58 @@ const struct handler h_dup = {
 	.each = dup_each,
 };
 
-/* The pair the call asks for, made by the monitor; its O_CLOEXEC wish in
- * *flags, where the replica wants the two numbers in *where. */
-static int make_pair(const struct call *c, int fds[2], int *flags, uint64_t *where)
+/* The pair the call asks for, made by the monitor. */
+static int make_pair(const struct call *c, int fds[2])
+{
+	if (c->nr == SYS_socketpair)
+		return socketpair((int)c->args[0], (int)c->args[1] | SOCK_CLOEXEC, (int)c->args[2],
+				  fds) < 0 ? -errno : 0;
+	return pipe2(fds, (c->nr == SYS_pipe2 ? (int)c->args[1] : 0) | O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/* Whether the replica wants its two numbers close-on-exec, and where. */
+static bool pair_wish(const struct call *c, uint64_t *where)
 {
 	if (c->nr == SYS_socketpair) {
-		*flags = (int)c->args[1] & SOCK_CLOEXEC ? O_CLOEXEC : 0;
 		*where = c->args[3];
-		return socketpair((int)c->args[0], (int)c->args[1], (int)c->args[2], fds) < 0 ? -errno : 0;
+		return c->args[1] & SOCK_CLOEXEC;
 	}
-	*flags = c->nr == SYS_pipe2 ? (int)c->args[1] : 0;
 	*where = c->args[0];
-	return pipe2(fds, *flags | O_CLOEXEC) < 0 ? -errno : 0;
+	return c->nr == SYS_pipe2 && (c->args[1] & O_CLOEXEC);
 }
 
-/* socketpair: private to the replica (descriptors pass over it). */
-static struct answer pair_each(struct entry *e, struct peer *p, struct call *c)
+/* pipe, pipe2, socketpair: one pair, made once, that every replica's
+ * processes hold and whose reads and writes the monitor runs once, like
+ * any external object's. What timing decides in a pipe or a socketpair
+ * (how much a read gets, when a write meets a reader that is gone, EPIPE
+ * and its SIGPIPE, which end is ready for poll) is then decided once for
+ * all replicas: with a pipe of its own, each replica's `seq | head -1`
+ * stopped seq at its own point. Descriptors passed over a socketpair
+ * (SCM_RIGHTS) are the monitor's to pass (net.c). */
+static enum prep pair_prepare(struct entry *e)
 {
-	int fds[2], got[2] = { -1, -1 }, i, err, flags;
-	uint64_t where;
+	int fds[2], i;
 
-	err = make_pair(c, fds, &flags, &where);
-	if (err)
-		return ans_val(err);
-	for (i = 0; i < 2 && !err; i++) {
-		got[i] = calls_addfd(p, fds[i], proc_fd_number(e, p, i, 0), flags & O_CLOEXEC);
-		if (got[i] < 0)
-			err = got[i];
-	}
-	close(fds[0]);
-	close(fds[1]);
-	if (err)
-		return ans_val(err);
-	for (i = 0; i < 2; i++) {
-		struct fobj *o = fobj_new(-1, true);
-
-		o->type = c->nr == SYS_socketpair ? S_IFSOCK : S_IFIFO;
-		fdtab_set(&p->proc->fds, got[i], o, flags & O_CLOEXEC);
-	}
-	return ans_val(mem_write(p->tid, where, got, sizeof(got)));
-}
-
-const struct handler h_pair = {
-	.each = pair_each,
-};
-
-/* pipe, pipe2: one pipe, made once, that every replica's processes hold
- * and whose reads and writes the monitor runs once, like any external
- * object's. What timing decides in a pipe (how much a read gets, when a
- * write meets a reader that is gone, EPIPE and its SIGPIPE, which end is
- * ready for poll) is then decided once for all replicas: with a pipe of
- * its own, each replica's `seq | head -1` stopped seq at its own point. */
-static enum prep pipe_prepare(struct entry *e)
-{
-	int fds[2], flags;
-	uint64_t where;
-
-	e->ret = make_pair(e->call[e->agreed], fds, &flags, &where);
+	e->ret = make_pair(e->call[e->agreed], fds);
 	if (e->ret < 0)
 		return PREP_DONE;
 	e->priv = fobj_new(fds[0], false);
 	e->priv2 = fobj_new(fds[1], false);
-	fobj_get(e->priv);	/* the entry's references */
-	fobj_get(e->priv2);
+	for (i = 0; i < 2; i++) {
+		struct fobj *o = i ? e->priv2 : e->priv;
+
+		fobj_get(o);	/* the entry's reference */
+		o->inner = true;
+	}
 	return PREP_DONE;
 }
 
-static struct answer pipe_deliver(struct entry *e, struct peer *p)
+static struct answer pair_deliver(struct entry *e, struct peer *p)
 {
 	struct call *c = e->call[p->rep->idx];
 	struct fobj *end[2] = { e->priv, e->priv2 };
-	bool cloexec = c->nr == SYS_pipe2 && (c->args[1] & O_CLOEXEC);
+	uint64_t where;
+	bool cloexec = pair_wish(c, &where);
 	int got[2], i;
 
 	if (e->ret < 0)
@@ -199,12 +180,12 @@ static struct answer pipe_deliver(struct entry *e, struct peer *p)
 			return ans_val(got[i]);
 		fdtab_set(&p->proc->fds, got[i], end[i], cloexec);
 	}
-	return ans_val(mem_write(p->tid, c->args[0], got, sizeof(got)));
+	return ans_val(mem_write(p->tid, where, got, sizeof(got)));
 }
 
-const struct handler h_pipe = {
-	.prepare = pipe_prepare,
-	.deliver = pipe_deliver,
+const struct handler h_pair = {
+	.prepare = pair_prepare,
+	.deliver = pair_deliver,
 };
 
 /* mmap reaches the monitor only for shared mappings of a descriptor

@@ -168,9 +168,9 @@ static const struct sysent ioctls[] = {
 	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
 };
 
-/* Requests a replica may make on its own descriptors (pipes, socketpairs,
- * its /proc files): they touch nothing but the descriptor. Others could
- * reach past it (TIOCSTI injects input into a terminal). */
+/* Requests a replica may make on its own descriptors (its /proc files):
+ * they touch nothing but the descriptor. Others could reach past it
+ * (TIOCSTI injects input into a terminal). */
 static bool ioctl_private_ok(unsigned req)
 {
 	return req == FIONBIO || req == FIOCLEX || req == FIONCLEX || req == FIONREAD ||

@@ -107,10 +107,10 @@ static void clear_from(unsigned char *set, size_t len, int nfds)
 	memset(set + byte + 1, 0, len - byte - 1);
 }
 
-/* A select on none but the replica's own descriptors (its socketpairs), or
+/* A select on none but the replica's own descriptors (its /proc files), or
  * on none at all (a sleep), is its own business: it runs there. On
- * external ones (pipes, make's jobserver among them) it is an input the
- * monitor runs as a ppoll on its descriptors; a mix cannot be run in
+ * external ones (pipes and socketpairs, make's jobserver among them) it is
+ * an input the monitor runs as a ppoll on its descriptors; a mix cannot be run in
  * either place and is refused. */
 static enum mode select_classify(struct peer *p, struct call *c)
 {
@@ -255,7 +255,7 @@ static bool is_pipe(const struct proc *pr, long fd)
 {
 	const struct fobj *o = fd >= 0 ? proc_fobj((struct proc *)pr, (int)fd) : NULL;
 
-	return o && !o->private_ && o->type == S_IFIFO;
+	return o && !o->private_ && (o->type == S_IFIFO || o->inner);
 }
 
 /* A pipe is one object for every replica, and what a replica's own

@@ -88,6 +88,16 @@ bool fdtab_is_free(const struct fdtab *t, int fd)
 	return fd >= t->size || (!t->ent[fd].obj && !t->ent[fd].reserved && !t->ent[fd].closing);
 }
 
+bool fdtab_holds(const struct fdtab *t, const struct fobj *o)
+{
+	int fd;
+
+	for (fd = 0; fd < t->size; fd++)
+		if (t->ent[fd].obj == o)
+			return true;
+	return false;
+}
+
 bool fdtab_free_once_closed(const struct fdtab *t, int fd)
 {
 	return fd >= t->size || (!t->ent[fd].obj && !t->ent[fd].reserved);

@@ -19,6 +19,8 @@ struct fobj {
 	int instfd;		/* what replicas get, when not mfd: a readable reopen
 				 * of an O_PATH descriptor, which ADDFD cannot pass */
 	bool private_;		/* replica-private: the replica runs its own calls */
+	bool inner;		/* an end of a pipe or socketpair the replicas
+				 * made: both ends may be in their processes */
 	mode_t type;		/* S_IFMT bits of the file */
 	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
@@ -58,6 +60,8 @@ void fdtab_set_cloexec(struct fdtab *t, int fd, bool cloexec);
 /* Lowest fd >= min that is free (neither open nor reserved). */
 int fdtab_lowest_free(const struct fdtab *t, int min);
 bool fdtab_is_free(const struct fdtab *t, int fd);
+/* Whether some descriptor of t refers to o. */
+bool fdtab_holds(const struct fdtab *t, const struct fobj *o);
 /* Free, or closed by a close its thread made and will have finished before
  * its next call. */
 bool fdtab_free_once_closed(const struct fdtab *t, int fd);

@@ -23,7 +23,20 @@ static void entry_free(struct entry *e)
 		fobj_put(e->priv2);
 	if (e->pinned)
 		fobj_put(e->pinned);
+	for (i = 0; i < e->nheld; i++)
+		fobj_put(e->held[i]);
+	free(e->held);
+	free(e->heldnum);
 	free(e);
+}
+
+void entry_hold(struct entry *e, struct fobj *o)
+{
+	e->held = xrealloc(e->held, (e->nheld + 1) * sizeof(*e->held));
+	e->heldnum = xrealloc(e->heldnum, (e->nheld + 1) * sizeof(*e->heldnum));
+	fobj_get(o);
+	e->heldnum[e->nheld] = -1;
+	e->held[e->nheld++] = o;
 }
 
 struct entry *list_head(const struct group *g)

@@ -20,6 +20,8 @@ bool list_is_new(const struct entry *e);
  * gets a call: a new entry takes mode m and handler h. Dies when the
  * position is taken (an internal error). */
 struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struct handler *h);
+/* e keeps a reference to o until it is freed (e->held). */
+void entry_hold(struct entry *e, struct fobj *o);
 /* Frees the entries at the head that every live replica has consumed. */
 void list_gc(struct group *g);
 

@@ -177,6 +177,10 @@ struct entry {
 	struct fobj *priv;		/* a new object the call created, owned by the entry */
 	struct fobj *priv2;		/* a second one (a pipe's write end) */
 	int fdnum[2];			/* descriptor numbers it creates, -1 until chosen */
+	struct fobj **held;		/* objects it holds a reference to: those a
+					 * sendmsg passes, those a recvmsg received */
+	int *heldnum;			/* a received one's number, -1 until chosen */
+	int nheld;
 	struct creds creds;		/* the agreed process's, which the monitor
 					 * runs the call with (os/creds.c) */
 	const struct handler *h;	/* its row's handler, or NULL */

@@ -60,14 +60,10 @@ static struct proc *group_proc(const struct group *g, int i)
  * needs); once it has threads, the lowest free in every replica.
  * Numbers chosen for a replica that has not made the call yet are
  * reserved in its table. */
-int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
+static int choose_fd(struct entry *e, struct peer *p, int min, int avoid)
 {
 	int fd, i;
 
-	if (!e)
-		return fdtab_lowest_free(&p->proc->fds, min);
-	if (e->fdnum[k] >= 0)
-		return e->fdnum[k];
 	for (fd = min;; fd++) {
 		bool ok = fdtab_is_free(&p->proc->fds, fd);
 
@@ -77,14 +73,29 @@ int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
 		for (i = 0; i < opt.n && ok && p->proc->threaded; i++)
 			if (&replicas[i] != p->rep && replicas[i].alive && group_proc(e->grp, i))
 				ok = fdtab_free_once_closed(&group_proc(e->grp, i)->fds, fd);
-		if (ok && (k == 0 || fd != e->fdnum[0]))
+		if (ok && fd != avoid)
 			break;
 	}
-	e->fdnum[k] = fd;
 	for (i = 0; i < opt.n; i++)
 		if (&replicas[i] != p->rep && replicas[i].alive && group_proc(e->grp, i))
 			fdtab_reserve(&group_proc(e->grp, i)->fds, fd);
 	return fd;
+}
+
+int proc_fd_number(struct entry *e, struct peer *p, int k, int min)
+{
+	if (!e)
+		return fdtab_lowest_free(&p->proc->fds, min);
+	if (e->fdnum[k] < 0)
+		e->fdnum[k] = choose_fd(e, p, min, k ? e->fdnum[0] : -1);
+	return e->fdnum[k];
+}
+
+int proc_held_fd_number(struct entry *e, struct peer *p, int j)
+{
+	if (e->heldnum[j] < 0)
+		e->heldnum[j] = choose_fd(e, p, 0, -1);
+	return e->heldnum[j];
 }
 
 void proc_settle(struct peer *p)

@@ -14,6 +14,8 @@ struct fobj *proc_fobj(const struct proc *pr, long fd);
  * in every replica, chosen when first asked, at least min. With e NULL (a
  * call outside the list), the lowest free in p's own table. */
 int proc_fd_number(struct entry *e, struct peer *p, int k, int min);
+/* The same for the j-th object e holds (a descriptor a recvmsg received). */
+int proc_held_fd_number(struct entry *e, struct peer *p, int j);
 /* p's thread makes its next call: what its last one was let do in the
  * replica is done (a close: its number is free again; a credential
  * change: read the credentials again). */

@@ -121,7 +121,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_readv]		= INPUT_FD("readv", 3, FD, IOV_OUT(2), INT),
 	[__NR_writev]		= OUTPUT_FD("writev", 3, FD, IOV_IN(2), INT),
 	[__NR_access]		= HSYS("access", 2, SC_INPUT, 0, h_access, PATH, INT),
-	[__NR_pipe]		= HSYS("pipe", 1, SC_OUTPUT, 0, h_pipe,
+	[__NR_pipe]		= HSYS("pipe", 1, SC_OUTPUT, 0, h_pair,
 				      OUTSZ(2 * sizeof(int))),
 	[__NR_select]		= HSYS("select", 5, SC_INPUT, 0, h_select,
 				      INT, FDSET, FDSET, FDSET, INOUTSZ_NULL(TV)),
@@ -441,7 +441,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_eventfd2]		= HSYS("eventfd2", 2, SC_OUTPUT, 0, h_eventfd, INT, INT),
 	[__NR_epoll_create1]	= HSYS("epoll_create1", 1, SC_OUTPUT, 0, h_epoll_create, INT),
 	[__NR_dup3]		= HSYS("dup3", 3, SC_OUTPUT, 0, h_dup, FD, FD, INT),
-	[__NR_pipe2]		= HSYS("pipe2", 2, SC_OUTPUT, 0, h_pipe,
+	[__NR_pipe2]		= HSYS("pipe2", 2, SC_OUTPUT, 0, h_pair,
 				      OUTSZ(2 * sizeof(int)), INT),
 	[__NR_inotify_init1]	= REFUSED("inotify_init1", 1),
 	/* preadv/pwritev: fd, iov, iovcnt, pos_l, pos_h; pos_h is ignored by a

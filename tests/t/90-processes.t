@@ -156,6 +156,18 @@ for n in 2 3; do
 			sh -c 'seq 1 30000 | rev | head -2'
 	done
 done
+# The same for a socketpair (tests/progs/pairstop.c): a child writes to it
+# until the parent, having read 64 KiB, closes its end. How much it wrote
+# before EPIPE (or ECONNRESET) is decided once: with a socketpair per
+# replica, 10 of 10 runs at -n 2 diverged at the child's report.
+for n in 2 3; do
+	for i in 1 2 3; do
+		rrun pairstop.$n.$i -n $n -- "$PROGS/pairstop"
+		is "$RC:$(sed -E 's/wrote [0-9]+ KiB/wrote N KiB/; s/(Broken pipe|Connection reset by peer)$/EPIPE/' "$OUT" | tr '\n' '|')" \
+			"0:child: wrote N KiB, then EPIPE|parent: read 64 KiB, child status 0|" \
+			"socketpair, reader stops early -n $n (run $i): exit 0, one outcome" || diag_file stderr "$ERR"
+	done
+done
 # A signal interrupts a call the monitor runs for the replica (a read of
 # an empty pipe): EINTR without SA_RESTART, a restart with it. Before, the
 # signal waited for the read, which waited for the signal: a hang.

@@ -87,6 +87,19 @@ mkdir in parent's cwd: Permission denied" "the monitor's /proc -n $n: every open
 	rmdir parentproc.made 2>/dev/null
 done
 cd "$OLDPWD" || exit 1
+# Descriptors passed over a socketpair are judged by the objects they name:
+# the last replica's child passes stdin where its peers pass stdout
+# (tests/progs/passwrong.c). A divergence at that sendmsg, and nothing
+# written through what was passed. Before socketpairs were one object run
+# by the monitor, each replica passed its own, unvoted: exit 0 at -n 3.
+for n in 2 3; do
+	rrun "passwrong.$n" -n $n -- "$PROGS/passwrong"
+	is "$RC" 86 "a minority passes another descriptor -n $n: a divergence, exit 86" ||
+		diag_file stderr "$ERR"
+	like "$(cat "$ERR")" '^replicant: DIVERGENCE in peer group 1 at position 1: sendmsg$' \
+		"a minority passes another descriptor -n $n: the report names sendmsg"
+	is_empty "$OUT" "a minority passes another descriptor -n $n: nothing written through it"
+done
 # Class 7: the shared memory of sequential regions is untrusted input. A
 # replica whose region header lies (stride 0, 2^32 - 1 domains) and that
 # then stalls: the monitor reports the stall from its own copy of the
