@@ -7,7 +7,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "calls/async.h"
 #include "calls/calls.h"
+#include "model/list.h"
+#include "model/peers.h"
 #include "model/procs.h"
 
 #define FLOCK_SIZE 32 /* struct flock on x86_64 */
@@ -19,6 +22,11 @@ static const struct sysent fcntl_getlk = {
 static const struct sysent fcntl_setlk = {
 	"fcntl", 3, SC_OUTPUT, 0, 0, NULL,
 	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, FLOCK_SIZE } } };
+
+/* F_GETOWN_EX (glibc's F_GETOWN): a struct f_owner_ex out. */
+static const struct sysent fcntl_getown_ex = {
+	"fcntl", 3, SC_INPUT, 0, 0, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_OUT, 0, -1, sizeof(struct f_owner_ex) } } };
 
 /* Commands without a third argument: whatever register value is there
  * is not compared. */
@@ -55,10 +63,32 @@ static void flock_meaning(struct call *c)
 		((struct flock *)c->buf[2])->l_pid = fl.l_pid;
 }
 
+/* F_SETOWN: a process of the replica (by its virtual pid), or none; the
+ * owner is the object's, kept by the monitor (async.c). */
+static enum mode setown_classify(struct peer *p, struct call *c)
+{
+	pid_t pid = (pid_t)c->args[2];
+
+	if (pid < 0) {
+		c->why = "F_SETOWN to a process group is not supported";
+		return M_REFUSE;
+	}
+	if (pid > 0 && peer_real_tid(p->rep, pid) < 0) {
+		c->why = "F_SETOWN names a process outside the replica";
+		return M_REFUSE;
+	}
+	return M_OUTPUT;
+}
+
 /* The mode of a command on an external descriptor. */
 static enum mode fcntl_external(struct peer *p, struct call *c)
 {
 	switch ((int)c->args[1]) {
+	case F_SETOWN:
+		return setown_classify(p, c);
+	case F_GETOWN_EX:
+		return call_recapture(c, p->tid, &fcntl_getown_ex) ? M_REFUSE : M_INPUT;
+	case F_GETOWN:
 	case F_GETFL:
 	case F_GETPIPE_SZ:
 		return M_INPUT;
@@ -85,12 +115,12 @@ static enum mode fcntl_external(struct peer *p, struct call *c)
 }
 
 /* Commands that make the kernel send signals to a process the call names
- * (SIGIO, or any with F_SETSIG): on any descriptor, a replica's own pipe
- * included, that process could be another replica's or the monitor. */
+ * (SIGIO, or any with F_SETSIG): on any descriptor, a replica's own
+ * included, that process could be another replica's or the monitor.
+ * F_SETOWN on an external one is the monitor's to keep (async.c). */
 static bool fcntl_signals_someone(int cmd)
 {
-	return cmd == F_SETOWN || cmd == F_SETOWN_EX || cmd == F_SETSIG || cmd == F_SETLEASE ||
-	       cmd == F_NOTIFY;
+	return cmd == F_SETOWN_EX || cmd == F_SETSIG || cmd == F_SETLEASE || cmd == F_NOTIFY;
 }
 
 static enum mode fcntl_classify(struct peer *p, struct call *c)
@@ -113,9 +143,49 @@ static enum mode fcntl_classify(struct peer *p, struct call *c)
 	default:
 		break;
 	}
+	if (o && o->private_ && cmd == F_SETOWN) {
+		c->why = "F_SETOWN on a replica's own descriptor is not supported";
+		return M_REFUSE;
+	}
 	if (!o || o->private_)
 		return M_EACH; /* unknown: EBADF; private: the replica's own */
 	return fcntl_external(p, c);
+}
+
+/* The owner and O_ASYNC are the object's, kept by the monitor: F_SETOWN
+ * and F_GETOWN do not run, F_SETFL runs and sets O_ASYNC as asked. */
+static enum prep fcntl_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct fobj *o = list_fobj(e, e->agreed, 0);
+
+	if (!o)
+		return generic_prepare(e);
+	switch ((int)c->args[1]) {
+	case F_SETOWN:
+		o->owner = (pid_t)c->args[2];
+		async_apply(o);
+		e->ret = 0;
+		return PREP_DONE;
+	case F_GETOWN:
+		e->ret = o->owner;
+		return PREP_DONE;
+	case F_GETOWN_EX:
+		if (generic_prepare(e) != PREP_RUN)
+			return PREP_FAIL;
+		/* the kernel's: a process owner, or none ever set (a thread 0) */
+		*(struct f_owner_ex *)e->out[2] = (struct f_owner_ex){
+			.type = o->owner ? F_OWNER_PID : F_OWNER_TID, .pid = o->owner };
+		e->ret = 0;
+		return PREP_DONE;
+	case F_SETFL:
+		o->async = c->args[2] & O_ASYNC;
+		async_apply(o);
+		break;
+	default:
+		break;
+	}
+	return generic_prepare(e);
 }
 
 static struct answer fcntl_each(struct entry *e, struct peer *p, struct call *c)
@@ -141,6 +211,7 @@ static struct answer fcntl_each(struct entry *e, struct peer *p, struct call *c)
 
 const struct handler h_fcntl = {
 	.classify = fcntl_classify,
+	.prepare = fcntl_prepare,
 	.each = fcntl_each,
 	.refuse_why = "fcntl command not supported",
 };
@@ -163,6 +234,7 @@ static const struct sysent ioctls[] = {
 	IOCTL_OUT(TIOCGPGRP, sizeof(int)),
 	IOCTL_OUT(FIONREAD, sizeof(int)),
 	IOCTL_IN(FIONBIO, sizeof(int)),
+	IOCTL_IN(FIOASYNC, sizeof(int)),	/* not run: async.c */
 	/* reflink copy (cp): data from one external file into another */
 	{ "ioctl", 3, SC_OUTPUT, 0, (int)FICLONE, NULL,
 	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
@@ -211,8 +283,25 @@ static struct answer ioctl_each(struct entry *e, struct peer *p, struct call *c)
 	return ans_cont();
 }
 
+/* FIOASYNC is O_ASYNC (fcntl_prepare). */
+static enum prep ioctl_prepare(struct entry *e)
+{
+	struct call *c = e->call[e->agreed];
+	struct fobj *o = list_fobj(e, e->agreed, 0);
+	int on;
+
+	if ((unsigned)c->args[1] != FIOASYNC || !o || !c->buf[2] || c->len[2] < sizeof(on))
+		return generic_prepare(e);
+	memcpy(&on, c->buf[2], sizeof(on));
+	o->async = on != 0;
+	async_apply(o);
+	e->ret = 0;
+	return PREP_DONE;
+}
+
 const struct handler h_ioctl = {
 	.classify = ioctl_classify,
+	.prepare = ioctl_prepare,
 	.each = ioctl_each,
 	.refuse_why = "ioctl request not supported",
 };

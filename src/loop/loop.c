@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <time.h>
 
+#include "calls/async.h"
 #include "calls/calls.h"
 #include "end/report.h"
 #include "end/stall.h"
@@ -104,6 +105,10 @@ static void on_signal(void)
 			tracer_on_sigchld();
 			continue;
 		}
+		if (sig == SIG_ASYNC) {
+			async_signal(si.ssi_fd);
+			continue;
+		}
 		/* a second signal while one is on its way, or within a
 		 * second of it, ends the run: the way out of a program that
 		 * ignores them */
@@ -127,6 +132,7 @@ static void setup_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIG_ASYNC);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno("sigprocmask");
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -30,10 +30,37 @@ void fobj_get(struct fobj *o)
 	o->refs++;
 }
 
+/* Watched objects by monitor descriptor: few (a server's channels). */
+static struct fobj **watched;
+static int nwatched;
+
+void fobj_watch(struct fobj *o, bool on)
+{
+	if (o->mfd < 0)
+		return;
+	if (on && o->mfd >= nwatched) {
+		int n = nwatched ? nwatched : 64;
+
+		while (n <= o->mfd)
+			n *= 2;
+		watched = xrealloc(watched, n * sizeof(*watched));
+		memset(watched + nwatched, 0, (n - nwatched) * sizeof(*watched));
+		nwatched = n;
+	}
+	if (o->mfd < nwatched)
+		watched[o->mfd] = on ? o : NULL;
+}
+
+struct fobj *fobj_watched(int mfd)
+{
+	return mfd >= 0 && mfd < nwatched ? watched[mfd] : NULL;
+}
+
 void fobj_put(struct fobj *o)
 {
 	if (--o->refs > 0)
 		return;
+	fobj_watch(o, false);
 	if (o->mfd >= 0)
 		close(o->mfd);
 	if (o->instfd >= 0)

@@ -24,6 +24,8 @@ struct fobj {
 	mode_t type;		/* S_IFMT bits of the file */
 	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
+	pid_t owner;		/* F_SETOWN's process (a virtual pid), 0 for none */
+	bool async;		/* O_ASYNC: its owner gets SIGIO (calls/async.c) */
 	uint64_t *epdata;	/* an epoll object: each replica's event data by
 				 * watched fd, epdata[fd * MAX_REPLICAS + replica] */
 	int epsize;		/* fds epdata has room for */
@@ -48,6 +50,11 @@ void fobj_get(struct fobj *o);
 void fobj_put(struct fobj *o);
 /* True when calls on it may block (anything but regular files and dirs). */
 bool fobj_may_block(const struct fobj *o);
+
+/* The object whose monitor descriptor is mfd, among those watched for
+ * SIGIO (calls/async.c); a watched object stops being one when freed. */
+void fobj_watch(struct fobj *o, bool on);
+struct fobj *fobj_watched(int mfd);
 
 struct fobj *fdtab_get(const struct fdtab *t, long fd);
 void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec);

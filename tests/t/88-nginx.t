@@ -6,9 +6,11 @@
 # a request; no divergence or stall; SIGTERM to replicant ends the run with
 # nginx's own status and leaves no replica behind.
 #
-# One process (master_process off): with its master, nginx asks for SIGIO
-# on its channel socketpair (FIOASYNC and F_SETOWN), which replicant
-# refuses (issue 13).
+# In three shapes: one process (master_process off), and a master with one
+# and with two workers (as root, the workers run as nobody). The master
+# talks to each worker over a socketpair, which it has SIGIO for (FIOASYNC
+# and F_SETOWN: calls/async.c); two workers race to accept on the
+# listening socket they share.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/servers.sh"
 
@@ -24,14 +26,22 @@ NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null) || {
 has_nginx() { [ "$(live_tasks "$1" nginx)" -gt 0 ]; }
 
 mkdir -p www tmp
+chmod 755 . www	# the workers (nobody, as root) read it
 head -c 10240 /dev/urandom >www/f10k
 sha=$(sha256sum www/f10k | cut -d' ' -f1)
 
-# conf TAG PORT: a configuration of its own, everything inside $T
+# conf TAG PORT: a configuration of its own, everything inside $T; the
+# shape is TAG's first word (one, master1, master2)
 conf() {
+	local master=on workers=1
+	case $1 in
+	one.*) master=off ;;
+	master2.*) workers=2 ;;
+	esac
 	cat >"$1.conf" <<CONF
 daemon off;
-master_process off;
+master_process $master;
+worker_processes $workers;
 error_log $T/$1.error.log;
 pid $T/$1.pid;
 events { worker_connections 64; }
@@ -75,18 +85,20 @@ serve() {
 	stop "$pid" "nginx $tag"
 }
 
-serve plain
-plain_rc=$RC
-is "$plain_rc" 0 "plain nginx: SIGTERM ends it, status 0"
-
-for n in 2 3; do
-	serve "n$n" -n "$n"
-	is "$RC" "$plain_rc" "nginx -n $n: SIGTERM ends the run, nginx's own status" ||
-		diag_file stderr "n$n.err"
-	is_empty "n$n.err" "nginx -n $n: nothing on stderr (no divergence, no stall)"
-	is "$(wc -l <"n$n.access.log")" "$NGINX_REQUESTS" "nginx -n $n: no other line in the access log"
-	left=$(left_after 50 has_nginx $kids)
-	is "$left" "" "nginx -n $n: no replica is left"
-	for k in $left; do kill -KILL "$k" 2>/dev/null; done
+for shape in one master1 master2; do
+	serve "$shape.plain"
+	plain_rc=$RC
+	is "$plain_rc" 0 "plain nginx $shape: SIGTERM ends it, status 0"
+	for n in 2 3; do
+		tag=$shape.n$n
+		serve "$tag" -n "$n"
+		is "$RC" "$plain_rc" "nginx $tag: SIGTERM ends the run, nginx's own status" ||
+			diag_file stderr "$tag.err"
+		is_empty "$tag.err" "nginx $tag: nothing on stderr (no divergence, no stall)"
+		is "$(wc -l <"$tag.access.log")" "$NGINX_REQUESTS" "nginx $tag: no other line in the access log"
+		left=$(left_after 50 has_nginx $kids)
+		is "$left" "" "nginx $tag: no replica is left"
+		for k in $left; do kill -KILL "$k" 2>/dev/null; done
+	done
 done
 done_testing
