@@ -34,6 +34,14 @@ void async_apply(struct fobj *o)
 	fobj_watch(o, on);
 }
 
+void async_overflow(void)
+{
+	int mfd;
+
+	for (mfd = 0; mfd < fobj_watched_max(); mfd++)
+		async_signal(mfd);
+}
+
 void async_signal(int mfd)
 {
 	struct fobj *o = fobj_watched(mfd);

@@ -16,5 +16,8 @@
 void async_apply(struct fobj *o);
 /* The kernel's SIG_ASYNC for the monitor's descriptor mfd. */
 void async_signal(int mfd);
+/* The kernel's plain SIGIO: its queue of SIG_ASYNC overflowed, and which
+ * descriptors are ready is not known: every owner gets SIGIO. */
+void async_overflow(void);
 
 #endif

@@ -105,8 +105,11 @@ static void on_signal(void)
 			tracer_on_sigchld();
 			continue;
 		}
-		if (sig == SIG_ASYNC) {
-			async_signal(si.ssi_fd);
+		if (sig == SIG_ASYNC || sig == SIGIO) {
+			if (sig == SIG_ASYNC)
+				async_signal(si.ssi_fd);
+			else
+				async_overflow();
 			continue;
 		}
 		/* a second signal while one is on its way, or within a
@@ -133,6 +136,7 @@ static void setup_signals(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIG_ASYNC);
+	sigaddset(&set, SIGIO);	/* SIG_ASYNC's queue overflowed: not our end */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno("sigprocmask");
 	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -56,6 +56,11 @@ struct fobj *fobj_watched(int mfd)
 	return mfd >= 0 && mfd < nwatched ? watched[mfd] : NULL;
 }
 
+int fobj_watched_max(void)
+{
+	return nwatched;
+}
+
 void fobj_put(struct fobj *o)
 {
 	if (--o->refs > 0)

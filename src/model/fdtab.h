@@ -55,6 +55,8 @@ bool fobj_may_block(const struct fobj *o);
  * SIGIO (calls/async.c); a watched object stops being one when freed. */
 void fobj_watch(struct fobj *o, bool on);
 struct fobj *fobj_watched(int mfd);
+/* Monitor descriptors below this may be watched. */
+int fobj_watched_max(void);
 
 struct fobj *fdtab_get(const struct fdtab *t, long fd);
 void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec);
