@@ -14,9 +14,20 @@
 #include "os/mem.h"
 #include "os/util.h"
 
-/* A poll on none but the replica's own descriptors (its pipes, or none
- * at all: a sleep) is its own business: it runs there. With an external
- * one it is an input, run on the monitor's descriptors. */
+/* A wait that the replica makes itself, on no object of the world, whose
+ * timeout only says when that replica goes on: not compared. The kernel
+ * rewrites it (the time left) when a signal interrupts the call and it is
+ * made again, at another moment in each replica (Apache's parent, reaping
+ * its children with select as a sleep, diverged there). */
+static void own_wait_timeout(struct call *c, int i)
+{
+	if (c->buf[i])
+		memset(c->buf[i], 0, c->len[i]);
+}
+
+/* A poll on none but the replica's own descriptors (its /proc files, or
+ * none at all: a sleep) is its own business: it runs there. With an
+ * external one it is an input, run on the monitor's descriptors. */
 static enum mode poll_classify(struct peer *p, struct call *c)
 {
 	struct pollfd *fds = c->buf[0];
@@ -32,6 +43,8 @@ static enum mode poll_classify(struct peer *p, struct call *c)
 		if (o && !o->private_)
 			return M_INPUT;
 	}
+	if (c->nr == SYS_ppoll)
+		own_wait_timeout(c, 2);
 	return M_EACH;
 }
 
@@ -137,7 +150,10 @@ static enum mode select_classify(struct peer *p, struct call *c)
 	}
 	if (kinds == 3)
 		return M_REFUSE;
-	return kinds == 2 ? M_INPUT : M_EACH;
+	if (kinds == 2)
+		return M_INPUT;
+	own_wait_timeout(c, 4);
+	return M_EACH;
 }
 
 /* The pollfd array the monitor runs (e->out[0], unused by select's nfds):
