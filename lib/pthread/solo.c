@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <threads.h>
+#include <time.h>
 
 #include "rpt.h"
 
@@ -75,6 +76,15 @@ void rpt_solo_end(void)
 	rpt_quiet_self();	/* the thread that makes threads is seen (quiet.c) */
 	if (atomic_exchange(&rpt_threaded, true))
 		return;
+	/* glibc reads the time zone (/etc/localtime) on its first use, in
+	 * whichever thread converts a time first: timing (Apache's worker
+	 * threads at -n 3). Read now, while this is the only thread: later
+	 * conversions find it read, as long as TZ stays. */
+	tzset();
+	/* and loads the unwinder (libgcc_s) on the first thread exit or
+	 * cancellation, by whichever thread gets there first (Apache at -n 2):
+	 * loaded now, glibc finds it there */
+	dlopen("libgcc_s.so.1", RTLD_NOW);
 	for (i = 0; i < n_held; i++)
 		for (d = 0; d < held[i].depth; d++)
 			rpt_mutex_enter(held[i].m);
