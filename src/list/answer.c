@@ -121,6 +121,7 @@ void answer_send(struct peer *p, struct answer a)
 {
 	if (a.kind == ANS_SENT || a.kind == ANS_LATER)
 		return;
+	p->continued = p->waiting == W_NOTIF && a.kind == ANS_CONT;
 	switch (p->waiting) {
 	case W_NOTIF:
 		respond_notif(p, a);

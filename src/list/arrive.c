@@ -275,6 +275,22 @@ static bool clone_restarted(struct peer *p, struct call *c)
 	return true;
 }
 
+/* The kernel's restart of a call the replica runs itself, after a signal
+ * the monitor held back (signals/peersig.c): let go on as before, with no
+ * place of its own in the list. */
+static bool own_restarted(struct peer *p, struct call *c)
+{
+	bool same = p->own_restart && c->nr == p->own_nr && c->ip == p->own_ip;
+
+	p->own_restart = false;
+	if (!same)
+		return false;
+	debugmsg("replica %d group %d: %s restarted", p->rep->idx, p->grp->id, sysent_name(c->nr));
+	call_drop(c);
+	answer_send(p, ans_cont());
+	return true;
+}
+
 /* After a signal handler, the kernel restarts the interrupted call: the
  * same call as the entry it waited on, which must not take a second place
  * in the list (nor run twice). True when c was that restart. */
@@ -376,7 +392,7 @@ void arrive_notification(struct replica *r, const struct seccomp_notif *req)
 		return;
 	}
 	c = capture(r, p, req);
-	if (!c || resume_interrupted(p, c) || clone_restarted(p, c))
+	if (!c || resume_interrupted(p, c) || clone_restarted(p, c) || own_restarted(p, c))
 		return;
 	inject_fault(p, c);
 	arrive(p, c);

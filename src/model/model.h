@@ -119,6 +119,13 @@ struct peer {
 	struct entry *fix_entry; /* the wait's entry, answered at that stop */
 	long wait_vchild;	/* the virtual child id its wait runs for */
 	struct peer_sigs sigs;	/* signals owed to it (signals/ owns them) */
+	bool continued;		/* its last call was answered CONTINUE: it runs
+				 * in its own kernel */
+	bool own_restart;	/* a signal the monitor held back interrupted a
+				 * call it runs itself (a sleep): the kernel makes
+				 * it again, own_nr at own_ip, no new call */
+	long own_nr;
+	uint64_t own_ip;
 	bool restarting;	/* a signal interrupted its traced call, which the
 				 * kernel restarts: the same call, not a new one */
 	bool clone_sent;	/* it was let make a clone/fork whose child the

@@ -10,8 +10,9 @@
 #include "signals/signals.h"
 #include "table/sysent.h"
 
-/* The kernel's restart code (include/linux/errno.h), not in the uapi. */
+/* The kernel's restart codes (include/linux/errno.h), not in the uapi. */
 #define ERESTARTSYS_K 512
+#define ERESTART_BLOCK_K 516
 
 /* A thread that ended meanwhile (ESRCH) gets nothing, as in a plain run. */
 void sig_send(struct peer *p, int sig)
@@ -75,6 +76,24 @@ static bool defer(struct peer *p, int sig)
 	return true;
 }
 
+/* A signal held back from a thread inside a call the monitor let it run
+ * itself (a sleep, a wait on its own descriptors): no handler runs, so the
+ * kernel makes the call again, and the monitor hears of it again. The
+ * same call, not a new one (list/arrive.c): how many signals came during
+ * a sleep differs by replica. */
+static void held_back(struct peer *p)
+{
+	struct user_regs_struct regs;
+
+	if (p->waiting == W_NONE && p->continued && pt_getregs(p->tid, &regs) == 0 &&
+	    (long)regs.rax <= -ERESTARTSYS_K && (long)regs.rax >= -ERESTART_BLOCK_K) {
+		p->own_restart = true;
+		p->own_nr = (long)regs.orig_rax;
+		p->own_ip = regs.rip;
+	}
+	pt_cont(p->tid, 0);
+}
+
 /* SIGCHLD tells a process that one of its children ended: when, depends
  * on each replica's scheduling, and a shell that reaps from its handler
  * (dash) then makes its calls in a different order in each replica. So
@@ -92,14 +111,14 @@ static bool chld_arrived(struct peer *p)
 		return false; /* ours: delivered */
 	}
 	if (sig_chld_was_unseen(p)) {
-		pt_cont(p->tid, 0); /* counted when its child ended */
+		held_back(p); /* counted when its child ended */
 		return true;
 	}
 	p->sigs.chld_real++;
 	if (p->sigs.chld_given < p->sigs.chld_real && !sig_sending(p->grp, SIGCHLD) &&
 	    !sig_group(p->grp, SIGCHLD, false))
 		return false; /* too many signals on their way: as it comes */
-	pt_cont(p->tid, 0);
+	held_back(p);
 	return true;
 }
 

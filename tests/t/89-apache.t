@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Apache httpd (Debian's apache2-bin, unmodified) with the worker MPM, as
+# the seed ran it (2 child processes of 8 threads), and with prefork (4
+# children), under -n 2 and -n 3: APACHE_REQUESTS requests (default 200)
+# for a 10 KiB file from 4 loopback clients, one connection each
+# (tests/httpget.py), every body checked by its SHA-256; the access log,
+# written through the monitor, has exactly one line a request; no
+# divergence or stall; SIGTERM to replicant ends the run with Apache's own
+# status (its parent reaps its children, sleeping between waits, as
+# SIGCHLDs come) and leaves no replica behind. Started as root, the
+# children run as www-data.
+#
+# The event MPM is not here: its listener's timed waits still part the
+# replicas (issue 13). Nor is the worker MPM's stop a hard check (a TODO
+# below).
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/servers.sh"
+
+cd "$T" || exit 1
+export LC_ALL=C
+APACHE_REQUESTS=${APACHE_REQUESTS:-200}
+MODS=/usr/lib/apache2/modules
+
+APACHE=$(command -v apache2 || ls /usr/sbin/apache2 2>/dev/null) || {
+	echo "1..0 # SKIP apache2 is not installed (make deps installs apache2-bin)"
+	_tap_planned=0
+	exit 0
+}
+has_apache() { [ "$(live_tasks "$1" apache2)" -gt 0 ]; }
+
+mkdir -p www
+chmod 755 . www	# the children (www-data) read it
+head -c 10240 /dev/urandom >www/f10k
+chmod 644 www/f10k
+sha=$(sha256sum www/f10k | cut -d' ' -f1)
+: >mime.types
+
+# conf TAG PORT: a configuration of its own, everything inside $T; the MPM
+# is TAG's first word
+conf() {
+	local mpm=${1%%.*}
+	{
+		cat <<CONF
+ServerRoot $T
+ServerName 127.0.0.1
+Listen 127.0.0.1:$2
+PidFile $T/$1.pid
+ErrorLog $T/$1.error.log
+LogLevel warn
+LoadModule mpm_${mpm}_module $MODS/mod_mpm_${mpm}.so
+LoadModule authz_core_module $MODS/mod_authz_core.so
+LoadModule mime_module $MODS/mod_mime.so
+TypesConfig $T/mime.types
+DocumentRoot $T/www
+<Directory $T/www>
+	Require all granted
+	AllowOverride None
+</Directory>
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
+CustomLog $T/$1.access.log common
+Mutex file:$T default
+CONF
+		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
+		case $mpm in
+		worker)
+			printf '%s\n' "StartServers 2" "ServerLimit 2" "ThreadsPerChild 8" \
+				"MinSpareThreads 8" "MaxSpareThreads 16" "MaxRequestWorkers 16"
+			;;
+		prefork)
+			printf '%s\n' "StartServers 4" "ServerLimit 4" "MinSpareServers 4" \
+				"MaxSpareServers 4" "MaxRequestWorkers 4"
+			;;
+		esac
+	} >"$1.conf"
+}
+
+# serve TAG [REPLICANT ARGS...]: Apache, plain or replicated, under load,
+# then SIGTERM; its exit status in $RC
+serve() {
+	local tag=$1 port pid
+	shift
+	port=$(free_port)
+	conf "$tag" "$port"
+	# a session of its own: prefork's parent signals its process group
+	# (killpg) to stop its children, which would reach this test too
+	if [ $# -gt 0 ]; then
+		setsid "$REPLICANT" run "$@" -- "$APACHE" -f "$T/$tag.conf" -DFOREGROUND \
+			>"$tag.out" 2>"$tag.err" </dev/null &
+	else
+		setsid "$APACHE" -f "$T/$tag.conf" -DFOREGROUND >"$tag.out" 2>"$tag.err" </dev/null &
+	fi
+	pid=$!
+	bg_register "$pid"
+	listening "$port" "$pid" 300
+	ok $? "apache $tag: listens on 127.0.0.1:$port" || { diag_file stderr "$tag.err"; diag_file log "$tag.error.log"; }
+	kids=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
+	start=$(date +%s%N)
+	timeout -k 5 120 $PY "$TOP/tests/httpget.py" "$port" /f10k "$APACHE_REQUESTS" 4 "$sha" \
+		>"$tag.get" 2>&1
+	is "$?:$(cat "$tag.get")" "0:ok $APACHE_REQUESTS" \
+		"apache $tag: $APACHE_REQUESTS requests, every body right" || diag_file stderr "$tag.err"
+	diag "apache $tag: $APACHE_REQUESTS requests in $(ms_since "$start") ms"
+	is "$(grep -c '"GET /f10k HTTP/1.1" 200 10240' "$tag.access.log")" "$APACHE_REQUESTS" \
+		"apache $tag: the access log has one line a request"
+	stop "$pid" "apache $tag"
+}
+
+for mpm in worker prefork; do
+	serve "$mpm.plain"
+	plain_rc=$RC
+	is "$plain_rc" 0 "plain apache $mpm: SIGTERM ends it, status 0"
+	for n in 2 3; do
+		tag=$mpm.n$n
+		serve "$tag" -n "$n"
+		# worker: a child's main thread, stopping, sleeps between looks
+		# at whether its threads are done, which they signal through
+		# memory: how many sleeps it takes is timing (a divergence
+		# there at -n 3 in 3 of 4 runs of this file here)
+		[ "$mpm" = worker ] &&
+			TODO="issue 13: the worker MPM's child polls its threads' state between sleeps as it stops"
+		is "$RC" "$plain_rc" "apache $tag: SIGTERM ends the run, Apache's own status" ||
+			diag_file stderr "$tag.err"
+		out=$(grep -v '^replicant: O_PATH open of lib' "$tag.err")
+		is "$out" "" "apache $tag: nothing else on stderr (no divergence, no stall)"
+		TODO=
+		is "$(wc -l <"$tag.access.log")" "$APACHE_REQUESTS" "apache $tag: no other line in the access log"
+		left=$(left_after 50 has_apache $kids)
+		is "$left" "" "apache $tag: no replica is left"
+		for k in $left; do kill -KILL "$k" 2>/dev/null; done
+	done
+done
+done_testing
