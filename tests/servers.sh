@@ -1,5 +1,6 @@
-# Helpers for tests of servers on loopback (96-memcached.t, 88-nginx.t):
-# sourced after lib.sh, which gives PY, bg_register and ended_within.
+# Helpers for servers on loopback, for the tests (tests/t/8[7-9]-*.t,
+# 96-memcached.t: sourced after lib.sh) and bench/servers.sh. They need PY
+# (a python3); stop needs lib.sh's ended_within and diag too.
 
 # a loopback port nothing listens on now
 free_port() { $PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -32,4 +33,84 @@ stop() {
 			wait "$1"
 		fi
 	} 2>/dev/null
+}
+
+# nginx_conf FILE DIR PORT SHAPE: nginx serving DIR/www on 127.0.0.1:PORT,
+# its logs and temporary files in DIR; SHAPE one (master_process off),
+# master1 or master2 (a master and that many workers)
+nginx_conf() {
+	local master=on workers=1
+	case $4 in
+	one) master=off ;;
+	master2) workers=2 ;;
+	esac
+	cat >"$1" <<CONF
+daemon off;
+master_process $master;
+worker_processes $workers;
+error_log $2/$(basename "$1" .conf).error.log;
+pid $2/$(basename "$1" .conf).pid;
+events { worker_connections 1024; }
+http {
+	access_log $2/$(basename "$1" .conf).access.log;
+	client_body_temp_path $2/tmp/body;
+	proxy_temp_path $2/tmp/proxy;
+	fastcgi_temp_path $2/tmp/fastcgi;
+	uwsgi_temp_path $2/tmp/uwsgi;
+	scgi_temp_path $2/tmp/scgi;
+	server { listen 127.0.0.1:$3; root $2/www; }
+}
+CONF
+}
+
+# apache_conf FILE DIR PORT MPM: Apache httpd serving DIR/www on
+# 127.0.0.1:PORT with MPM worker (2 children of 8 threads, as the seed ran
+# it) or prefork (4 children); logs in DIR, children as www-data when root
+apache_conf() {
+	local mods=/usr/lib/apache2/modules tag
+	tag=$(basename "$1" .conf)
+	[ -e "$2/mime.types" ] || : >"$2/mime.types"
+	{
+		cat <<CONF
+ServerRoot $2
+ServerName 127.0.0.1
+Listen 127.0.0.1:$3
+PidFile $2/$tag.pid
+ErrorLog $2/$tag.error.log
+LogLevel warn
+LoadModule mpm_${4}_module $mods/mod_mpm_${4}.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule mime_module $mods/mod_mime.so
+TypesConfig $2/mime.types
+DocumentRoot $2/www
+<Directory $2/www>
+	Require all granted
+	AllowOverride None
+</Directory>
+LogFormat "%h %l %u %t \"%r\" %>s %b" common
+CustomLog $2/$tag.access.log common
+Mutex file:$2 default
+CONF
+		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
+		case $4 in
+		worker)
+			printf '%s\n' "StartServers 2" "ServerLimit 2" "ThreadsPerChild 8" \
+				"MinSpareThreads 8" "MaxSpareThreads 16" "MaxRequestWorkers 16"
+			;;
+		prefork)
+			printf '%s\n' "StartServers 4" "ServerLimit 4" "MinSpareServers 4" \
+				"MaxSpareServers 4" "MaxRequestWorkers 4"
+			;;
+		esac
+	} >"$1"
+}
+
+# www_dir DIR: DIR/www with a 10 KiB file f10k that a server's workers
+# (nobody, www-data) can read; its SHA-256 on stdout
+www_dir() {
+	mkdir -p "$1/www" "$1/tmp"
+	chmod 755 "$1" "$1/www"
+	head -c 10240 /dev/urandom >"$1/www/f10k"
+	chmod 644 "$1/www/f10k"
+	sha256sum "$1/www/f10k" | cut -d' ' -f1
 }

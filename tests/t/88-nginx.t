@@ -25,37 +25,7 @@ NGINX=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null) || {
 }
 has_nginx() { [ "$(live_tasks "$1" nginx)" -gt 0 ]; }
 
-mkdir -p www tmp
-chmod 755 . www	# the workers (nobody, as root) read it
-head -c 10240 /dev/urandom >www/f10k
-sha=$(sha256sum www/f10k | cut -d' ' -f1)
-
-# conf TAG PORT: a configuration of its own, everything inside $T; the
-# shape is TAG's first word (one, master1, master2)
-conf() {
-	local master=on workers=1
-	case $1 in
-	one.*) master=off ;;
-	master2.*) workers=2 ;;
-	esac
-	cat >"$1.conf" <<CONF
-daemon off;
-master_process $master;
-worker_processes $workers;
-error_log $T/$1.error.log;
-pid $T/$1.pid;
-events { worker_connections 64; }
-http {
-	access_log $T/$1.access.log;
-	client_body_temp_path $T/tmp/body;
-	proxy_temp_path $T/tmp/proxy;
-	fastcgi_temp_path $T/tmp/fastcgi;
-	uwsgi_temp_path $T/tmp/uwsgi;
-	scgi_temp_path $T/tmp/scgi;
-	server { listen 127.0.0.1:$2; root $T/www; }
-}
-CONF
-}
+sha=$(www_dir "$T")
 
 # serve TAG [REPLICANT ARGS...]: nginx, plain or replicated, under load,
 # then SIGTERM; its exit status in $RC
@@ -63,7 +33,7 @@ serve() {
 	local tag=$1 port pid
 	shift
 	port=$(free_port)
-	conf "$tag" "$port"
+	nginx_conf "$T/$tag.conf" "$T" "$port" "${tag%%.*}"
 	if [ $# -gt 0 ]; then
 		"$REPLICANT" run "$@" -- "$NGINX" -c "$T/$tag.conf" -p "$T" >"$tag.out" 2>"$tag.err" </dev/null &
 	else

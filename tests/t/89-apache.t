@@ -19,7 +19,6 @@
 cd "$T" || exit 1
 export LC_ALL=C
 APACHE_REQUESTS=${APACHE_REQUESTS:-200}
-MODS=/usr/lib/apache2/modules
 
 APACHE=$(command -v apache2 || ls /usr/sbin/apache2 2>/dev/null) || {
 	echo "1..0 # SKIP apache2 is not installed (make deps installs apache2-bin)"
@@ -28,51 +27,7 @@ APACHE=$(command -v apache2 || ls /usr/sbin/apache2 2>/dev/null) || {
 }
 has_apache() { [ "$(live_tasks "$1" apache2)" -gt 0 ]; }
 
-mkdir -p www
-chmod 755 . www	# the children (www-data) read it
-head -c 10240 /dev/urandom >www/f10k
-chmod 644 www/f10k
-sha=$(sha256sum www/f10k | cut -d' ' -f1)
-: >mime.types
-
-# conf TAG PORT: a configuration of its own, everything inside $T; the MPM
-# is TAG's first word
-conf() {
-	local mpm=${1%%.*}
-	{
-		cat <<CONF
-ServerRoot $T
-ServerName 127.0.0.1
-Listen 127.0.0.1:$2
-PidFile $T/$1.pid
-ErrorLog $T/$1.error.log
-LogLevel warn
-LoadModule mpm_${mpm}_module $MODS/mod_mpm_${mpm}.so
-LoadModule authz_core_module $MODS/mod_authz_core.so
-LoadModule mime_module $MODS/mod_mime.so
-TypesConfig $T/mime.types
-DocumentRoot $T/www
-<Directory $T/www>
-	Require all granted
-	AllowOverride None
-</Directory>
-LogFormat "%h %l %u %t \"%r\" %>s %b" common
-CustomLog $T/$1.access.log common
-Mutex file:$T default
-CONF
-		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
-		case $mpm in
-		worker)
-			printf '%s\n' "StartServers 2" "ServerLimit 2" "ThreadsPerChild 8" \
-				"MinSpareThreads 8" "MaxSpareThreads 16" "MaxRequestWorkers 16"
-			;;
-		prefork)
-			printf '%s\n' "StartServers 4" "ServerLimit 4" "MinSpareServers 4" \
-				"MaxSpareServers 4" "MaxRequestWorkers 4"
-			;;
-		esac
-	} >"$1.conf"
-}
+sha=$(www_dir "$T")
 
 # serve TAG [REPLICANT ARGS...]: Apache, plain or replicated, under load,
 # then SIGTERM; its exit status in $RC
@@ -80,7 +35,7 @@ serve() {
 	local tag=$1 port pid
 	shift
 	port=$(free_port)
-	conf "$tag" "$port"
+	apache_conf "$T/$tag.conf" "$T" "$port" "${tag%%.*}"
 	# a session of its own: prefork's parent signals its process group
 	# (killpg) to stop its children, which would reach this test too
 	if [ $# -gt 0 ]; then
