@@ -64,6 +64,11 @@ bench: all build/tests/manythreads
 	@bash bench/preload.sh
 	@bash bench/pythreads.sh
 
+# make bench-servers: Apache and nginx plain on one and two CPUs, and under
+# -n 2 and -n 3, under wrk (the seed's Table 7.1; bench/servers.sh)
+bench-servers: all
+	@bash bench/servers.sh
+
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)
 bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread
@@ -88,7 +93,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench bench-compare corpus soak shsoak install clean deps
+.PHONY: all check demo bench bench-servers bench-compare corpus soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# make bench-servers: the seed's Table 7.1 for the servers that run
+# replicated (Apache httpd worker and prefork, nginx with a master and two
+# workers), on loopback. wrk fetches a 10 KiB file over CONNS connections
+# (default 64) without keep-alive for SECS seconds (default 3), RUNS times
+# (default 5) against each of:
+#   1P         the plain server on one CPU (taskset -c 0)
+#   2P         the plain server on both CPUs
+#   -n 2, -n 3 the server under replicant
+# and prints the median time per request (wall time / requests, in us),
+# the projected estimate of the seed's Equation 7.1 from the 2P runs'
+# user and system time (t' = (n*u + s)/(u + s) * t, n = 2: the cost of
+# doing the user-mode work twice on the same two CPUs), and the ratios.
+# wrk runs on the same two CPUs (the seed's client had a machine of its
+# own): the times include its share. Installs what it needs (as root).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+REPLICANT=$TOP/build/replicant
+RUNS=${RUNS:-5}
+SECS=${SECS:-3}
+CONNS=${CONNS:-64}
+PY=$(command -v python3)
+
+need=""
+for p in wrk:wrk nginx:nginx-light apache2:apache2-bin; do
+	command -v "${p%%:*}" >/dev/null || [ -x "/usr/sbin/${p%%:*}" ] || need="$need ${p#*:}"
+done
+if [ -n "$need" ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+	else
+		echo "bench/servers.sh: needs$need (run as root to install)" >&2
+		exit 1
+	fi
+fi
+
+. tests/servers.sh
+W=$(mktemp -d /tmp/replicant-servers.XXXXXX)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	sleep 1
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+www_dir "$W" >/dev/null
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# CPU time (user, system; clock ticks) of every process in session SID
+session_cpu() {
+	local u=0 s=0 f fields
+	for f in /proc/[0-9]*/stat; do
+		fields=$(sed 's/.*) //' "$f" 2>/dev/null) || continue
+		# after the name: state ppid pgrp session ... utime stime ($12, $13)
+		set -- $fields
+		[ "${4:-0}" = "$SID" ] || continue
+		u=$((u + ${12})) s=$((s + ${13}))
+	done
+	echo "$u $s"
+}
+
+# start NAME CMD...: the server in a session of its own; PID and SID set
+start() {
+	local name=$1
+	shift
+	setsid "$@" >"$W/$name.out" 2>"$W/$name.err" </dev/null &
+	PID=$!
+	SID=$PID
+	pids+=("$PID")
+	listening "$PORT" "$PID" 300 || {
+		echo "bench/servers.sh: $name did not start:" >&2
+		cat "$W/$name.err" >&2
+		return 1
+	}
+}
+
+stop_server() {
+	kill -TERM "$PID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$PID" 2>/dev/null
+	wait "$PID" 2>/dev/null
+}
+
+# one wrk run: microseconds per request, and (with $1 = cpu) the
+# server's user and system ticks during it
+one_run() {
+	local before after rps
+	[ "${1:-}" = cpu ] && before=$(session_cpu)
+	rps=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$PORT/f10k" |
+		awk '/^Requests\/sec:/ {print $2}')
+	[ -n "$rps" ] || rps=0
+	if [ "${1:-}" = cpu ]; then
+		after=$(session_cpu)
+		set -- $before $after
+		echo "$(awk -v r="$rps" 'BEGIN { print (r > 0 ? 1e6 / r : 0) }') $(($3 - $1)) $(($4 - $2))"
+	else
+		awk -v r="$rps" 'BEGIN { print (r > 0 ? 1e6 / r : 0) }'
+	fi
+}
+
+# measure NAME SHAPE CMD...: the four columns of one server
+measure() {
+	local name=$1 i t1 t2 tn2 tn3 proj rows
+	shift
+	PORT=$(free_port)
+	local conf=$W/$name.conf
+	case $name in
+	nginx) nginx_conf "$conf" "$W" "$PORT" master2; set -- nginx -c "$conf" -p "$W" ;;
+	apache-*) apache_conf "$conf" "$W" "$PORT" "${name#apache-}"; set -- apache2 -f "$conf" -DFOREGROUND ;;
+	esac
+	start "$name.1p" taskset -c 0 "$@" || return
+	t1=$(for ((i = 0; i < RUNS; i++)); do one_run; done | median)
+	stop_server
+	start "$name.2p" "$@" || return
+	rows=$(for ((i = 0; i < RUNS; i++)); do one_run cpu; done)
+	stop_server
+	t2=$(echo "$rows" | awk '{print $1}' | median)
+	# Equation 7.1 per run, then the median
+	proj=$(echo "$rows" | awk '{ u = $2; s = $3; print (u + s > 0 ? (2 * u + s) / (u + s) * $1 : $1) }' | median)
+	start "$name.n2" "$REPLICANT" run -n 2 -- "$@" || return
+	tn2=$(for ((i = 0; i < RUNS; i++)); do one_run; done | median)
+	stop_server
+	start "$name.n3" "$REPLICANT" run -n 3 -- "$@" || return
+	tn3=$(for ((i = 0; i < RUNS; i++)); do one_run; done | median)
+	stop_server
+	printf '| %-14s | %7.1f | %7.1f | %9.1f | %7.1f | %7.1f | %9.2f | %14.2f |\n' "$name" \
+		"$t1" "$t2" "$proj" "$tn2" "$tn3" "$(awk -v a="$tn2" -v b="$t2" 'BEGIN {print a / b}')" \
+		"$(awk -v a="$tn2" -v b="$proj" 'BEGIN {print a / b}')"
+}
+
+echo "bench/servers.sh: us per request (wall / requests), median of $RUNS runs of ${SECS} s,"
+echo "$CONNS connections, no keep-alive, a 10 KiB file; wrk on the same 2 CPUs"
+echo
+echo "| server         |      1P |      2P | projected |   -n 2  |   -n 3  | -n 2 / 2P | -n 2 / projected |"
+echo "|----------------|---------|---------|-----------|---------|---------|-----------|------------------|"
+for name in apache-worker apache-prefork nginx; do
+	measure "$name"
+done
+echo
+echo "The seed's Apache (worker MPM, Table 7.1, its own machine): Replicant / 2P 1.33,"
+echo "Replicant / projected 1.17."
