@@ -12,7 +12,7 @@
 
 /* The kernel's restart codes (include/linux/errno.h), not in the uapi. */
 #define ERESTARTSYS_K 512
-#define ERESTART_BLOCK_K 516
+#define ERESTARTNOHAND_K 514
 
 /* A thread that ended meanwhile (ESRCH) gets nothing, as in a plain run. */
 void sig_send(struct peer *p, int sig)
@@ -77,16 +77,18 @@ static bool defer(struct peer *p, int sig)
 }
 
 /* A signal held back from a thread inside a call the monitor let it run
- * itself (a sleep, a wait on its own descriptors): no handler runs, so the
+ * itself (a sleep: select, poll and their kin): no handler runs, so the
  * kernel makes the call again, and the monitor hears of it again. The
  * same call, not a new one (list/arrive.c): how many signals came during
- * a sleep differs by replica. */
+ * a sleep differs by replica. Only ERESTARTNOHAND: a thread stopped in the
+ * wait for the monitor to take its next call has ERESTARTSYS, and that
+ * call, which the monitor has not seen, is a new one. */
 static void held_back(struct peer *p)
 {
 	struct user_regs_struct regs;
 
 	if (p->waiting == W_NONE && p->continued && pt_getregs(p->tid, &regs) == 0 &&
-	    (long)regs.rax <= -ERESTARTSYS_K && (long)regs.rax >= -ERESTART_BLOCK_K) {
+	    (long)regs.rax == -ERESTARTNOHAND_K) {
 		p->own_restart = true;
 		p->own_nr = (long)regs.orig_rax;
 		p->own_ip = regs.rip;
