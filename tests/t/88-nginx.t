@@ -27,32 +27,13 @@ has_nginx() { [ "$(live_tasks "$1" nginx)" -gt 0 ]; }
 
 sha=$(www_dir "$T")
 
-# serve TAG [REPLICANT ARGS...]: nginx, plain or replicated, under load,
-# then SIGTERM; its exit status in $RC
+# serve TAG [REPLICANT RUN ... --]: nginx in TAG's shape, plain or replicated
 serve() {
-	local tag=$1 port pid
+	local tag=$1 port
 	shift
 	port=$(free_port)
 	nginx_conf "$T/$tag.conf" "$T" "$port" "${tag%%.*}"
-	if [ $# -gt 0 ]; then
-		"$REPLICANT" run "$@" -- "$NGINX" -c "$T/$tag.conf" -p "$T" >"$tag.out" 2>"$tag.err" </dev/null &
-	else
-		"$NGINX" -c "$T/$tag.conf" -p "$T" >"$tag.out" 2>"$tag.err" </dev/null &
-	fi
-	pid=$!
-	bg_register "$pid"
-	listening "$port" "$pid" 300
-	ok $? "nginx $tag: listens on 127.0.0.1:$port" || diag_file stderr "$tag.err"
-	kids=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
-	start=$(date +%s%N)
-	timeout -k 5 120 $PY "$TOP/tests/httpget.py" "$port" /f10k "$NGINX_REQUESTS" 4 "$sha" \
-		>"$tag.get" 2>&1
-	is "$?:$(cat "$tag.get")" "0:ok $NGINX_REQUESTS" \
-		"nginx $tag: $NGINX_REQUESTS requests, every body right" || diag_file stderr "$tag.err"
-	diag "nginx $tag: $NGINX_REQUESTS requests in $(ms_since "$start") ms"
-	is "$(grep -c '"GET /f10k HTTP/1.1" 200 10240' "$tag.access.log")" "$NGINX_REQUESTS" \
-		"nginx $tag: the access log has one line a request"
-	stop "$pid" "nginx $tag"
+	serve_http nginx "$tag" "$port" "$NGINX_REQUESTS" "$sha" "$@" "$NGINX" -c "$T/$tag.conf" -p "$T"
 }
 
 for shape in one master1 master2; do
@@ -61,12 +42,12 @@ for shape in one master1 master2; do
 	is "$plain_rc" 0 "plain nginx $shape: SIGTERM ends it, status 0"
 	for n in 2 3; do
 		tag=$shape.n$n
-		serve "$tag" -n "$n"
+		serve "$tag" "$REPLICANT" run -n "$n" --
 		is "$RC" "$plain_rc" "nginx $tag: SIGTERM ends the run, nginx's own status" ||
 			diag_file stderr "$tag.err"
 		is_empty "$tag.err" "nginx $tag: nothing on stderr (no divergence, no stall)"
 		is "$(wc -l <"$tag.access.log")" "$NGINX_REQUESTS" "nginx $tag: no other line in the access log"
-		left=$(left_after 50 has_nginx $kids)
+		left=$(left_after 50 has_nginx $KIDS)
 		is "$left" "" "nginx $tag: no replica is left"
 		for k in $left; do kill -KILL "$k" 2>/dev/null; done
 	done

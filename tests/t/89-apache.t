@@ -29,35 +29,13 @@ has_apache() { [ "$(live_tasks "$1" apache2)" -gt 0 ]; }
 
 sha=$(www_dir "$T")
 
-# serve TAG [REPLICANT ARGS...]: Apache, plain or replicated, under load,
-# then SIGTERM; its exit status in $RC
+# serve TAG [REPLICANT RUN ... --]: Apache with TAG's MPM, plain or replicated
 serve() {
-	local tag=$1 port pid
+	local tag=$1 port
 	shift
 	port=$(free_port)
 	apache_conf "$T/$tag.conf" "$T" "$port" "${tag%%.*}"
-	# a session of its own: prefork's parent signals its process group
-	# (killpg) to stop its children, which would reach this test too
-	if [ $# -gt 0 ]; then
-		setsid "$REPLICANT" run "$@" -- "$APACHE" -f "$T/$tag.conf" -DFOREGROUND \
-			>"$tag.out" 2>"$tag.err" </dev/null &
-	else
-		setsid "$APACHE" -f "$T/$tag.conf" -DFOREGROUND >"$tag.out" 2>"$tag.err" </dev/null &
-	fi
-	pid=$!
-	bg_register "$pid"
-	listening "$port" "$pid" 300
-	ok $? "apache $tag: listens on 127.0.0.1:$port" || { diag_file stderr "$tag.err"; diag_file log "$tag.error.log"; }
-	kids=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
-	start=$(date +%s%N)
-	timeout -k 5 120 $PY "$TOP/tests/httpget.py" "$port" /f10k "$APACHE_REQUESTS" 4 "$sha" \
-		>"$tag.get" 2>&1
-	is "$?:$(cat "$tag.get")" "0:ok $APACHE_REQUESTS" \
-		"apache $tag: $APACHE_REQUESTS requests, every body right" || diag_file stderr "$tag.err"
-	diag "apache $tag: $APACHE_REQUESTS requests in $(ms_since "$start") ms"
-	is "$(grep -c '"GET /f10k HTTP/1.1" 200 10240' "$tag.access.log")" "$APACHE_REQUESTS" \
-		"apache $tag: the access log has one line a request"
-	stop "$pid" "apache $tag"
+	serve_http apache "$tag" "$port" "$APACHE_REQUESTS" "$sha" "$@" "$APACHE" -f "$T/$tag.conf" -DFOREGROUND
 }
 
 for mpm in worker prefork; do
@@ -66,7 +44,7 @@ for mpm in worker prefork; do
 	is "$plain_rc" 0 "plain apache $mpm: SIGTERM ends it, status 0"
 	for n in 2 3; do
 		tag=$mpm.n$n
-		serve "$tag" -n "$n"
+		serve "$tag" "$REPLICANT" run -n "$n" --
 		# worker: a child's main thread, stopping, sleeps between looks
 		# at whether its threads are done, which they signal through
 		# memory: how many sleeps it takes is timing (a divergence
@@ -79,7 +57,7 @@ for mpm in worker prefork; do
 		is "$out" "" "apache $tag: nothing else on stderr (no divergence, no stall)"
 		TODO=
 		is "$(wc -l <"$tag.access.log")" "$APACHE_REQUESTS" "apache $tag: no other line in the access log"
-		left=$(left_after 50 has_apache $kids)
+		left=$(left_after 50 has_apache $KIDS)
 		is "$left" "" "apache $tag: no replica is left"
 		for k in $left; do kill -KILL "$k" 2>/dev/null; done
 	done
