@@ -413,7 +413,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 	}
 }
 
-uint32_t olog_turn_whom(const struct olog *lg, const void *dv)
+uint32_t olog_turn_whom(const struct olog *lg, const void *dv, uint32_t self)
 {
 	struct rp_dom *d = (struct rp_dom *)dv;
 	struct rp_rstate *rs = rstate(d, lg->replica);
@@ -424,6 +424,8 @@ uint32_t olog_turn_whom(const struct olog *lg, const void *dv)
 	e = ld_acq(&dom_log(lg, d)[turn & ((1ull << lg->log_shift) - 1)]);
 	if (rp_ent_tag(e) != rp_ent_tag_of(turn, lg->log_shift))
 		return OLOG_WAIT_OWN;
+	if ((rp_ent_id(e) & ~RP_ENT_FAILED) == self)
+		return self;	/* its turn has come: it is on its way in */
 	if (rp_ent_replica(e) != lg->replica)
 		return OLOG_WAIT_OTHER;
 	return rp_ent_id(e) & ~RP_ENT_FAILED;

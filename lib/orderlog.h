@@ -45,16 +45,17 @@ struct olog {
 	uint32_t (*sleep_note)(bool asleep, uintptr_t where);
 };
 
-/* Whom a thread that sleeps for its turn in domain d (a sleep_note's
- * where) waits for, now: OLOG_WAIT_OTHER (an order another replica made,
- * which this replica follows), the vtid of the thread of this replica
- * inside the region or whose entry is at the turn, or OLOG_WAIT_OWN (not
- * known). Asked when it is needed, not at the sleep: a sleeper is woken
+/* Whom thread self, which sleeps for its turn in domain d (a sleep_note's
+ * where), waits for, now: self when its own entry is at the turn (it is on
+ * its way in, whichever replica appended the entry), OLOG_WAIT_OTHER (an
+ * order another replica made, which this replica follows), the vtid of the
+ * thread of this replica inside the region or whose entry is at the turn,
+ * or OLOG_WAIT_OWN (not known). Asked when it is needed, not at the sleep: a sleeper is woken
  * only for its own turn, so the thread ahead of it changes while it sleeps
  * (and may have exited). */
 #define OLOG_WAIT_OTHER 0u
 #define OLOG_WAIT_OWN UINT32_MAX
-uint32_t olog_turn_whom(const struct olog *lg, const void *d);
+uint32_t olog_turn_whom(const struct olog *lg, const void *d, uint32_t self);
 
 /* Whether d is the address of one of lg's domains. */
 bool olog_holds(const struct olog *lg, const void *d);

@@ -464,16 +464,16 @@ RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uintptr_t where))
 
 /* Read by other threads than the sleeper's, at any time: where may be a
  * domain of a region that this process no longer uses (then not known). */
-RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where)
+RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where, uint32_t self)
 {
 	const void *d = (const void *)where;
 
 	if (!where)
 		return OLOG_WAIT_OTHER;
 	if (olog_holds(&rp.lg, d))
-		return olog_turn_whom(&rp.lg, d);
+		return olog_turn_whom(&rp.lg, d, self);
 	if (olog_holds(&rp.sh, d))
-		return olog_turn_whom(&rp.sh, d);
+		return olog_turn_whom(&rp.sh, d, self);
 	return OLOG_WAIT_OWN;
 }
 

@@ -236,7 +236,9 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 			/* now: the thread ahead of it when it fell
 			 * asleep may have left since (it is not woken
 			 * for that), even exited */
-			whom = rp_turn_whom(atomic_load(&o->where));
+			whom = rp_turn_whom(atomic_load(&o->where), atomic_load(&o->vtid));
+			if (whom == atomic_load(&o->vtid))
+				return false;	/* its turn came: it runs */
 			if (whom == OLOG_WAIT_OTHER || whom == atomic_load(&me->vtid))
 				return true;
 			if (whom == OLOG_WAIT_OWN || !(o = slot_of_vtid(whom, hi)))
