@@ -219,7 +219,8 @@ static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
 /* Whether thread o runs none of the program's code and cannot start to
  * before me: it waits, or sleeps for its turn in a domain where it follows
  * an order another replica made (that replica went on from a quiet point
- * that this one reaches too), or behind me, or behind a thread of its
+ * that this one reaches too; not when the entry at the turn is its own:
+ * then it is on its way in), or behind me, or behind a thread of its
  * replica (inside the region, or whose entry is next) that is itself quiet
  * (a sem_wait inside a semaphore's region). Behind a thread that runs it
  * runs too: that thread is on its way. */
