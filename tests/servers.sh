@@ -115,21 +115,31 @@ www_dir() {
 	sha256sum "$1/www/f10k" | cut -d' ' -f1
 }
 
-# serve_http NAME TAG PORT COUNT SHA CMD...: the server CMD (plain, or
-# replicant run ... -- it) in a session of its own (Apache prefork's parent
-# signals its process group), under COUNT requests for /f10k from 4
+# start_server NAME TAG PORT CMD...: the server CMD (plain, or replicant
+# run ... -- it) in a session of its own (Apache prefork's parent signals
+# its process group), stdout and stderr in TAG.out and TAG.err, and a test
+# that it listens on PORT. Its pid in SPID, its children (a replicant's
+# replicas) in KIDS. TAP tests.
+start_server() {
+	local name=$1 tag=$2 port=$3
+	shift 3
+	setsid "$@" >"$tag.out" 2>"$tag.err" </dev/null &
+	SPID=$!
+	bg_register "$SPID"
+	listening "$port" "$SPID" 300
+	ok $? "$name $tag: listens on 127.0.0.1:$port" || diag_file stderr "$tag.err"
+	KIDS=$(pgrep -P "$SPID" | sort -n | tr '\n' ' ')
+}
+
+# serve_http NAME TAG PORT COUNT SHA CMD...: the server CMD started
+# (start_server), under COUNT requests for /f10k from 4
 # loopback clients (tests/httpget.py), each body checked against SHA, the
 # access log (TAG.access.log) one line a request; then SIGTERM. Its exit
 # status in RC, its children (a replicant's replicas) in KIDS. TAP tests.
 serve_http() {
-	local name=$1 tag=$2 port=$3 count=$4 sha=$5 pid start
+	local name=$1 tag=$2 port=$3 count=$4 sha=$5 start
 	shift 5
-	setsid "$@" >"$tag.out" 2>"$tag.err" </dev/null &
-	pid=$!
-	bg_register "$pid"
-	listening "$port" "$pid" 300
-	ok $? "$name $tag: listens on 127.0.0.1:$port" || diag_file stderr "$tag.err"
-	KIDS=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
+	start_server "$name" "$tag" "$port" "$@"
 	start=$(date +%s%N)
 	timeout -k 5 120 $PY "$TOP/tests/httpget.py" "$port" /f10k "$count" 4 "$sha" >"$tag.get" 2>&1
 	is "$?:$(cat "$tag.get")" "0:ok $count" "$name $tag: $count requests, every body right" ||
@@ -137,5 +147,5 @@ serve_http() {
 	diag "$name $tag: $count requests in $(ms_since "$start") ms"
 	is "$(grep -c '"GET /f10k HTTP/1.1" 200 10240' "$tag.access.log")" "$count" \
 		"$name $tag: the access log has one line a request"
-	stop "$pid" "$name $tag"
+	stop "$SPID" "$name $tag"
 }

@@ -18,37 +18,27 @@ REDIS=$(command -v redis-server) || {
 }
 has_redis() { [ "$(live_tasks "$1" redis-server)" -gt 0 ]; }
 
-# serve TAG [REPLICANT ARGS...]: redis, plain or replicated, under load,
+# serve TAG [REPLICANT RUN ... --]: redis, plain or replicated, under load,
 # then SIGTERM; its exit status in $RC
 serve() {
-	local tag=$1 port pid
+	local tag=$1 port start
 	shift
 	port=$(free_port)
-	local args=(--port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$T"
-		--daemonize no --logfile "$T/$tag.log")
-	if [ $# -gt 0 ]; then
-		"$REPLICANT" run "$@" -- "$REDIS" "${args[@]}" >"$tag.out" 2>"$tag.err" </dev/null &
-	else
-		"$REDIS" "${args[@]}" >"$tag.out" 2>"$tag.err" </dev/null &
-	fi
-	pid=$!
-	bg_register "$pid"
-	listening "$port" "$pid" 300
-	ok $? "redis $tag: listens on 127.0.0.1:$port" || diag_file stderr "$tag.err"
-	kids=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
+	start_server redis "$tag" "$port" "$@" "$REDIS" --port "$port" --bind 127.0.0.1 --save "" \
+		--appendonly no --dir "$T" --daemonize no --logfile "$T/$tag.log"
 	start=$(date +%s%N)
 	timeout -k 5 120 $PY "$TOP/tests/redischeck.py" "$port" "$REDIS_KEYS" 4 >"$tag.check" 2>&1
 	is "$?:$(cat "$tag.check")" "0:ok: 4 clients x $REDIS_KEYS SET, INCR and GET" \
 		"redis $tag: every reply right, the shared counter exact" || diag_file stderr "$tag.err"
 	diag "redis $tag: $((REDIS_KEYS * 4 * 3)) requests in $(ms_since "$start") ms"
-	stop "$pid" "redis $tag"
+	stop "$SPID" "redis $tag"
 }
 
 serve plain
 plain_rc=$RC
 is "$plain_rc" 0 "plain redis: SIGTERM ends it, status 0"
 for n in 2 3; do
-	serve "n$n" -n "$n"
+	serve "n$n" "$REPLICANT" run -n "$n" --
 	# as it stops, one replica's main thread reads the clock once more
 	# than another's before exit_group (a divergence there in 7 of 8
 	# runs at -n 2 and -n 3 here, after every reply was right)
@@ -59,7 +49,7 @@ for n in 2 3; do
 	TODO=
 	grep -q 'ready to exit' "n$n.log"
 	ok $? "redis -n $n: its log says it shut down as asked"
-	left=$(left_after 50 has_redis $kids)
+	left=$(left_after 50 has_redis $KIDS)
 	is "$left" "" "redis -n $n: no replica is left"
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
 done
