@@ -84,6 +84,12 @@ void timer_forget(const struct group *g);
 /* poll.c: c is an input on a pipe (whose run waits for every replica). */
 bool calls_on_pipe(struct peer *p, const struct call *c);
 
+/* mapped.c: each replica's copy of a file it maps shared follows the
+ * writes to the file: e's change, noted once it ran, and applied to p's
+ * copy as p is answered. */
+void mapped_note(struct entry *e);
+void mapped_deliver(struct entry *e, struct peer *p);
+
 extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_mmap;
 extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;

@@ -1,5 +1,4 @@
-/* Descriptors: close, dup, the pipes and socketpairs a replica makes,
- * and shared mappings of a descriptor. */
+/* Descriptors: close, dup, and the pipes and socketpairs a replica makes. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -186,29 +185,4 @@ static struct answer pair_deliver(struct entry *e, struct peer *p)
 const struct handler h_pair = {
 	.prepare = pair_prepare,
 	.deliver = pair_deliver,
-};
-
-/* mmap reaches the monitor only for shared mappings of a descriptor
- * (SF_SHARED_MAP): one of a file open for writing would write to it
- * behind the vote. */
-static enum mode mmap_classify(struct peer *p, struct call *c)
-{
-	struct fobj *o = proc_fobj(p->proc, (long)c->args[4]);
-
-	if (o && !o->private_ && o->accmode != O_RDONLY) {
-		c->why = "a shared mapping of a file open for writing would bypass the vote";
-		return M_REFUSE;
-	}
-	return M_EACH;
-}
-
-static struct answer mmap_each(struct entry *e, struct peer *p, struct call *c)
-{
-	(void)e;
-	return proc_fobj(p->proc, (long)c->args[4]) ? ans_cont() : ans_val(-EBADF);
-}
-
-const struct handler h_mmap = {
-	.classify = mmap_classify,
-	.each = mmap_each,
 };

@@ -192,6 +192,8 @@ void answer_deliver(struct entry *e, struct peer *p)
 	const struct handler *h = e->h;
 	struct answer a;
 
+	if (!e->report_only)
+		mapped_deliver(e, p);
 	if (e->report_only)
 		a = ans_val(e->ret);
 	else if (h && h->deliver)

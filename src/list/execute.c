@@ -23,6 +23,8 @@ void execute_complete(struct entry *e)
 		if (as)
 			creds_leave();
 	}
+	if (!e->report_only)
+		mapped_note(e);
 	e->state = E_DONE;
 	if (e->provisional && e->ret != e->provisional && !run_over) {
 		warnmsg("peer group %d, position %llu: %s returned %ld after replicas were told %ld; "

@@ -24,6 +24,7 @@
 #include "model/peers.h"
 #include "model/procs.h"
 #include "model/run.h"
+#include "model/shadows.h"
 #include "os/util.h"
 
 #define PROVISIONAL_NS 50000000ull
@@ -42,6 +43,8 @@ static long known_result(const struct entry *e, int r, struct fobj **file)
 	o = list_fobj(e, r, 0);
 	if (!o || o->private_ || o->mfd < 0 || (*file && o != *file))
 		return 0;
+	if (shadow_exists(o->mfd))
+		return 0;	/* a replica's copy of it follows the write as it runs */
 	*file = o;
 	if (!S_ISFIFO(o->type) && !S_ISREG(o->type) && !S_ISCHR(o->type))
 		return 0;

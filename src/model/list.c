@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "model/run.h"
+#include "model/shadows.h"
 #include "os/util.h"
 
 static void entry_free(struct entry *e)
@@ -27,6 +28,7 @@ static void entry_free(struct entry *e)
 		fobj_put(e->held[i]);
 	free(e->held);
 	free(e->heldnum);
+	shade_free(e->shade);
 	free(e);
 }
 

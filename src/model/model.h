@@ -188,6 +188,8 @@ struct entry {
 					 * sendmsg passes, those a recvmsg received */
 	int *heldnum;			/* a received one's number, -1 until chosen */
 	int nheld;
+	struct shade *shade;		/* what it did to files replicas keep copies of,
+					 * or a mapping's snapshot (model/shadows.h) */
 	struct creds creds;		/* the agreed process's, which the monitor
 					 * runs the call with (os/creds.c) */
 	const struct handler *h;	/* its row's handler, or NULL */
