@@ -13,8 +13,8 @@
  * mprotect cannot make it writable), the file otherwise. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/mman.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -47,13 +47,20 @@ static struct answer mmap_each(struct entry *e, struct peer *p, struct call *c)
 	return proc_fobj(p->proc, (long)c->args[4]) ? ans_cont() : ans_val(-EBADF);
 }
 
-/* The snapshot replicas without a copy start from, when one may write. */
+/* The snapshot replicas without a copy start from, when one may write.
+ * MAP_SYNC (InnoDB's redo log, on a DAX disk) cannot map a copy: it fails
+ * as on a disk without DAX, and the program falls back to writes. */
 static enum prep mmap_prepare(struct entry *e)
 {
+	const struct call *c = e->call[e->agreed];
 	struct fobj *o = list_fobj(e, e->agreed, 4);
 	int err = 0;
 
 	e->ret = 0;
+	if ((c->args[3] & MAP_TYPE) == MAP_SHARED_VALIDATE && (c->args[3] & MAP_SYNC)) {
+		e->ret = -EOPNOTSUPP;
+		return PREP_DONE;
+	}
 	if (o && o->accmode == O_RDWR && shadow_missing(o->mfd, run_live_mask())) {
 		e->shade = shade_snapshot(o->mfd, &err);
 		e->ret = err;

@@ -2,7 +2,8 @@
  * shared memory are: what the file held before the mapping shows in it,
  * the stores of a fork child show in its parent, writes and ftruncate
  * through a descriptor show in the mapping, and a second, read-only
- * mapping of the file shows the stores but cannot be made writable. */
+ * mapping of the file shows the stores but cannot be made writable. A
+ * MAP_SYNC mapping fails as on a disk without DAX (/tmp is not one). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,11 @@ int main(void)
 	check(m3 != MAP_FAILED, "mmap of the third page");
 	printf("the third page: %s\n", m3 + 10);
 	strcpy(m3 + 20, "stored in page 3");
+
+	errno = 0;
+	printf("MAP_SYNC: %s\n", mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				      MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0) == MAP_FAILED ?
+					 strerror(errno) : "mapped");
 
 	ro = open(name, O_RDONLY);
 	check(ro >= 0, "open read-only");
