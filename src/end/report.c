@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/list.h"
 #include "model/run.h"
 #include "os/tsc.h"
 #include "os/util.h"
@@ -155,6 +156,36 @@ static void divergence_replica(FILE *txt, FILE *js, const struct entry *e, const
 	fprintf(js, "}");
 }
 
+/* What each replica's thread did just before e, the calls kept in
+ * model/list.c: where their paths parted is often a few calls back. */
+static void divergence_before(FILE *txt, FILE *js, const struct entry *e)
+{
+	uint64_t from = e->seq > PAST_CALLS - 1 ? e->seq - (PAST_CALLS - 1) : 0, s;
+	const struct past_call *pc;
+	char line[160];
+	int i;
+
+	fprintf(txt, "  the calls before it, oldest first:\n");
+	fprintf(js, ",\"before\":[");
+	for (i = 0; i < opt.n; i++) {
+		fprintf(js, "%s[", i ? "," : "");
+		for (s = from; s < e->seq; s++) {
+			pc = list_past(e->grp, i, s);
+			if (!pc)
+				continue;
+			snprintf(line, sizeof(line), "#%llu %s(%#llx, %#llx, %#llx, ...)",
+				 (unsigned long long)s, sysent_name(pc->nr),
+				 (unsigned long long)pc->args[0], (unsigned long long)pc->args[1],
+				 (unsigned long long)pc->args[2]);
+			fprintf(txt, "    replica %d %s\n", i, line);
+			fprintf(js, "%s", s > from && list_past(e->grp, i, s - 1) ? "," : "");
+			json_str(js, line);
+		}
+		fprintf(js, "]");
+	}
+	fprintf(js, "]");
+}
+
 void report_divergence(const struct entry *e, const struct tally *t, const char *action)
 {
 	char *tbuf = NULL;
@@ -175,6 +206,7 @@ void report_divergence(const struct entry *e, const struct tally *t, const char 
 	for (i = 0; i < opt.n; i++)
 		divergence_replica(txt, js, e, t, ref, i);
 	fprintf(js, "]");
+	divergence_before(txt, js, e);
 	event_close(&ev, txt, action);
 	if (!opt.pthread)
 		fprintf(txt, "  note: run with --no-pthread, so threads that share memory are not "

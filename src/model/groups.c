@@ -80,5 +80,6 @@ void group_free(struct group *g)
 		free(g->member[i]);
 	free(g->kids);
 	free(g->ring);
+	free(g->past);
 	free(g);
 }

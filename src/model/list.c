@@ -1,6 +1,7 @@
 #include "model/list.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/run.h"
 #include "model/shadows.h"
@@ -128,5 +129,29 @@ struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struc
 		e->h = h;
 	}
 	e->call[p->rep->idx] = c;
+	list_remember(p->grp, p->rep->idx, e->seq, c);
 	return e;
+}
+
+void list_remember(struct group *g, int r, uint64_t seq, const struct call *c)
+{
+	struct past_call *pc;
+
+	if (!g->past)
+		g->past = xcalloc((size_t)opt.n * PAST_CALLS, sizeof(*g->past));
+	pc = &g->past[r * PAST_CALLS + seq % PAST_CALLS];
+	pc->seq = seq;
+	pc->nr = c->nr;
+	memcpy(pc->args, c->args, sizeof(pc->args));
+	pc->used = true;
+}
+
+const struct past_call *list_past(const struct group *g, int r, uint64_t seq)
+{
+	const struct past_call *pc;
+
+	if (!g->past)
+		return NULL;
+	pc = &g->past[r * PAST_CALLS + seq % PAST_CALLS];
+	return pc->used && pc->seq == seq ? pc : NULL;
 }

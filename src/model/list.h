@@ -20,6 +20,10 @@ bool list_is_new(const struct entry *e);
  * gets a call: a new entry takes mode m and handler h. Dies when the
  * position is taken (an internal error). */
 struct entry *list_take(struct peer *p, struct call *c, enum mode m, const struct handler *h);
+/* Keeps c, replica r's call at seq in g, among g's last PAST_CALLS calls;
+ * list_past() finds one again (NULL: none kept at seq). */
+void list_remember(struct group *g, int r, uint64_t seq, const struct call *c);
+const struct past_call *list_past(const struct group *g, int r, uint64_t seq);
 /* e keeps a reference to o until it is freed (e->held). */
 void entry_hold(struct entry *e, struct fobj *o);
 /* Frees the entries at the head that every live replica has consumed. */

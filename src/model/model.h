@@ -222,6 +222,17 @@ struct group {
 	uint64_t ring_cap;		/* a power of two */
 	uint64_t base_seq;		/* seq of the oldest entry kept */
 	uint64_t next_seq;		/* seq of the next entry to create */
+	struct past_call *past;		/* each replica's last PAST_CALLS calls, for
+					 * reports (model/list.c), NULL until its first */
+};
+
+/* A call as a divergence report recalls it: what came before. */
+#define PAST_CALLS 8
+struct past_call {
+	uint64_t seq;
+	long nr;		/* 0 with seq 0: an empty slot */
+	uint64_t args[3];
+	bool used;
 };
 
 /* An answer to one replica's call. */
