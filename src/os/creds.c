@@ -117,14 +117,18 @@ bool creds_enter(const struct creds *c)
 	}
 	if (syscall(SYS_setgroups, c->ngroups, c->groups) < 0)
 		die_errno("setgroups for a call of uid %u", (unsigned)c->fsuid);
+	/* Before the file system ids (setresuid and setresgid reset them to
+	 * the effective ones) and before the capabilities (a process without
+	 * CAP_SETUID and CAP_SETGID would leave the thread unable to take
+	 * them). */
+	if (c->real_ids)
+		take_real_ids(c);
 	syscall(SYS_setfsgid, c->fsgid);
 	syscall(SYS_setfsuid, c->fsuid);
 	if ((uid_t)syscall(SYS_setfsuid, -1) != c->fsuid)
 		die("cannot take file system uid %u for a call", (unsigned)c->fsuid);
 	if ((c->cap_eff & FS_CAPS) != FS_CAPS)
 		take_caps(c);
-	if (c->real_ids)
-		take_real_ids(c);
 	return true;
 }
 
