@@ -173,6 +173,11 @@ static bool on_exec(struct peer *p)
 	int err = vdso_patch(p->tid);
 
 	fdtab_exec(&p->proc->fds);
+	/* a set-user-id program or one with file capabilities (Squid's
+	 * pinger: cap_net_raw) has other credentials than its caller had,
+	 * and any program loses the capabilities it may not keep: the
+	 * monitor reads them again before it next acts for the process */
+	p->proc->creds_known = false;
 	seq_proc_gone(p->rep->idx, p->proc);
 	if (err) {
 		warnmsg("cannot neutralise the vDSO of replica %d: %s", p->rep->idx, strerror(-err));
