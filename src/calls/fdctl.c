@@ -2,8 +2,11 @@
  * description of its third argument. */
 #include <asm/termbits.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -12,6 +15,8 @@
 #include "model/list.h"
 #include "model/peers.h"
 #include "model/procs.h"
+#include "os/mem.h"
+#include "os/util.h"
 
 #define FLOCK_SIZE 32 /* struct flock on x86_64 */
 _Static_assert(sizeof(struct flock) == FLOCK_SIZE, "struct flock is 32 bytes");
@@ -222,6 +227,8 @@ const struct handler h_fcntl = {
 	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_IN, 0, -1, sz } } }
 #define IOCTL_OUT(req, sz) { "ioctl", 3, SC_INPUT, 0, (int)(req), NULL, \
 	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_OUT, 0, -1, sz } } }
+#define IOCTL_INOUT(req, sz) { "ioctl", 3, SC_INPUT, 0, (int)(req), NULL, \
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_INOUT, 0, -1, sz } } }
 
 /* errno_val holds the request: these are private descriptions, never in
  * the table, so the field is free. */
@@ -235,6 +242,9 @@ static const struct sysent ioctls[] = {
 	IOCTL_OUT(FIONREAD, sizeof(int)),
 	IOCTL_IN(FIONBIO, sizeof(int)),
 	IOCTL_IN(FIOASYNC, sizeof(int)),	/* not run: async.c */
+	/* reads of the host's network state on a socket the monitor owns:
+	 * an ARP table entry (Squid's EUI-48 lookup of each client) */
+	IOCTL_INOUT(SIOCGARP, sizeof(struct arpreq)),
 	/* reflink copy (cp): data from one external file into another */
 	{ "ioctl", 3, SC_OUTPUT, 0, (int)FICLONE, NULL,
 	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
@@ -249,6 +259,32 @@ static bool ioctl_private_ok(unsigned req)
 	       req == TCGETS || req == TIOCGWINSZ || req == TIOCGPGRP || req == FIOASYNC;
 }
 
+/* SIOCGIFCONF: struct ifconf holds the length of a buffer and a pointer
+ * to it, which differs between replicas. The call is described as
+ * ioctl(fd, SIOCGIFCONF, ifconf, ifc_len, ifc_buf): the length compared,
+ * the two addresses each replica's own (never compared); the monitor runs
+ * it into a buffer of its own and each replica gets the interfaces in its
+ * ifc_buf and the length in its ifc_len (ioctl_deliver). */
+static const struct sysent ioctl_ifconf = {
+	"ioctl", 5, SC_INPUT, 0, (int)SIOCGIFCONF, NULL,
+	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_PTR, 0, -1, 0 }, { A_INT, 0, -1, 0 },
+	  { A_PTR, 0, -1, 0 } } };
+#define IFCONF_MAX (64 * 1024)
+
+static enum mode ifconf_classify(struct peer *p, struct call *c)
+{
+	struct ifconf ifc;
+
+	if (mem_read(p->tid, c->args[2], &ifc, sizeof(ifc)) < 0 ||
+	    call_recapture(c, p->tid, &ioctl_ifconf)) {
+		c->each_err = -EFAULT;
+		return M_EACH;
+	}
+	c->args[3] = ifc.ifc_len < 0 ? 0 : (uint64_t)(ifc.ifc_len > IFCONF_MAX ? IFCONF_MAX : ifc.ifc_len);
+	c->args[4] = (uint64_t)ifc.ifc_buf;
+	return M_INPUT;
+}
+
 static enum mode ioctl_classify(struct peer *p, struct call *c)
 {
 	struct fobj *o = proc_fobj(p->proc, (long)c->args[0]);
@@ -261,6 +297,8 @@ static enum mode ioctl_classify(struct peer *p, struct call *c)
 	}
 	if (!o || o->private_ || req == FIOCLEX || req == FIONCLEX)
 		return M_EACH;
+	if (req == SIOCGIFCONF)
+		return ifconf_classify(p, c);
 	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
 		if ((unsigned)ioctls[i].errno_val != req)
 			continue;
@@ -290,6 +328,21 @@ static enum prep ioctl_prepare(struct entry *e)
 	struct fobj *o = list_fobj(e, e->agreed, 0);
 	int on;
 
+	if (c->se == &ioctl_ifconf) {
+		struct ifconf *ifc;
+		enum prep r = generic_prepare(e);
+
+		if (r != PREP_RUN)
+			return r;
+		ifc = xcalloc(1, sizeof(*ifc));
+		ifc->ifc_len = (int)c->args[3];
+		if (c->args[4]) /* NULL asks for the length only */
+			ifc->ifc_buf = e->out[4] = xcalloc(1, c->args[3] ? c->args[3] : 1);
+		e->out[2] = ifc;
+		e->xargs[2] = (uint64_t)ifc;
+		e->xargs[3] = e->xargs[4] = 0;
+		return PREP_RUN;
+	}
 	if ((unsigned)c->args[1] != FIOASYNC || !o || !c->buf[2] || c->len[2] < sizeof(on))
 		return generic_prepare(e);
 	memcpy(&on, c->buf[2], sizeof(on));
@@ -299,9 +352,28 @@ static enum prep ioctl_prepare(struct entry *e)
 	return PREP_DONE;
 }
 
+static struct answer ioctl_deliver(struct entry *e, struct peer *p)
+{
+	const struct call *c = e->call[p->rep->idx];
+	const struct ifconf *ifc = e->out[2];
+	int err = 0;
+
+	if (c->se != &ioctl_ifconf || e->ret < 0 || !ifc)
+		return generic_deliver(e, p);
+	/* the kernel fills no more than the length this replica gave, which
+	 * was compared: the same in every replica */
+	if (c->args[4] && ifc->ifc_len > 0)
+		err = mem_write(p->tid, c->args[4], e->out[4], (size_t)ifc->ifc_len);
+	if (!err)
+		err = mem_write(p->tid, c->args[2] + offsetof(struct ifconf, ifc_len), &ifc->ifc_len,
+				sizeof(ifc->ifc_len));
+	return err ? ans_val(err) : ans_val(e->ret);
+}
+
 const struct handler h_ioctl = {
 	.classify = ioctl_classify,
 	.prepare = ioctl_prepare,
 	.each = ioctl_each,
+	.deliver = ioctl_deliver,
 	.refuse_why = "ioctl request not supported",
 };
