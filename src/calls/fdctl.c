@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -261,15 +262,36 @@ static bool ioctl_private_ok(unsigned req)
 
 /* SIOCGIFCONF: struct ifconf holds the length of a buffer and a pointer
  * to it, which differs between replicas. The call is described as
- * ioctl(fd, SIOCGIFCONF, ifconf, ifc_len, ifc_buf): the length compared,
+ * ioctl(fd, SIOCGIFCONF, ifconf, ifc_len, ifc_buf, has_buf): the length
+ * and whether there is a buffer (none asks for the length only) compared,
  * the two addresses each replica's own (never compared); the monitor runs
  * it into a buffer of its own and each replica gets the interfaces in its
  * ifc_buf and the length in its ifc_len (ioctl_deliver). */
 static const struct sysent ioctl_ifconf = {
-	"ioctl", 5, SC_INPUT, 0, (int)SIOCGIFCONF, NULL,
+	"ioctl", 6, SC_INPUT, 0, (int)SIOCGIFCONF, NULL,
 	{ { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_PTR, 0, -1, 0 }, { A_INT, 0, -1, 0 },
-	  { A_PTR, 0, -1, 0 } } };
+	  { A_PTR, 0, -1, 0 }, { A_INT, 0, -1, 0 } } };
 #define IFCONF_MAX (64 * 1024)
+
+/* SIOCGARP reads the address, the flags and the device name up to its
+ * end; the sockaddrs' padding and what follows the name are not meaning. */
+static void arpreq_meaning(struct call *c)
+{
+	struct arpreq *r = c->buf[2], m;
+
+	if (!r || c->len[2] < sizeof(*r))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.arp_pa.sa_family = r->arp_pa.sa_family;
+	if (r->arp_pa.sa_family == AF_INET)
+		((struct sockaddr_in *)&m.arp_pa)->sin_addr =
+			((struct sockaddr_in *)&r->arp_pa)->sin_addr;
+	else
+		memcpy(m.arp_pa.sa_data, r->arp_pa.sa_data, sizeof(m.arp_pa.sa_data));
+	m.arp_flags = r->arp_flags;
+	strncpy(m.arp_dev, r->arp_dev, sizeof(m.arp_dev));
+	*r = m;
+}
 
 static enum mode ifconf_classify(struct peer *p, struct call *c)
 {
@@ -282,6 +304,7 @@ static enum mode ifconf_classify(struct peer *p, struct call *c)
 	}
 	c->args[3] = ifc.ifc_len < 0 ? 0 : (uint64_t)(ifc.ifc_len > IFCONF_MAX ? IFCONF_MAX : ifc.ifc_len);
 	c->args[4] = (uint64_t)ifc.ifc_buf;
+	c->args[5] = ifc.ifc_buf != NULL;
 	return M_INPUT;
 }
 
@@ -304,6 +327,8 @@ static enum mode ioctl_classify(struct peer *p, struct call *c)
 			continue;
 		if (call_recapture(c, p->tid, &ioctls[i]))
 			return M_REFUSE;
+		if (req == SIOCGARP)
+			arpreq_meaning(c);
 		return ioctls[i].cls == SC_INPUT ? M_INPUT : M_OUTPUT;
 	}
 	return M_REFUSE;
@@ -336,11 +361,11 @@ static enum prep ioctl_prepare(struct entry *e)
 			return r;
 		ifc = xcalloc(1, sizeof(*ifc));
 		ifc->ifc_len = (int)c->args[3];
-		if (c->args[4]) /* NULL asks for the length only */
+		if (c->args[5]) /* no buffer asks for the length only */
 			ifc->ifc_buf = e->out[4] = xcalloc(1, c->args[3] ? c->args[3] : 1);
 		e->out[2] = ifc;
 		e->xargs[2] = (uint64_t)ifc;
-		e->xargs[3] = e->xargs[4] = 0;
+		e->xargs[3] = e->xargs[4] = e->xargs[5] = 0;
 		return PREP_RUN;
 	}
 	if ((unsigned)c->args[1] != FIOASYNC || !o || !c->buf[2] || c->len[2] < sizeof(on))
@@ -362,7 +387,7 @@ static struct answer ioctl_deliver(struct entry *e, struct peer *p)
 		return generic_deliver(e, p);
 	/* the kernel fills no more than the length this replica gave, which
 	 * was compared: the same in every replica */
-	if (c->args[4] && ifc->ifc_len > 0)
+	if (c->args[5] && ifc->ifc_len > 0)
 		err = mem_write(p->tid, c->args[4], e->out[4], (size_t)ifc->ifc_len);
 	if (!err)
 		err = mem_write(p->tid, c->args[2] + offsetof(struct ifconf, ifc_len), &ifc->ifc_len,
