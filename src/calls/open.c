@@ -197,7 +197,11 @@ static enum prep open_prepare(struct entry *e)
 /* An O_PATH descriptor cannot be passed with ADDFD (the kernel will not
  * take it from the monitor's table); the replicas get the same file opened
  * for reading instead (a directory, for the *at calls, as a rule), while
- * the monitor keeps the O_PATH one for what it does on their behalf. */
+ * the monitor keeps the O_PATH one for what it does on their behalf. A
+ * file that cannot be opened for reading (a symbolic link under
+ * O_NOFOLLOW, as glibc's systemd name service opens /lib, or a file the
+ * process may not read) is stood in for by /dev/null in the replica:
+ * every call on the descriptor reaches the monitor, which uses its own. */
 static void open_finish(struct entry *e)
 {
 	char path[64];
@@ -208,10 +212,15 @@ static void open_finish(struct entry *e)
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", e->priv->mfd);
 	e->priv->instfd = open(path, O_RDONLY | O_CLOEXEC | (fl & O_DIRECTORY));
+	if (e->priv->instfd >= 0)
+		return;
+	debugmsg("O_PATH open of %s: not readable (%s): the replicas get /dev/null in its place",
+		 open_path(e->call[e->agreed]), strerror(errno));
+	e->priv->instfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (e->priv->instfd < 0) {
 		e->ret = -errno;
-		warnmsg("O_PATH open of %s: the monitor cannot pass it on unless it is readable",
-			open_path(e->call[e->agreed]));
+		warnmsg("O_PATH open of %s: /dev/null cannot stand in for it: %s",
+			open_path(e->call[e->agreed]), strerror(errno));
 		fobj_put(e->priv);
 		e->priv = NULL;
 	}

@@ -132,6 +132,25 @@ const struct handler h_fork = {
 	.deliver = clone_deliver,
 };
 
+/* setpriority of the caller's own process (PRIO_PROCESS, who 0: what
+ * pam_limits does under su) is its own business, which its kernel checks
+ * (a lower nice value needs CAP_SYS_NICE). A process group, a user, or a
+ * process named by its id (its virtual id is another replica's real one)
+ * would reach other processes from one replica's call: refused. */
+static enum mode setpriority_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	if ((int)c->args[0] == PRIO_PROCESS && (id_t)c->args[1] == 0)
+		return M_EACH;
+	c->why = "setpriority of another process, a process group or a user is not supported";
+	return M_REFUSE;
+}
+
+const struct handler h_setpriority = {
+	.classify = setpriority_classify,
+	.each = calls_own_each,
+};
+
 /* prlimit64 on the caller itself (pid 0, as glibc's getrlimit and
  * setrlimit call it) is its own business: its kernel applies it to it.
  * Any other id would reach another process from one replica's call (its
