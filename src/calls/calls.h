@@ -95,7 +95,7 @@ extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
 extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;
 extern const struct handler h_exit, h_exit_group, h_execve, h_clone, h_fork, h_creds, h_prctl,
-	h_prlimit, h_setpriority;
+	h_prlimit, h_setpriority, h_capget;
 extern const struct handler h_signaled, h_execed, h_access, h_close_range, h_recvmsg;
 extern const struct handler h_poll, h_select;
 extern const struct handler h_epoll_create, h_epoll_ctl, h_epoll_wait;

@@ -11,6 +11,7 @@
 #include "model/list.h"
 #include "model/procs.h"
 #include "model/run.h"
+#include "os/mem.h"
 
 /* The run's status is the initial process's. */
 static enum prep exit_group_prepare(struct entry *e)
@@ -51,12 +52,63 @@ const struct handler h_execed = {
 	.prepare = calls_cont_prepare,
 };
 
+/* capset's (and capget's) header names the thread: 0, or the caller's own
+ * id, which the program knows as its virtual one (libcap-ng passes
+ * getpid()); its kernel knows it by its real one. The caller's own id
+ * becomes 0 in its header; any other thread is refused, as the kernel
+ * refuses it. */
+static long capset_own(struct peer *p, const struct call *c)
+{
+	const uint32_t *hdr = c->buf[0];
+	uint32_t zero = 0;
+
+	if (!hdr || c->len[0] < 2 * sizeof(uint32_t) || hdr[1] == 0)
+		return 0;
+	if ((pid_t)hdr[1] != p->grp->vtid)
+		return -EPERM;
+	return mem_write(p->tid, c->args[0] + sizeof(uint32_t), &zero, sizeof(zero));
+}
+
+/* capget with the caller's own virtual id reads its own capabilities;
+ * with another's, it would read a process that is not that replica's
+ * (its virtual id is another replica's real one): refused. */
+static enum mode capget_classify(struct peer *p, struct call *c)
+{
+	const uint32_t *hdr = c->buf[0];
+
+	if (hdr && c->len[0] >= 2 * sizeof(uint32_t) && hdr[1] != 0 &&
+	    (pid_t)hdr[1] != p->grp->vtid) {
+		c->why = "capget of another process is not supported";
+		return M_REFUSE;
+	}
+	return M_EACH;
+}
+
+static struct answer capget_each(struct entry *e, struct peer *p, struct call *c)
+{
+	long err = capset_own(p, c);
+
+	(void)e;
+	return err ? ans_val(err) : ans_cont();
+}
+
+const struct handler h_capget = {
+	.classify = capget_classify,
+	.each = capget_each,
+};
+
 /* setuid and its kin, and capset: the process changes its own
  * credentials, which the monitor then uses for what it does for it
  * (os/creds.c). */
 static struct answer creds_each(struct entry *e, struct peer *p, struct call *c)
 {
-	(void)e, (void)c;
+	(void)e;
+	if (c->nr == SYS_capset) {
+		long err = capset_own(p, c);
+
+		if (err)
+			return ans_val(err);
+	}
 	proc_creds_changing(p);
 	return ans_cont();
 }

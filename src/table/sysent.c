@@ -243,7 +243,8 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_setfsuid]		= REFUSED("setfsuid", 1),
 	[__NR_setfsgid]		= REFUSED("setfsgid", 1),
 	[__NR_getsid]		= HSYS("getsid", 1, SC_CONTROL, SF_TRACED, h_pgrp, INT),
-	[__NR_capget]		= LOCAL("capget", 2, PTR, PTR),
+	[__NR_capget]		= HSYS("capget", 2, SC_INPUT, 0, h_capget,
+				       INSZ(2 * sizeof(uint32_t)), PTR),
 	/* the kernel lets a process set only its own capabilities, and with
 	 * no_new_privs only give some up (calls/proc.c h_creds) */
 	[__NR_capset]		= HSYS("capset", 2, SC_OUTPUT, 0, h_creds,
