@@ -121,37 +121,45 @@ static off_t written_at(const struct call *c, int mfd, long ret, int off_arg)
 	return end < 0 ? -1 : end - ret;
 }
 
-void mapped_note(struct entry *e)
+/* The write family only: the calls whose first argument is a descriptor
+ * of a file whose content or size they change. */
+static bool changes_file(long nr)
 {
-	const struct call *c = e->call[e->agreed];
-	struct fobj *o = list_fobj(e, e->agreed, 0);
-	int off_arg = -1;
-	off_t at;
-
-	if (e->ret < 0 || e->mode != M_OUTPUT || !o || o->mfd < 0 || !S_ISREG(o->type) ||
-	    !shadow_exists(o->mfd))
-		return;
-	switch (c->nr) {
-	case SYS_ftruncate:
-		e->shade = shade_truncate(o->mfd, (off_t)c->args[1]);
-		return;
-	case SYS_fallocate:
-		e->shade = shade_fallocate(o->mfd, (int)c->args[1], (off_t)c->args[2],
-					   (off_t)c->args[3]);
-		return;
+	switch (nr) {
+	case SYS_write:
+	case SYS_writev:
 	case SYS_pwrite64:
 	case SYS_pwritev:
 	case SYS_pwritev2:
-		off_arg = 3;
-		/* fall through */
-	case SYS_write:
-	case SYS_writev:
+	case SYS_ftruncate:
+	case SYS_fallocate:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void mapped_note(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	int off_arg = c->nr == SYS_pwrite64 || c->nr == SYS_pwritev || c->nr == SYS_pwritev2 ? 3 : -1;
+	struct fobj *o;
+	off_t at;
+
+	if (e->ret < 0 || e->mode != M_OUTPUT || !changes_file(c->nr))
+		return;
+	o = list_fobj(e, e->agreed, 0);
+	if (!o || o->mfd < 0 || !S_ISREG(o->type) || !shadow_exists(o->mfd))
+		return;
+	if (c->nr == SYS_ftruncate) {
+		e->shade = shade_truncate(o->mfd, (off_t)c->args[1]);
+	} else if (c->nr == SYS_fallocate) {
+		e->shade = shade_fallocate(o->mfd, (int)c->args[1], (off_t)c->args[2],
+					   (off_t)c->args[3]);
+	} else {
 		at = written_at(c, o->mfd, e->ret, off_arg);
 		if (at >= 0 && (size_t)e->ret <= c->len[1])
 			e->shade = shade_write(o->mfd, at, c->buf[1], (size_t)e->ret);
-		return;
-	default:
-		return;
 	}
 }
 
