@@ -1,4 +1,4 @@
-# Helpers for servers on loopback, for the tests (tests/t/8[7-9]-*.t,
+# Helpers for servers on loopback, for the tests (tests/t/8[6-9]-*.t,
 # 96-memcached.t: sourced after lib.sh) and bench/servers.sh. They need PY
 # (a python3); stop needs lib.sh's ended_within and diag too.
 
@@ -18,17 +18,19 @@ listening() {
 	return 1
 }
 
-# stop PID TAG: SIGTERM to PID (a background job of ours), at most 5 s for
-# it to end (else SIGKILL); its status in $RC (-1: it did not end)
+# stop PID TAG [TENTHS]: SIGTERM to PID (a background job of ours), at
+# most TENTHS tenths of a second (default 50: 5 s) for it to end (else
+# SIGKILL); its status in $RC (-1: it did not end)
 stop() {
+	local tenths=${3:-50}
 	{
 		kill -TERM "$1"
-		if ended_within 50 "$1"; then
+		if ended_within "$tenths" "$1"; then
 			wait "$1"
 			RC=$?
 		else
 			RC=-1
-			diag "$2: still running 5 s after SIGTERM: SIGKILL"
+			diag "$2: still running $((tenths / 10)) s after SIGTERM: SIGKILL"
 			kill -KILL "$1"
 			wait "$1"
 		fi
