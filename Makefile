@@ -69,6 +69,11 @@ bench: all build/tests/manythreads
 bench-servers: all
 	@bash bench/servers.sh
 
+# make bench-breakdown: the monitor's time by call under --profile
+# (bench/breakdown.sh), beside the bare notification round trip
+bench-breakdown: all
+	@bash bench/breakdown.sh
+
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)
 bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "end/profile.h"
 #include "end/report.h"
 #include "loop/loop.h"
 #include "model/procs.h"
@@ -44,7 +45,9 @@ static void usage(FILE *f)
 		"                                entries, to bring out races (seed in the report)\n"
 		"  --perturb-seed N              the seed (default: drawn at random)\n"
 		"  --perturb-max-us N            the longest delay (default 2000)\n"
-		"  --debug                       trace the monitor's decisions on stderr\n",
+		"  --debug                       trace the monitor's decisions on stderr\n"
+		"  --profile FILE                write where the monitor's time went, by call,\n"
+		"                                to FILE at the end (bench/breakdown.sh)\n",
 		MAX_REPLICAS);
 }
 
@@ -134,6 +137,10 @@ static void parse_option(int ch, bool *seeded)
 	case 'D':
 		util_debug = 1;
 		break;
+	case 'F':
+		opt.profile_path = optarg;
+		profile_on = true;
+		break;
 	case 'N':
 		opt.pthread = false;
 		opt.pthread_serial = false;
@@ -175,6 +182,7 @@ static void parse(int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "stall-timeout", required_argument, NULL, 's' },
 		{ "debug", no_argument, NULL, 'D' },
+		{ "profile", required_argument, NULL, 'F' },
 		{ "pthread", optional_argument, NULL, 'P' },
 		{ "no-pthread", no_argument, NULL, 'N' },
 		{ "perturb", no_argument, NULL, 'p' },

@@ -1,6 +1,7 @@
 #include "list/execute.h"
 
 #include "calls/calls.h"
+#include "end/profile.h"
 #include "list/answer.h"
 #include "list/decide.h"
 #include "list/pool.h"
@@ -23,6 +24,8 @@ void execute_complete(struct entry *e)
 		if (as)
 			creds_leave();
 	}
+	if (profile_on)
+		profile_ran(e);
 	if (!e->report_only)
 		mapped_note(e);
 	e->state = E_DONE;
@@ -83,6 +86,8 @@ void execute_start(struct entry *e, int agreed)
 
 	e->agreed = agreed;
 	e->state = E_RUN;
+	if (profile_on)
+		profile_start(e);
 	e->creds = *proc_creds(list_proc(e, agreed));
 	r = e->h && e->h->prepare ? e->h->prepare(e) : generic_prepare(e);
 	if (r != PREP_RUN) {

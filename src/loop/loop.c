@@ -1,6 +1,8 @@
 #include "loop/loop.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,10 +10,13 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "calls/async.h"
 #include "calls/calls.h"
+#include "end/profile.h"
 #include "end/report.h"
 #include "end/stall.h"
 #include "list/answer.h"
@@ -28,12 +33,22 @@
 
 /* Guards all monitor state: the listener threads, the main thread
  * (signals, ptrace events) and the workers take it around each event. */
-static pthread_mutex_t mon_lock = PTHREAD_MUTEX_INITIALIZER; /* not adaptive: its spin reads the TSC */
+static pthread_mutex_t mon_lock_m = PTHREAD_MUTEX_INITIALIZER; /* not adaptive: its spin reads the TSC */
 static int sfd;
+
+static void mon_lock(void)
+{
+	pthread_mutex_lock(&mon_lock_m);
+}
+
+static void mon_unlock(void)
+{
+	pthread_mutex_unlock(&mon_lock_m);
+}
 
 static void unlock_and_flush(void)
 {
-	pthread_mutex_unlock(&mon_lock);
+	mon_unlock();
 	answer_flush();
 }
 
@@ -42,7 +57,7 @@ static void worker_done(struct entry *e)
 {
 	struct group *g = e->grp;
 
-	pthread_mutex_lock(&mon_lock);
+	mon_lock();
 	if (!run_over) {
 		execute_complete(e);
 		answer_gc(g);
@@ -63,6 +78,19 @@ static void perturb_delay(uint64_t *rnd)
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)((x >> 8) % opt.perturb_max_us) * 1000;
 	nanosleep(&ts, NULL);
+}
+
+/* The same as a listener's turn, timed (--profile). */
+static void profiled_arrival(struct replica *r, struct seccomp_notif *req)
+{
+	uint64_t t0 = now_ns(), t1, t2;
+
+	mon_lock();
+	t1 = now_ns();
+	arrive_notification(r, req);
+	t2 = now_ns();
+	unlock_and_flush();
+	profile_notif(req->data.nr, t1 - t0, t2 - t1, now_ns() - t2);
 }
 
 /* One thread per replica waits in SECCOMP_IOCTL_NOTIF_RECV: with
@@ -87,7 +115,11 @@ static void *listener_thread(void *arg)
 		}
 		if (opt.perturb)
 			perturb_delay(&rnd);
-		pthread_mutex_lock(&mon_lock);
+		if (profile_on) {
+			profiled_arrival(r, &req);
+			continue;
+		}
+		mon_lock();
 		arrive_notification(r, &req);
 		unlock_and_flush();
 	}
@@ -192,6 +224,7 @@ static void start_listeners(void)
 int loop_run(void)
 {
 	struct pollfd pfd[2];
+	uint64_t started;
 	int code;
 
 	/* Replicas run with rdtsc disabled (PR_TSC_SIGSEGV), and every switch
@@ -203,9 +236,10 @@ int loop_run(void)
 	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_TSC)");
 #endif
+	started = now_ns();
 	pool_init(worker_done);
 	answer_init();
-	pthread_mutex_lock(&mon_lock);
+	mon_lock();
 	start_listeners();
 	while (!run_all_reaped()) {
 		int wait_ms = next_wake_ms();
@@ -215,7 +249,7 @@ int loop_run(void)
 		unlock_and_flush();
 		if (poll(pfd, 2, wait_ms) < 0 && errno != EINTR)
 			die_errno("poll");
-		pthread_mutex_lock(&mon_lock);
+		mon_lock();
 		if (pfd[0].revents)
 			on_signal();
 		if (pfd[1].revents)
@@ -229,5 +263,7 @@ int loop_run(void)
 	}
 	code = run_final_code();
 	report_finish(code);
+	if (opt.profile_path)
+		profile_write(opt.profile_path, now_ns() - started);
 	return code;
 }

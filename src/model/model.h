@@ -34,6 +34,7 @@ struct options {
 	uint32_t perturb_max_us; /* the longest delay */
 	bool pthread;		/* preload libreplicant-pthread.so (not --no-pthread) */
 	bool pthread_serial;	/* --pthread=serial */
+	const char *profile_path; /* --profile FILE, or NULL */
 };
 
 /* A process's credentials as the kernel checks file access with them. */
@@ -164,6 +165,7 @@ struct entry {
 	int agreed;			/* replica whose record was executed, or -1 */
 	uint32_t answered;		/* replicas that got their answer */
 	uint64_t first_ns;		/* arrival time of the first replica */
+	uint64_t started_ns;		/* when it started to run (--profile only) */
 	uint64_t stall_from;		/* the stall clock's start: first_ns, or when
 					 * the missing calls were last on their way */
 	/* the execution, in the monitor */
