@@ -139,7 +139,6 @@ static void parse_option(int ch, bool *seeded)
 		break;
 	case 'F':
 		opt.profile_path = optarg;
-		profile_on = true;
 		break;
 	case 'N':
 		opt.pthread = false;
@@ -327,6 +326,8 @@ int main(int argc, char **argv)
 	parse(argc, argv);
 	opt.prog_path = resolve(opt.argv[0]);
 	report_open();
+	if (opt.profile_path)
+		profile_open(opt.profile_path);
 	tsc_probe();
 	if (opt.pthread)
 		preload_pthread();

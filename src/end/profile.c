@@ -20,6 +20,8 @@ struct prow {
 
 bool profile_on;
 static struct prow rows[ROWS];
+static FILE *out;
+static const char *out_path;
 
 /* The row of nr, claimed on first use (monitor threads race for it). */
 static struct prow *row(long nr)
@@ -99,16 +101,25 @@ static double per(uint64_t ns, uint64_t n)
 	return n ? (double)ns / (double)n / 1000.0 : 0.0;
 }
 
-void profile_write(const char *path, uint64_t run_ns)
+void profile_open(const char *path)
+{
+	out = fopen(path, "w");
+	if (!out) {
+		fprintf(stderr, "replicant: cannot write profile %s: %s\n", path, strerror(errno));
+		exit(EXIT_REPLICANT_ERROR);
+	}
+	out_path = path;
+	profile_on = true;
+}
+
+void profile_write(uint64_t run_ns)
 {
 	static struct prow sorted[ROWS];
-	FILE *f = fopen(path, "w");
+	FILE *f = out;
 	int i, n = 0;
 
-	if (!f) {
-		warnmsg("--profile %s: %s", path, strerror(errno));
+	if (!f)
 		return;
-	}
 	for (i = 0; i < ROWS; i++)
 		if (rows[i].key)
 			sorted[n++] = rows[i];
@@ -129,5 +140,6 @@ void profile_write(const char *path, uint64_t run_ns)
 			per(r->wait_ns, r->entries), per(r->run_ns, r->entries));
 	}
 	if (fclose(f))
-		warnmsg("--profile %s: %s", path, strerror(errno));
+		warnmsg("--profile %s: %s", out_path, strerror(errno));
+	out = NULL;
 }

@@ -21,7 +21,9 @@ void profile_notif(long nr, uint64_t lock_ns, uint64_t work_ns, uint64_t flush_n
 /* e starts to run now; e ran to its end now. */
 void profile_start(struct entry *e);
 void profile_ran(struct entry *e);
-/* Writes the table to path (at the end of the run). */
-void profile_write(const char *path, uint64_t run_ns);
+/* Opens path for the table at the start (exit 125 if it cannot be
+ * written), and writes the table there at the end of the run. */
+void profile_open(const char *path);
+void profile_write(uint64_t run_ns);
 
 #endif

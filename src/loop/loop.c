@@ -263,7 +263,6 @@ int loop_run(void)
 	}
 	code = run_final_code();
 	report_finish(code);
-	if (opt.profile_path)
-		profile_write(opt.profile_path, now_ns() - started);
+	profile_write(now_ns() - started);
 	return code;
 }

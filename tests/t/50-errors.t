@@ -93,4 +93,21 @@ like "$(cat "$ERR")" "^replicant: cannot write report $T/no-such-dir/r.json: No 
 	"--report to an unwritable path: the message names it"
 ok "$([ ! -e "$T/ran" ]; echo $?)" "--report to an unwritable path: the program never ran"
 
+# ---- --profile: the monitor's time by call, to a file -------------------
+rm -f "$T/ran"
+run_cmd profile-bad "$REPLICANT" run --profile "$T/no-such-dir/p" -- sh -c 'echo ran >"$0"' "$T/ran"
+is "$RC" 125 "--profile to an unwritable path: exit status 125"
+like "$(cat "$ERR")" "^replicant: cannot write profile $T/no-such-dir/p: No such file or directory" \
+	"--profile to an unwritable path: the message names it"
+ok "$([ ! -e "$T/ran" ]; echo $?)" "--profile to an unwritable path: the program never ran"
+for n in 2 3; do
+	run_cmd "profile.$n" "$REPLICANT" run -n $n --profile "$T/profile.$n" -- sh -c 'exit 3'
+	is "$RC" 3 "--profile -n $n: the program's own status"
+	like "$(head -n 1 "$T/profile.$n")" "^replicant profile: $n replicas, [0-9.]+ s;" \
+		"--profile -n $n: the table's title"
+	# exit_group: one notification a replica, one position
+	like "$(cat "$T/profile.$n")" "^\| exit_group +\| +$n \|( +[0-9.]+ \|){4} +1 \|" \
+		"--profile -n $n: exit_group's row counts $n notifications and 1 position"
+done
+
 done_testing
