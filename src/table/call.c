@@ -220,14 +220,17 @@ static int arg_kind(const struct call *c, int i)
 	return i < c->se->nargs ? c->se->args[i].kind : A_NONE;
 }
 
+/* memcmp first: the buffers of a vote are equal nearly always, and the
+ * byte loop cost a voted 4 KiB write 16% of the monitor's time (perf). */
 static long first_byte_diff(const void *a, size_t alen, const void *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen, i;
 	const unsigned char *x = a, *y = b;
 
-	for (i = 0; i < n; i++)
-		if (x[i] != y[i])
-			return i;
+	if (n && memcmp(x, y, n))
+		for (i = 0; i < n; i++)
+			if (x[i] != y[i])
+				return i;
 	return alen == blen ? -1 : (long)n;
 }
 
