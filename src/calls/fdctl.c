@@ -246,6 +246,9 @@ static const struct sysent ioctls[] = {
 	/* reads of the host's network state on a socket the monitor owns:
 	 * an ARP table entry (Squid's EUI-48 lookup of each client) */
 	IOCTL_INOUT(SIOCGARP, sizeof(struct arpreq)),
+	/* an interface's hardware address by its name (MariaDB's my_gethwaddr,
+	 * for its server UUID, after SIOCGIFCONF) */
+	IOCTL_INOUT(SIOCGIFHWADDR, sizeof(struct ifreq)),
 	/* reflink copy (cp): data from one external file into another */
 	{ "ioctl", 3, SC_OUTPUT, 0, (int)FICLONE, NULL,
 	  { { A_FD, 0, -1, 0 }, { A_INT, 0, -1, 0 }, { A_FD, 0, -1, 0 } } },
@@ -293,6 +296,20 @@ static void arpreq_meaning(struct call *c)
 	*r = m;
 }
 
+/* SIOCGIFHWADDR reads only the interface name, up to its NUL (the kernel
+ * ends it at IFNAMSIZ - 1): what follows the name and the union, which
+ * the kernel fills, are not meaning (a name strcpy'd over stack garbage). */
+static void ifreq_name_meaning(struct call *c)
+{
+	struct ifreq *r = c->buf[2], m;
+
+	if (!r || c->len[2] < sizeof(*r))
+		return;
+	memset(&m, 0, sizeof(m));
+	memcpy(m.ifr_name, r->ifr_name, strnlen(r->ifr_name, IFNAMSIZ - 1));
+	*r = m;
+}
+
 static enum mode ifconf_classify(struct peer *p, struct call *c)
 {
 	struct ifconf ifc;
@@ -329,6 +346,8 @@ static enum mode ioctl_classify(struct peer *p, struct call *c)
 			return M_REFUSE;
 		if (req == SIOCGARP)
 			arpreq_meaning(c);
+		else if (req == SIOCGIFHWADDR)
+			ifreq_name_meaning(c);
 		return ioctls[i].cls == SC_INPUT ? M_INPUT : M_OUTPUT;
 	}
 	return M_REFUSE;
