@@ -72,10 +72,10 @@ for n in 2 3; do
 	printf 'before clone\n' >clonefiles.expected
 	same_file "$OUT" clonefiles.expected "clone(CLONE_FILES) -n $n: the output before the clone, only"
 
-	rrun aiosetup.n$n -n $n -- "$PROGS/aiosetup"
-	is "$RC" 125 "io_setup -n $n: exit status 125"
-	like "$(cat "$ERR")" '^replicant: refused syscall io_setup' "io_setup -n $n: message names io_setup"
-	is_empty "$OUT" "io_setup -n $n: nothing on stdout"
+	rrun ptracepeek.n$n -n $n -- "$PROGS/ptracepeek"
+	is "$RC" 125 "ptrace -n $n: exit status 125"
+	like "$(cat "$ERR")" '^replicant: refused syscall ptrace' "ptrace -n $n: message names ptrace"
+	is_empty "$OUT" "ptrace -n $n: nothing on stdout"
 done
 
 # ---- the program dies of a signal in every replica -----------------------

@@ -16,7 +16,7 @@
 #include "tap.h"
 
 #define UNISTD_64 "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
-#define NTESTS 16
+#define NTESTS 17
 
 /* (1) names agree with libseccomp wherever libseccomp knows the number */
 static void check_names_libseccomp(void)
@@ -195,6 +195,11 @@ static void spot_checks(void)
 	ok(e && !strcmp(e->name, "io_uring_setup") && e->cls == SC_ERRNO &&
 	   e->errno_val == ENOSYS && e->nargs == 2,
 	   "io_uring_setup is SC_ERRNO ENOSYS (a kernel without io_uring)");
+
+	e = sysent_get(__NR_io_setup);
+	ok(e && !strcmp(e->name, "io_setup") && e->cls == SC_ERRNO &&
+	   e->errno_val == ENOSYS && e->nargs == 2,
+	   "io_setup is SC_ERRNO ENOSYS (a kernel without native AIO)");
 
 	e = sysent_get(__NR_mmap);
 	ok(e && e->cls == SC_LOCAL && (e->flags & SF_SHARED_MAP) && e->h == &h_mmap &&
