@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -200,6 +201,71 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 	}
 }
 
+/* A descriptor opened with O_DIRECT (or given it by F_SETFL) takes reads
+ * and writes only from memory aligned to the device's logical block size
+ * (the kernel answers EINVAL otherwise), and the replica's buffer, which
+ * the program aligned, is not the one the monitor runs the call with. A
+ * page is a multiple of every logical block size up to 4096. */
+#define DIRECT_ALIGN 4096
+
+static bool fd_is_direct(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	struct fobj *o;
+	int fl;
+
+	if (!(c->se->flags & SF_FD0) || c->se->args[0].kind != A_FD)
+		return false;
+	o = list_fobj(e, e->agreed, 0);
+	if (!o || o->private_ || o->mfd < 0 || (!S_ISREG(o->type) && !S_ISBLK(o->type)))
+		return false;
+	fl = fcntl(o->mfd, F_GETFL);
+	return fl >= 0 && (fl & O_DIRECT);
+}
+
+/* The call's data buffers, as prepare_arg made them, moved to aligned
+ * memory: one iovec at the start of an aligned block and its data at the
+ * next aligned address (copy_out finds the data through the iovec). */
+static void align_direct(struct entry *e, const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+		struct iovec *iov;
+		char *p;
+
+		if (!c->args[i] && (a->flags & AF_NULLOK))
+			continue;
+		switch (a->kind) {
+		case A_IN:
+		case A_OUT:
+			if (a->len_arg < 0)
+				break; /* a fixed-size struct, not data */
+			p = xcalloc_aligned(DIRECT_ALIGN, a->kind == A_IN ? c->len[i] : c->cap[i]);
+			if (a->kind == A_IN)
+				memcpy(p, c->buf[i], c->len[i]);
+			free(e->out[i]);
+			e->out[i] = p;
+			e->xargs[i] = (uint64_t)p;
+			break;
+		case A_IOV_IN:
+		case A_IOV_OUT:
+			iov = xcalloc_aligned(DIRECT_ALIGN, DIRECT_ALIGN + (a->kind == A_IOV_IN ? c->len[i] : c->cap[i]));
+			p = (char *)iov + DIRECT_ALIGN;
+			*iov = (struct iovec){ p, a->kind == A_IOV_IN ? c->len[i] : c->cap[i] };
+			if (a->kind == A_IOV_IN)
+				memcpy(p, c->buf[i], c->len[i]);
+			free(e->out[i]);
+			e->out[i] = iov;
+			e->xargs[i] = (uint64_t)iov;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Whom the monitor resolves the call's paths for (os/resolve.c): the
  * agreed process, not the monitor's own /proc/self. */
 static void resolve_for_agreed(struct entry *e)
@@ -226,6 +292,8 @@ enum prep generic_prepare(struct entry *e)
 			return PREP_FAIL;
 		}
 	}
+	if (fd_is_direct(e))
+		align_direct(e, c);
 	clamp_lengths(e, c);
 	if (e->xpaths)
 		resolve_for_agreed(e);
@@ -414,7 +482,7 @@ int generic_copy_out(struct entry *e, struct peer *p)
 			err = mem_write(p->tid, c->args[i], e->out[i], c->cap[i]);
 			break;
 		case A_IOV_OUT:
-			err = scatter(p->tid, c, i, (char *)e->out[i] + sizeof(struct iovec),
+			err = scatter(p->tid, c, i, ((struct iovec *)e->out[i])->iov_base,
 				      e->ret > 0 ? (size_t)e->ret : 0);
 			break;
 		default:

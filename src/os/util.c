@@ -109,6 +109,17 @@ void *xmemdup(const void *p, size_t n)
 	return q;
 }
 
+void *xcalloc_aligned(size_t align, size_t n)
+{
+	void *p;
+	int err = posix_memalign(&p, align, n ? n : 1);
+
+	if (err)
+		die("out of memory allocating %zu bytes aligned to %zu", n, align);
+	memset(p, 0, n);
+	return p;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -22,6 +22,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xmemdup(const void *p, size_t n);
+/* n zeroed bytes at an address that is a multiple of align (a power of
+ * two, at least sizeof(void *)); freed with free(). */
+void *xcalloc_aligned(size_t align, size_t n);
 
 uint64_t now_ns(void);
 /* The next number of an xorshift64 sequence (*state never 0): the
