@@ -1,6 +1,7 @@
 #include "table/call.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,22 @@ int call_capture(struct call *c, pid_t pid, long nr, const uint64_t args[6], uin
 	return call_recapture(c, pid, c->se);
 }
 
+/* The kernel ignores the directory descriptor of a call whose path is
+ * absolute (MariaDB's mysys walks a path with openat(-1, "/tmp", O_PATH)
+ * first): it is AT_FDCWD in the captured call, so that it is not
+ * compared, not looked up by the monitor (it answered EBADF for -1) and
+ * does not make the call a replica's own (a /proc/self descriptor there
+ * let unlinkat of an absolute path run in the replica, unvoted). */
+static void ignored_dirfds(struct call *c)
+{
+	int i;
+
+	for (i = 0; i + 1 < c->se->nargs; i++)
+		if (c->se->args[i].kind == A_DIRFD && c->se->args[i + 1].kind == A_PATH &&
+		    c->buf[i + 1] && ((const char *)c->buf[i + 1])[0] == '/')
+			c->args[i] = (uint32_t)AT_FDCWD;
+}
+
 int call_recapture(struct call *c, pid_t pid, const struct sysent *se)
 {
 	int i, err;
@@ -190,6 +207,7 @@ int call_recapture(struct call *c, pid_t pid, const struct sysent *se)
 		if (err)
 			return err;
 	}
+	ignored_dirfds(c);
 	return 0;
 }
 

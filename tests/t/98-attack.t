@@ -12,6 +12,7 @@
 declare -A want=(
 	[clone_untraced]=125 [prlimit_monitor]='86|125' [prlimit_self]=86
 	[fcntl_setown]='86|125' [sendfile_private]=86 [dirfd_unlink]=86
+	[dirfd_absolute]=86
 	[proc_fd1]=86 [proc_root_create]=86 [proc_cwd_unlink]=86
 	[proc_dotdot]=86 [sysfact_write]=86 [exec_argv]=86 [exec_env]=86
 	[core_dump]=86 [map_store]=0
