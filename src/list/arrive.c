@@ -175,8 +175,10 @@ static bool unordered(struct peer *p, const struct call *c)
 	 * ahead reserved 3 for a later open, at 4 in the other) */
 	if (open_names_path(c))
 		return open_is_private(p, c) && p->proc->threaded;
+	/* no descriptor first (newfstatat(fd, "", AT_EMPTY_PATH), glibc's
+	 * fstat): the replica's own when every descriptor it names is */
 	if (i < 0)
-		return false;
+		return fds_used(p, c) == FDS_PRIVATE;
 	o = proc_fobj(p->proc, (long)c->args[i]);
 	return !o || o->private_;
 }
