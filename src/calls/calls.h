@@ -93,7 +93,7 @@ void mapped_deliver(struct entry *e, struct peer *p);
 extern const struct handler h_open, h_close, h_dup, h_fcntl, h_ioctl, h_pair, h_mmap;
 extern const struct handler h_chdir, h_getcwd;
 extern const struct handler h_socket, h_accept, h_sendmsg, h_eventfd;
-extern const struct handler h_vpid, h_pgrp, h_wait, h_kill;
+extern const struct handler h_vpid, h_pgrp, h_wait, h_kill, h_sigtimedwait;
 extern const struct handler h_exit, h_exit_group, h_execve, h_clone, h_fork, h_creds, h_prctl,
 	h_prlimit, h_setpriority, h_capget;
 extern const struct handler h_signaled, h_execed, h_access, h_close_range, h_recvmsg;

@@ -69,3 +69,17 @@ const struct handler h_kill = {
 	.classify = kill_classify,
 	.each = kill_each,
 };
+
+/* rt_sigtimedwait reaches the monitor only with a timeout (SF_UNTIMED):
+ * whether the signal or the timeout comes first is timing. */
+static enum mode sigtimedwait_classify(struct peer *p, struct call *c)
+{
+	(void)p;
+	c->why = "rt_sigtimedwait with a timeout is not supported (sigwait, without one, is)";
+	return M_REFUSE;
+}
+
+const struct handler h_sigtimedwait = {
+	.classify = sigtimedwait_classify,
+	.refuse_why = "rt_sigtimedwait with a timeout is not supported",
+};

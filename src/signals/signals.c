@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "model/groups.h"
 #include "model/peers.h"
 #include "model/run.h"
+#include "os/mem.h"
 #include "os/procfs.h"
 #include "os/ptrace.h"
 #include "os/util.h"
@@ -342,9 +344,50 @@ bool sig_group(struct group *g, int sig, bool external)
 	return true;
 }
 
+/* Whether thread p sleeps in sigwait (rt_sigtimedwait, local) for sig. */
+static bool sigwaits_for(const struct peer *p, int sig)
+{
+	unsigned long set_addr;
+	uint64_t set;
+	long nr;
+
+	return procfs_task_call(p->proc->pid, p->tid, &nr, &set_addr) == TASK_IN_CALL &&
+	       nr == SYS_rt_sigtimedwait && mem_read(p->tid, set_addr, &set, sizeof(set)) == 0 &&
+	       (set & (1ull << (sig - 1)));
+}
+
+/* Where a signal sent to replicant goes: the initial thread, unless it
+ * blocks the signal and another thread of its process waits for it in
+ * sigwait (MariaDB's signal thread), to which the kernel gives a signal
+ * sent to the process. Read from the first live replica's threads: every
+ * replica's make the same calls, and the signal's position then holds it
+ * for the others. */
+static struct group *forward_target(int sig)
+{
+	uint64_t blocked, caught, pending, ignored;
+	struct peer *m = NULL, *p;
+	struct group *g;
+	int r;
+
+	for (r = 0; r < opt.n && !m; r++)
+		if (replicas[r].alive && group0.member[r] && !group0.member[r]->exited)
+			m = group0.member[r];
+	if (!m || sig < 1 || sig > 64 ||
+	    procfs_task_sigmasks(m->proc->pid, m->tid, &blocked, &caught, &pending, &ignored) ||
+	    !(blocked & (1ull << (sig - 1))))
+		return &group0;
+	r = m->rep->idx;
+	for (g = all_groups; g; g = g->next_all) {
+		p = g->member[r];
+		if (g != &group0 && p && !p->exited && p->proc == m->proc && sigwaits_for(p, sig))
+			return g;
+	}
+	return &group0;
+}
+
 void sig_forward(int sig)
 {
-	sig_group(&group0, sig, true);
+	sig_group(forward_target(sig), sig, true);
 }
 
 void sig_forget(const struct group *g)

@@ -250,7 +250,10 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_capset]		= HSYS("capset", 2, SC_OUTPUT, 0, h_creds,
 				       INSZ(2 * sizeof(uint32_t)), INSZ(6 * sizeof(uint32_t))),
 	[__NR_rt_sigpending]	= LOCAL("rt_sigpending", 2, PTR, INT),
-	[__NR_rt_sigtimedwait]	= REFUSED("rt_sigtimedwait", 4),
+	/* sigwait (no timeout) runs in the replica; external signals go to
+	 * the thread that waits for them (signals/signals.c) */
+	[__NR_rt_sigtimedwait]	= HSYS("rt_sigtimedwait", 4, SC_LOCAL, SF_UNTIMED, h_sigtimedwait,
+				       PTR, PTR, PTR, INT),
 	[__NR_rt_sigqueueinfo]	= REFUSED("rt_sigqueueinfo", 3),
 	[__NR_rt_sigsuspend]	= LOCAL("rt_sigsuspend", 2, PTR, INT),
 	[__NR_sigaltstack]	= LOCAL("sigaltstack", 2, PTR, PTR),

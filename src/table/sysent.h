@@ -72,6 +72,9 @@ struct sc_arg {
 				 * process ids (calls/wait.c, calls/ids.c) */
 #define SF_SHARED_MAP	0x04	/* SC_LOCAL but for shared mappings of a descriptor:
 				 * the filter sends only those to the monitor (mmap) */
+#define SF_UNTIMED	0x08	/* SC_LOCAL only without a timeout (arg 2 NULL): the
+				 * filter sends a timed one to the monitor */
+#define SF_SOME_LOCAL	(SF_SHARED_MAP | SF_UNTIMED) /* rows local in some forms */
 
 struct handler;
 

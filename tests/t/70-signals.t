@@ -58,6 +58,26 @@ for n in 2 3; do
 	is_empty "$T/handled.$n.err" "handled SIGTERM -n $n: nothing on stderr"
 done
 
+# A signal thread (MariaDB's): every thread blocks SIGHUP and SIGTERM and
+# one takes them with sigwait. Sent to replicant, each reaches that thread
+# in every replica (before, rt_sigtimedwait was refused: exit 125).
+for n in 2 3; do
+	"$REPLICANT" run -n $n -- "$PROGS/sigwaiter" >"$T/sigwait.$n.out" 2>"$T/sigwait.$n.err" </dev/null &
+	rpid=$!
+	bg_register "$rpid"
+	for i in $(seq 100); do grep -q '^ready$' "$T/sigwait.$n.out" && break; sleep 0.1; done
+	sleep 0.3
+	kill -HUP "$rpid"
+	for i in $(seq 50); do grep -q '^got SIGHUP$' "$T/sigwait.$n.out" && break; sleep 0.1; done
+	sleep 1.2 # another signal within a second of one ends the run
+	signal_ends TERM "$rpid" "sigwait -n $n" 0 "$T/sigwait.$n.err"
+	is "$(cat "$T/sigwait.$n.out")" "ready
+got SIGHUP
+got SIGTERM
+stopped" "sigwait -n $n: the signal thread got SIGHUP, then SIGTERM, and the program stopped"
+	is_empty "$T/sigwait.$n.err" "sigwait -n $n: nothing on stderr"
+done
+
 # a second SIGTERM while the first is on its way ends the run
 "$REPLICANT" run -n 2 -- /usr/bin/python3 -c 'import signal, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)

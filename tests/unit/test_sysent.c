@@ -245,7 +245,7 @@ static int check_row_handler(const struct sysent *e)
 		bad++;
 	}
 	if (h && (e->cls == SC_REFUSED || e->cls == SC_ERRNO ||
-		  (e->cls == SC_LOCAL && !(e->flags & SF_SHARED_MAP)))) {
+		  (e->cls == SC_LOCAL && !(e->flags & SF_SOME_LOCAL)))) {
 		diag("%s: a handler on a call that never reaches the monitor", e->name);
 		bad++;
 	}
@@ -324,7 +324,7 @@ static void check_filter(void)
 		char want[32] = "";
 
 		if (e->name && e->cls == SC_LOCAL)
-			snprintf(want, sizeof(want), "%sALLOW", e->flags & SF_SHARED_MAP ? "?" : "");
+			snprintf(want, sizeof(want), "%sALLOW", e->flags & SF_SOME_LOCAL ? "?" : "");
 		else if (e->name && e->cls == SC_ERRNO)
 			snprintf(want, sizeof(want), "ERRNO(%d)", e->errno_val);
 		else if (e->flags & SF_TRACED)

@@ -1,0 +1,50 @@
+/* A server's signal thread (MariaDB's): every thread blocks SIGHUP and
+ * SIGTERM, and one thread takes them with sigwait. It says "ready" before
+ * its first wait, "got SIGHUP" for each SIGHUP, and on SIGTERM "got
+ * SIGTERM" and ends; the initial thread, which waits for it, says
+ * "stopped". Sent to replicant, the signals must reach that thread. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static sigset_t set;
+
+static void say(const char *s)
+{
+	if (write(1, s, strlen(s)) < 0)
+		_exit(2);
+}
+
+static void *signal_thread(void *arg)
+{
+	int sig = 0;
+
+	(void)arg;
+	say("ready\n");
+	for (;;) {
+		if (sigwait(&set, &sig))
+			return NULL;
+		if (sig == SIGHUP) {
+			say("got SIGHUP\n");
+		} else if (sig == SIGTERM) {
+			say("got SIGTERM\n");
+			return NULL;
+		}
+	}
+}
+
+int main(void)
+{
+	pthread_t t;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) || pthread_create(&t, NULL, signal_thread, NULL))
+		return 1;
+	pthread_join(t, NULL);
+	say("stopped\n");
+	return 0;
+}
