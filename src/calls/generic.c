@@ -223,42 +223,43 @@ static bool fd_is_direct(struct entry *e)
 	return fl >= 0 && (fl & O_DIRECT);
 }
 
+/* Argument i's buffer replaced by an aligned one (a copy of the captured
+ * data for an in-buffer); a gathered or scattered one keeps its iovec in
+ * the aligned block in front of the data, where copy_out finds it. */
+static void align_arg(struct entry *e, const struct call *c, int i, bool in, bool iov)
+{
+	size_t len = in ? c->len[i] : c->cap[i], head = iov ? DIRECT_ALIGN : 0;
+	char *block = xcalloc_aligned(DIRECT_ALIGN, head + len), *p = block + head;
+
+	if (iov)
+		*(struct iovec *)block = (struct iovec){ p, len };
+	if (in)
+		memcpy(p, c->buf[i], len);
+	free(e->out[i]);
+	e->out[i] = block;
+	e->xargs[i] = (uint64_t)block;
+}
+
 /* The call's data buffers, as prepare_arg made them, moved to aligned
- * memory: one iovec at the start of an aligned block and its data at the
- * next aligned address (copy_out finds the data through the iovec). */
+ * memory. */
 static void align_direct(struct entry *e, const struct call *c)
 {
 	int i;
 
 	for (i = 0; i < c->se->nargs; i++) {
 		const struct sc_arg *a = &c->se->args[i];
-		struct iovec *iov;
-		char *p;
 
 		if (!c->args[i] && (a->flags & AF_NULLOK))
 			continue;
 		switch (a->kind) {
 		case A_IN:
 		case A_OUT:
-			if (a->len_arg < 0)
-				break; /* a fixed-size struct, not data */
-			p = xcalloc_aligned(DIRECT_ALIGN, a->kind == A_IN ? c->len[i] : c->cap[i]);
-			if (a->kind == A_IN)
-				memcpy(p, c->buf[i], c->len[i]);
-			free(e->out[i]);
-			e->out[i] = p;
-			e->xargs[i] = (uint64_t)p;
+			if (a->len_arg >= 0) /* else a fixed-size struct, not data */
+				align_arg(e, c, i, a->kind == A_IN, false);
 			break;
 		case A_IOV_IN:
 		case A_IOV_OUT:
-			iov = xcalloc_aligned(DIRECT_ALIGN, DIRECT_ALIGN + (a->kind == A_IOV_IN ? c->len[i] : c->cap[i]));
-			p = (char *)iov + DIRECT_ALIGN;
-			*iov = (struct iovec){ p, a->kind == A_IOV_IN ? c->len[i] : c->cap[i] };
-			if (a->kind == A_IOV_IN)
-				memcpy(p, c->buf[i], c->len[i]);
-			free(e->out[i]);
-			e->out[i] = iov;
-			e->xargs[i] = (uint64_t)iov;
+			align_arg(e, c, i, a->kind == A_IOV_IN, true);
 			break;
 		default:
 			break;
