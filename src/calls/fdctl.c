@@ -187,6 +187,7 @@ static enum prep fcntl_prepare(struct entry *e)
 	case F_SETFL:
 		o->async = c->args[2] & O_ASYNC;
 		async_apply(o);
+		o->direct = -1;	/* read again once it ran */
 		break;
 	default:
 		break;

@@ -208,19 +208,39 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
  * page is a multiple of every logical block size up to 4096. */
 #define DIRECT_ALIGN 4096
 
+/* Whether c reads or writes data through a buffer (not a fixed-size
+ * struct): only those care about O_DIRECT, and an fcntl(F_SETFL) must not
+ * read the flags before it ran. */
+static bool moves_data(const struct call *c)
+{
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		const struct sc_arg *a = &c->se->args[i];
+
+		if (a->kind == A_IOV_IN || a->kind == A_IOV_OUT ||
+		    ((a->kind == A_IN || a->kind == A_OUT) && a->len_arg >= 0))
+			return true;
+	}
+	return false;
+}
+
 static bool fd_is_direct(struct entry *e)
 {
 	const struct call *c = e->call[e->agreed];
 	struct fobj *o;
 	int fl;
 
-	if (!(c->se->flags & SF_FD0) || c->se->args[0].kind != A_FD)
+	if (!(c->se->flags & SF_FD0) || c->se->args[0].kind != A_FD || !moves_data(c))
 		return false;
 	o = list_fobj(e, e->agreed, 0);
 	if (!o || o->private_ || o->mfd < 0 || (!S_ISREG(o->type) && !S_ISBLK(o->type)))
 		return false;
-	fl = fcntl(o->mfd, F_GETFL);
-	return fl >= 0 && (fl & O_DIRECT);
+	if (o->direct < 0) {
+		fl = fcntl(o->mfd, F_GETFL);
+		o->direct = fl >= 0 ? !!(fl & O_DIRECT) : -1;
+	}
+	return o->direct > 0;
 }
 
 /* Argument i's buffer replaced by an aligned one (a copy of the captured

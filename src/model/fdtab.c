@@ -22,6 +22,7 @@ struct fobj *fobj_new(int mfd, bool private_)
 		o->type = st.st_mode & S_IFMT, o->rdev = st.st_rdev;
 	fl = mfd >= 0 ? fcntl(mfd, F_GETFL) : -1;
 	o->accmode = fl >= 0 ? (fl & O_ACCMODE) : O_RDWR;
+	o->direct = fl >= 0 ? !!(fl & O_DIRECT) : -1;
 	return o;
 }
 

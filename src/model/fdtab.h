@@ -24,6 +24,8 @@ struct fobj {
 	mode_t type;		/* S_IFMT bits of the file */
 	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
+	int8_t direct;		/* O_DIRECT: 1 or 0; -1 after an F_SETFL, until the
+				 * monitor reads the flags again (calls/generic.c) */
 	pid_t owner;		/* F_SETOWN's process (a virtual pid), 0 for none */
 	bool async;		/* O_ASYNC: its owner gets SIGIO (calls/async.c) */
 	uint64_t *epdata;	/* an epoll object: each replica's event data by

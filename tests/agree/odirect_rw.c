@@ -71,6 +71,20 @@ int main(void)
 	r = pread(fd, buf, 100, 0);
 	printf("pread of 100 bytes: %ld %s\n", r, r < 0 ? strerror(errno) : "");
 	close(fd);
+	/* O_DIRECT given later by F_SETFL, then taken away */
+	fd = open(path, O_RDWR);
+	if (fd < 0 || fcntl(fd, F_SETFL, O_DIRECT))
+		return 1;
+	r = pread(fd, buf, B, B);
+	printf("pread after F_SETFL O_DIRECT: %ld, sum %08x\n", r, sum(buf, B));
+	errno = 0;
+	r = pread(fd, buf, 100, 0);
+	printf("and of 100 bytes: %ld %s\n", r, r < 0 ? strerror(errno) : "");
+	if (fcntl(fd, F_SETFL, 0))
+		return 1;
+	r = pread(fd, buf, 100, 0);
+	printf("pread of 100 bytes after F_SETFL 0: %ld\n", r);
+	close(fd);
 	unlink(path);
 	printf("done\n");
 	return 0;
