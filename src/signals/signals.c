@@ -86,6 +86,11 @@ static void remember(const struct group *g, int sig, uint64_t pos)
 }
 static uint64_t fwd_last_ns; /* when a signal was last forwarded */
 
+/* Signals sent to replicant that every thread blocks, until a thread
+ * waits for them in sigwait (the kernel keeps such a signal pending for
+ * the process): at most one of each number, as the kernel keeps it. */
+static uint64_t parked;	/* bit sig-1 */
+
 static bool external_pending(void)
 {
 	int i;
@@ -314,10 +319,14 @@ static void deliver_one(struct delivery *d)
 		d->sig = 0;
 }
 
+static void unpark(void);
+
 void sig_check(void)
 {
 	int i;
 
+	if (parked)
+		unpark();
 	for (i = 0; i < MAX_DELIVERIES; i++)
 		if (dlv[i].sig)
 			deliver_one(&dlv[i]);
@@ -359,9 +368,10 @@ static bool sigwaits_for(const struct peer *p, int sig)
 /* Where a signal sent to replicant goes: the initial thread, unless it
  * blocks the signal and another thread of its process waits for it in
  * sigwait (MariaDB's signal thread), to which the kernel gives a signal
- * sent to the process. Read from the first live replica's threads: every
- * replica's make the same calls, and the signal's position then holds it
- * for the others. */
+ * sent to the process. NULL when the initial thread blocks it and no
+ * thread waits for it yet: it waits, parked. Read from the first live
+ * replica's threads: every replica's make the same calls, and the
+ * signal's position then holds it for the others. */
 static struct group *forward_target(int sig)
 {
 	uint64_t blocked, caught, pending, ignored;
@@ -382,12 +392,33 @@ static struct group *forward_target(int sig)
 		if (g != &group0 && p && !p->exited && p->proc == m->proc && sigwaits_for(p, sig))
 			return g;
 	}
-	return &group0;
+	return NULL;
 }
 
 void sig_forward(int sig)
 {
-	sig_group(forward_target(sig), sig, true);
+	struct group *g = forward_target(sig);
+
+	fwd_last_ns = now_ns();
+	if (g)
+		sig_group(g, sig, true);
+	else
+		parked |= 1ull << (sig - 1);
+}
+
+/* A parked signal goes once a thread waits for it, or once the initial
+ * thread no longer blocks it. */
+static void unpark(void)
+{
+	struct group *g;
+	int sig;
+
+	for (sig = 1; sig <= 64 && parked; sig++) {
+		if (!(parked & (1ull << (sig - 1))) || !(g = forward_target(sig)))
+			continue;
+		parked &= ~(1ull << (sig - 1));
+		sig_group(g, sig, true);
+	}
 }
 
 void sig_forget(const struct group *g)

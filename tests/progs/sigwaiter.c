@@ -2,14 +2,19 @@
  * SIGTERM, and one thread takes them with sigwait. It says "ready" before
  * its first wait, "got SIGHUP" for each SIGHUP, and on SIGTERM "got
  * SIGTERM" and ends; the initial thread, which waits for it, says
- * "stopped". Sent to replicant, the signals must reach that thread. */
+ * "stopped". Sent to replicant, the signals must reach that thread. With
+ * the argument "busy", the thread sleeps 1.5 s after "ready" before its
+ * first wait: a signal sent then waits for it, as the kernel keeps it
+ * pending for the process. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static sigset_t set;
+static int busy;
 
 static void say(const char *s)
 {
@@ -23,6 +28,11 @@ static void *signal_thread(void *arg)
 
 	(void)arg;
 	say("ready\n");
+	if (busy) {
+		struct timespec ts = { 1, 500000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	for (;;) {
 		if (sigwait(&set, &sig))
 			return NULL;
@@ -35,10 +45,11 @@ static void *signal_thread(void *arg)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	pthread_t t;
 
+	busy = argc > 1 && !strcmp(argv[1], "busy");
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
