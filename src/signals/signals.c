@@ -368,8 +368,8 @@ static bool sigwaits_for(const struct peer *p, int sig)
 /* Where a signal sent to replicant goes: the initial thread, unless it
  * blocks the signal and another thread of its process waits for it in
  * sigwait (MariaDB's signal thread), to which the kernel gives a signal
- * sent to the process. NULL when the initial thread blocks it and no
- * thread waits for it yet: it waits, parked. Read from the first live
+ * sent to the process; or else to a thread that does not block it. NULL
+ * when every thread blocks it and none waits for it yet: it waits, parked. Read from the first live
  * replica's threads: every replica's make the same calls, and the
  * signal's position then holds it for the others. */
 static struct group *forward_target(int sig)
@@ -390,6 +390,14 @@ static struct group *forward_target(int sig)
 	for (g = all_groups; g; g = g->next_all) {
 		p = g->member[r];
 		if (g != &group0 && p && !p->exited && p->proc == m->proc && sigwaits_for(p, sig))
+			return g;
+	}
+	/* else, as the kernel, a thread that does not block it */
+	for (g = all_groups; g; g = g->next_all) {
+		p = g->member[r];
+		if (g != &group0 && p && !p->exited && p->proc == m->proc &&
+		    !procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored) &&
+		    !(blocked & (1ull << (sig - 1))))
 			return g;
 	}
 	return NULL;
