@@ -40,6 +40,9 @@ struct answer generic_each(struct peer *p, const struct call *c);
  * lowest free when < 0); the number or -errno. _send makes it the call's
  * answer (p then waits no more). */
 int calls_addfd(struct peer *p, int mfd, int target, bool cloexec);
+/* The monitor's own copy of object o, which replica p holds at fd: for a
+ * private object, taken from the replica (pidfd_getfd). -1 with errno. */
+int calls_object_fd(struct peer *p, struct fobj *o, int fd);
 int calls_addfd_send(struct peer *p, int mfd, int target, bool cloexec);
 /* A call that creates one external descriptor (e->priv): its finish and
  * its delivery, which installs it as the answer. */

@@ -61,9 +61,7 @@ const struct handler h_close_range = {
 	.each = close_range_each,
 };
 
-/* The monitor's own copy of o as replica p holds it: for a private
- * object, taken from the replica (pidfd_getfd). -1 with errno. */
-static int object_fd(struct peer *p, struct fobj *o, int fd)
+int calls_object_fd(struct peer *p, struct fobj *o, int fd)
 {
 	int pidfd, got;
 
@@ -84,7 +82,7 @@ struct answer fd_install_copy(struct peer *p, int old, int target, bool cloexec)
 
 	if (!o || target >= 1 << 20)
 		return ans_val(-EBADF);
-	mfd = object_fd(p, o, old);
+	mfd = calls_object_fd(p, o, old);
 	if (mfd < 0)
 		return ans_val(-errno);
 	fd = calls_addfd(p, mfd, target, cloexec);

@@ -16,6 +16,7 @@
 #include "calls/calls.h"
 #include "model/list.h"
 #include "model/procs.h"
+#include "os/creds.h"
 #include "os/mem.h"
 #include "os/util.h"
 
@@ -522,11 +523,87 @@ struct answer generic_deliver(struct entry *e, struct peer *p)
 	return e->cont ? ans_cont() : ans_val(e->ret);
 }
 
+/* Whether c names a path and writes nothing into the replica's memory:
+ * the monitor can run it itself from what it captured. */
+static bool own_path_call(const struct call *c)
+{
+	bool path = false;
+	int i;
+
+	for (i = 0; i < c->se->nargs; i++) {
+		switch (c->se->args[i].kind) {
+		case A_PATH:
+			path = path || c->buf[i];
+			break;
+		case A_OUT:
+		case A_INOUT:
+		case A_IOV_OUT:
+			return false;
+		default:
+			break;
+		}
+	}
+	return path;
+}
+
+/* A path call that is the replica's own (a private directory descriptor)
+ * runs in the monitor, from the path it captured and judged, with the
+ * process's credentials: let through, the replica's kernel would read the
+ * path again, and another thread, or a process sharing that memory, could
+ * have changed it to an absolute one in between (unlinkat of a file of the
+ * world from /proc/self, unvoted). Its descriptors are the replica's own,
+ * taken with pidfd_getfd. */
+static struct answer own_path_run(struct peer *p, const struct call *c)
+{
+	uint64_t x[6];
+	int fds[6], i;
+	long ret = 0;
+	bool as;
+
+	for (i = 0; i < 6; i++) {
+		x[i] = c->args[i];
+		fds[i] = -1;
+	}
+	for (i = 0; i < c->se->nargs && !ret; i++) {
+		enum sc_arg_kind k = c->se->args[i].kind;
+		struct fobj *o;
+
+		if (k == A_DIRFD && (int)c->args[i] == AT_FDCWD) {
+			x[i] = (uint64_t)p->proc->cwd;	/* the process's, not ours */
+			continue;
+		}
+		if (k != A_FD && k != A_DIRFD) {
+			if (k == A_PATH || k == A_IN || k == A_STR)
+				x[i] = (uint64_t)c->buf[i];
+			continue;
+		}
+		o = proc_fobj(p->proc, (long)c->args[i]);
+		fds[i] = o ? calls_object_fd(p, o, (int)c->args[i]) : -1;
+		if (fds[i] < 0)
+			ret = o ? -errno : -EBADF;
+		x[i] = (uint64_t)fds[i];
+	}
+	if (!ret) {
+		as = creds_enter(proc_creds(p->proc));
+		ret = syscall(c->nr, x[0], x[1], x[2], x[3], x[4], x[5]);
+		if (ret < 0)
+			ret = -errno;
+		if (as)
+			creds_leave();
+	}
+	for (i = 0; i < 6; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ans_val(ret);
+}
+
 struct answer generic_each(struct peer *p, const struct call *c)
 {
 	if (c->each_err)
 		return ans_val(c->each_err);
 	if ((c->se->flags & SF_FD0) && !proc_fobj(p->proc, (long)c->args[0]))
 		return ans_val(-EBADF);
+	if (own_path_call(c))
+		return own_path_run(p, c);
 	return ans_cont();
 }
