@@ -584,7 +584,11 @@ static struct answer own_path_run(struct peer *p, const struct call *c)
 		x[i] = (uint64_t)fds[i];
 	}
 	if (!ret) {
-		as = creds_enter(proc_creds(p->proc));
+		struct creds cr = *proc_creds(p->proc);
+
+		/* access() checks with the real ids, as the kernel would */
+		cr.real_ids = c->nr == SYS_access || c->nr == SYS_faccessat || c->nr == __NR_faccessat2;
+		as = creds_enter(&cr);
 		ret = syscall(c->nr, x[0], x[1], x[2], x[3], x[4], x[5]);
 		if (ret < 0)
 			ret = -errno;
