@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -294,19 +295,47 @@ static void chdir_finish(struct entry *e)
 	}
 }
 
+/* Whether p's kernel, given chdir's path, would reach the directory the
+ * call opened. A replica that comes late may find it removed, or
+ * another in its place: its peers went on and rmdir'd it (mkdtemp, chdir,
+ * ..., rmdir). */
+static bool same_dir_by_path(const struct entry *e, const struct peer *p)
+{
+	const struct call *c = e->call[p->rep->idx];
+	struct stat want, got;
+	int fd;
+
+	if (c->nr != SYS_chdir || !c->buf[0])
+		return true;	/* fchdir: its own descriptor still names it */
+	fd = openat(p->proc->cwd, c->buf[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &got) < 0 || fstat(e->priv->mfd, &want) < 0) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return got.st_dev == want.st_dev && got.st_ino == want.st_ino;
+}
+
 static struct answer chdir_deliver(struct entry *e, struct peer *p)
 {
 	struct proc *pr = p->proc;
+	bool same;
 	int fd;
 
 	if (e->ret < 0)
 		return ans_val(e->ret);
+	same = same_dir_by_path(e, p);
 	fd = fcntl(e->priv->mfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return ans_val(-errno);
 	close(pr->cwd);
 	pr->cwd = fd;
-	return ans_cont();
+	/* gone by that path: the call succeeded, for this replica too; its
+	 * kernel keeps the old directory, which only calls it resolves itself
+	 * (execve) see, and those would fail in a removed one too */
+	return same ? ans_cont() : ans_val(0);
 }
 
 const struct handler h_chdir = {
