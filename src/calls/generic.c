@@ -523,17 +523,23 @@ struct answer generic_deliver(struct entry *e, struct peer *p)
 	return e->cont ? ans_cont() : ans_val(e->ret);
 }
 
-/* Whether c names a path and writes nothing into the replica's memory:
- * the monitor can run it itself from what it captured. */
+/* Whether c names a path from one of the replica's own directory
+ * descriptors and writes nothing into its memory: the monitor can run it
+ * itself from what it captured. (A path into the replica's own /proc
+ * without one, an input, stays with its kernel: the monitor's /proc/self
+ * is not the replica's.) */
 static bool own_path_call(const struct call *c)
 {
-	bool path = false;
+	bool path = false, dirfd = false;
 	int i;
 
 	for (i = 0; i < c->se->nargs; i++) {
 		switch (c->se->args[i].kind) {
 		case A_PATH:
 			path = path || c->buf[i];
+			break;
+		case A_DIRFD:
+			dirfd = dirfd || (int)c->args[i] != AT_FDCWD;
 			break;
 		case A_OUT:
 		case A_INOUT:
@@ -543,7 +549,7 @@ static bool own_path_call(const struct call *c)
 			break;
 		}
 	}
-	return path;
+	return path && dirfd;
 }
 
 /* A path call that is the replica's own (a private directory descriptor)
