@@ -1,5 +1,6 @@
 #include "loop/threads.h"
 
+#include <errno.h>
 #include "model/peers.h"
 #include "model/procs.h"
 #include "model/run.h"
@@ -125,9 +126,13 @@ void threads_on_clone(struct peer *p, bool process)
 	struct peer *np;
 	struct proc *pr;
 	struct group *g;
-	int r = p->rep->idx;
+	int r = p->rep->idx, err = pt_eventmsg(p->tid, &msg);
 
-	if (pt_eventmsg(p->tid, &msg) < 0)
+	/* gone: its process was killed (a SIGTERM the program dies of, sent
+	 * while this thread was making another), and its child with it */
+	if (err == -ESRCH)
+		return;
+	if (err < 0)
 		die("PTRACE_GETEVENTMSG of thread %d failed", (int)p->tid);
 	p->clone_sent = false; /* it made its child: a clone now is a new one */
 	g = group_child(p->grp, p->grp->created[r]++);
