@@ -1,6 +1,7 @@
 #include "loop/threads.h"
 
 #include <errno.h>
+
 #include "model/peers.h"
 #include "model/procs.h"
 #include "model/run.h"
