@@ -365,42 +365,45 @@ static bool sigwaits_for(const struct peer *p, int sig)
 	       (set & (1ull << (sig - 1)));
 }
 
-/* Where a signal sent to replicant goes: the initial thread, unless it
- * blocks the signal and another thread of its process waits for it in
- * sigwait (MariaDB's signal thread), to which the kernel gives a signal
- * sent to the process; or else to a thread that does not block it. NULL
- * when every thread blocks it and none waits for it yet: it waits, parked. Read from the first live
- * replica's threads: every replica's make the same calls, and the
- * signal's position then holds it for the others. */
-static struct group *forward_target(int sig)
+/* Whether thread p blocks sig: 1 or 0, -1 when /proc cannot tell. */
+static int blocks(const struct peer *p, int sig)
 {
 	uint64_t blocked, caught, pending, ignored;
+
+	if (procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored))
+		return -1;
+	return !!(blocked & (1ull << (sig - 1)));
+}
+
+/* Where a signal sent to replicant goes: the initial thread, unless it
+ * blocks the signal; then, as the kernel gives a signal sent to the
+ * process, a thread of the process that waits for it in sigwait (MariaDB's
+ * signal thread), or else one that does not block it. NULL when every
+ * thread blocks it and none waits for it yet: it waits, parked. Read from
+ * the first live replica's threads: every replica's make the same calls,
+ * and the signal's position then holds it for the others. */
+static struct group *forward_target(int sig)
+{
+	struct group *g, *unblocked = NULL;
 	struct peer *m = NULL, *p;
-	struct group *g;
 	int r;
 
 	for (r = 0; r < opt.n && !m; r++)
 		if (replicas[r].alive && group0.member[r] && !group0.member[r]->exited)
 			m = group0.member[r];
-	if (!m || sig < 1 || sig > 64 ||
-	    procfs_task_sigmasks(m->proc->pid, m->tid, &blocked, &caught, &pending, &ignored) ||
-	    !(blocked & (1ull << (sig - 1))))
+	if (!m || sig < 1 || sig > 64 || blocks(m, sig) != 1)
 		return &group0;
 	r = m->rep->idx;
 	for (g = all_groups; g; g = g->next_all) {
 		p = g->member[r];
-		if (g != &group0 && p && !p->exited && p->proc == m->proc && sigwaits_for(p, sig))
+		if (g == &group0 || !p || p->exited || p->proc != m->proc)
+			continue;
+		if (sigwaits_for(p, sig))
 			return g;
+		if (!unblocked && blocks(p, sig) == 0)
+			unblocked = g;
 	}
-	/* else, as the kernel, a thread that does not block it */
-	for (g = all_groups; g; g = g->next_all) {
-		p = g->member[r];
-		if (g != &group0 && p && !p->exited && p->proc == m->proc &&
-		    !procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored) &&
-		    !(blocked & (1ull << (sig - 1))))
-			return g;
-	}
-	return NULL;
+	return unblocked;
 }
 
 void sig_forward(int sig)
