@@ -57,14 +57,21 @@ const struct handler h_execed = {
  * getpid()); its kernel knows it by its real one. The caller's own id
  * becomes 0 in its header; any other thread is refused, as the kernel
  * refuses it. */
-static long capset_own(struct peer *p, const struct call *c)
+static pid_t cap_header_pid(const struct call *c)
 {
 	const uint32_t *hdr = c->buf[0];
+
+	return hdr && c->len[0] >= 2 * sizeof(uint32_t) ? (pid_t)hdr[1] : 0;
+}
+
+static long capset_own(struct peer *p, const struct call *c)
+{
+	pid_t pid = cap_header_pid(c);
 	uint32_t zero = 0;
 
-	if (!hdr || c->len[0] < 2 * sizeof(uint32_t) || hdr[1] == 0)
+	if (!pid)
 		return 0;
-	if ((pid_t)hdr[1] != p->grp->vtid)
+	if (pid != p->grp->vtid)
 		return -EPERM;
 	return mem_write(p->tid, c->args[0] + sizeof(uint32_t), &zero, sizeof(zero));
 }
@@ -74,10 +81,9 @@ static long capset_own(struct peer *p, const struct call *c)
  * (its virtual id is another replica's real one): refused. */
 static enum mode capget_classify(struct peer *p, struct call *c)
 {
-	const uint32_t *hdr = c->buf[0];
+	pid_t pid = cap_header_pid(c);
 
-	if (hdr && c->len[0] >= 2 * sizeof(uint32_t) && hdr[1] != 0 &&
-	    (pid_t)hdr[1] != p->grp->vtid) {
+	if (pid && pid != p->grp->vtid) {
 		c->why = "capget of another process is not supported";
 		return M_REFUSE;
 	}
