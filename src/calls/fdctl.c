@@ -2,12 +2,12 @@
  * description of its third argument. */
 #include <asm/termbits.h>
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 

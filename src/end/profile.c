@@ -31,13 +31,11 @@ static struct prow *row(long nr)
 
 	for (i = 0; i < ROWS; i++) {
 		struct prow *r = &rows[(h + i) & (ROWS - 1)];
-		long cur = __atomic_load_n(&r->key, __ATOMIC_ACQUIRE);
+		long cur = 0;
 
-		if (cur == 0 && !__atomic_compare_exchange_n(&r->key, &cur, key, false,
-							     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
-		    cur != key)
-			continue;	/* another call took the free row */
-		if (cur == 0 || cur == key)
+		/* claimed now, or by an earlier notification of the call */
+		if (__atomic_compare_exchange_n(&r->key, &cur, key, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE) || cur == key)
 			return r;
 	}
 	return NULL;
