@@ -5,7 +5,9 @@
  * "stopped". Sent to replicant, the signals must reach that thread. With
  * the argument "busy", the thread sleeps 1.5 s after "ready" before its
  * first wait: a signal sent then waits for it, as the kernel keeps it
- * pending for the process. */
+ * pending for the process. With "caught", the thread unblocks them and
+ * catches them with handlers instead: the kernel gives a signal sent to
+ * the process to the one thread that does not block it. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +16,8 @@
 #include <unistd.h>
 
 static sigset_t set;
-static int busy;
+static int busy, caught;
+static volatile sig_atomic_t hups, terms;
 
 static void say(const char *s)
 {
@@ -22,11 +25,43 @@ static void say(const char *s)
 		_exit(2);
 }
 
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		hups++;
+	else
+		terms++;
+}
+
+/* Handlers: pause until a signal came, saying each SIGHUP, until SIGTERM. */
+static void catch_them(void)
+{
+	struct sigaction sa;
+	int seen = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	say("ready\n");
+	while (!terms) {
+		pause();
+		for (; seen < hups; seen++)
+			say("got SIGHUP\n");
+	}
+	say("got SIGTERM\n");
+}
+
 static void *signal_thread(void *arg)
 {
 	int sig = 0;
 
 	(void)arg;
+	if (caught) {
+		catch_them();
+		return NULL;
+	}
 	say("ready\n");
 	if (busy) {
 		struct timespec ts = { 1, 500000000 };
@@ -50,6 +85,7 @@ int main(int argc, char **argv)
 	pthread_t t;
 
 	busy = argc > 1 && !strcmp(argv[1], "busy");
+	caught = argc > 1 && !strcmp(argv[1], "caught");
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);

@@ -63,13 +63,13 @@ done
 # in every replica (before, rt_sigtimedwait was refused: exit 125).
 # With "busy", SIGHUP comes while the thread sleeps before its first wait:
 # every thread blocks it, so it waits for the sigwait (it was left on the
-# initial thread, for ever). sigthread's second thread catches them with
-# handlers instead (they were left on the initial thread too).
+# initial thread, for ever). With "caught", the second thread catches them
+# with handlers instead (they were left on the initial thread too).
 for n in 2 3; do
-	for how in "" busy thread; do
-		tag="sigwait${how:+ ($how)} -n $n" f=$T/sigwait$how.$n prog=sigwaiter
-		[ "$how" = thread ] && tag="signals caught by a second thread -n $n" prog=sigthread how=
-		"$REPLICANT" run -n $n -- "$PROGS/$prog" $how >"$f.out" 2>"$f.err" </dev/null &
+	for how in "" busy caught; do
+		tag="sigwait${how:+ ($how)} -n $n" f=$T/sigwait$how.$n
+		[ "$how" = caught ] && tag="signals caught by a second thread -n $n"
+		"$REPLICANT" run -n $n -- "$PROGS/sigwaiter" $how >"$f.out" 2>"$f.err" </dev/null &
 		rpid=$!
 		bg_register "$rpid"
 		for i in $(seq 100); do grep -q '^ready$' "$f.out" && break; sleep 0.1; done
