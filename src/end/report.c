@@ -163,13 +163,13 @@ static void divergence_before(FILE *txt, FILE *js, const struct entry *e)
 	uint64_t from = e->seq > PAST_CALLS - 1 ? e->seq - (PAST_CALLS - 1) : 0, s;
 	const struct past_call *pc;
 	char line[160];
-	int i;
+	int i, shown;
 
 	fprintf(txt, "  the calls before it, oldest first:\n");
 	fprintf(js, ",\"before\":[");
 	for (i = 0; i < opt.n; i++) {
 		fprintf(js, "%s[", i ? "," : "");
-		for (s = from; s < e->seq; s++) {
+		for (s = from, shown = 0; s < e->seq; s++) {
 			pc = list_past(e->grp, i, s);
 			if (!pc)
 				continue;
@@ -178,7 +178,7 @@ static void divergence_before(FILE *txt, FILE *js, const struct entry *e)
 				 (unsigned long long)pc->args[0], (unsigned long long)pc->args[1],
 				 (unsigned long long)pc->args[2]);
 			fprintf(txt, "    replica %d %s\n", i, line);
-			fprintf(js, "%s", s > from && list_past(e->grp, i, s - 1) ? "," : "");
+			fprintf(js, "%s", shown++ ? "," : "");
 			json_str(js, line);
 		}
 		fprintf(js, "]");
