@@ -192,14 +192,12 @@ void answer_deliver(struct entry *e, struct peer *p)
 	const struct handler *h = e->h;
 	struct answer a;
 
-	if (!e->report_only)
-		mapped_deliver(e, p);
-	if (e->report_only)
+	if (e->report_only) {
 		a = ans_val(e->ret);
-	else if (h && h->deliver)
-		a = h->deliver(e, p);
-	else
-		a = generic_deliver(e, p);
+	} else {
+		mapped_deliver(e, p);
+		a = h && h->deliver ? h->deliver(e, p) : generic_deliver(e, p);
+	}
 	if (a.kind == ANS_LATER)
 		return;
 	if (a.kind == ANS_VAL)

@@ -232,9 +232,9 @@ struct group {
 #define PAST_CALLS 8
 struct past_call {
 	uint64_t seq;
-	long nr;		/* 0 with seq 0: an empty slot */
+	long nr;
 	uint64_t args[3];
-	bool used;
+	bool used;		/* false: an empty slot */
 };
 
 /* An answer to one replica's call. */
