@@ -401,7 +401,7 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 			}
 			break;
 		case SCAN_FOLLOW:
-			sleep_on(lg, rs, st, vbit(vtid), 0);
+			sleep_on(lg, rs, st, vbit(vtid), (uintptr_t)d);
 			break;
 		case SCAN_STALE:
 			if (rp_st_turn(ld_acq(&rs->state)) == rp_st_turn(st))
@@ -427,7 +427,7 @@ uint32_t olog_turn_whom(const struct olog *lg, const void *dv, uint32_t self)
 	if ((rp_ent_id(e) & ~RP_ENT_FAILED) == self)
 		return self;	/* its turn has come: it is on its way in */
 	if (rp_ent_replica(e) != lg->replica)
-		return OLOG_WAIT_OTHER;
+		return OLOG_WAIT_FOREIGN | (rp_ent_id(e) & ~RP_ENT_FAILED);
 	return rp_ent_id(e) & ~RP_ENT_FAILED;
 }
 

@@ -37,23 +37,24 @@ struct olog {
 	uint32_t dom_log_off;
 	uint32_t spin;		/* spin iterations before sleeping */
 	uint32_t dom_mark_off;	/* marks of FAILED entries, within a slot */
-	/* called (if set) around a thread's sleep for its turn: before, with
+	/* called (if set) around a thread's sleep for its turn or for its
+	 * replica to reach the entries another replica appended: before, with
 	 * asleep true and where it waits (the address of its domain, for
-	 * olog_turn_whom(); 0: for entries another replica appends, an order
-	 * that replica made); after, with asleep false and what the first call
+	 * olog_turn_whom()); after, with asleep false and what the first call
 	 * returned */
 	uint32_t (*sleep_note)(bool asleep, uintptr_t where);
 };
 
 /* Whom thread self, which sleeps for its turn in domain d (a sleep_note's
  * where), waits for, now: self when its own entry is at the turn (it is on
- * its way in, whichever replica appended the entry), OLOG_WAIT_OTHER (an
- * order another replica made, which this replica follows), the vtid of the
+ * its way in, whichever replica appended the entry), else the vtid of the
  * thread of this replica inside the region or whose entry is at the turn,
- * or OLOG_WAIT_OWN (not known). Asked when it is needed, not at the sleep: a sleeper is woken
- * only for its own turn, so the thread ahead of it changes while it sleeps
- * (and may have exited). */
-#define OLOG_WAIT_OTHER 0u
+ * with OLOG_WAIT_FOREIGN set when another replica appended that entry (the
+ * thread may not exist here yet), or OLOG_WAIT_OWN (not known). Asked when
+ * it is needed, not at the sleep: a sleeper is woken only for its own turn,
+ * so the thread ahead of it changes while it sleeps (and may have
+ * exited). */
+#define OLOG_WAIT_FOREIGN 0x80000000u
 #define OLOG_WAIT_OWN UINT32_MAX
 uint32_t olog_turn_whom(const struct olog *lg, const void *d, uint32_t self);
 

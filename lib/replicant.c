@@ -468,8 +468,6 @@ RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where, uint32_t self)
 {
 	const void *d = (const void *)where;
 
-	if (!where)
-		return OLOG_WAIT_OTHER;
 	if (olog_holds(&rp.lg, d))
 		return olog_turn_whom(&rp.lg, d, self);
 	if (olog_holds(&rp.sh, d))

@@ -42,8 +42,8 @@ RP_INTERNAL_API int rp_dom_peek(long label);
 RP_INTERNAL_API void rp_on_sleep(uint32_t (*note)(bool asleep, uintptr_t where));
 
 /* Whom thread self, which sleeps where (a note's), waits for now: self
- * when its own turn has come, olog's OLOG_WAIT_OTHER, another vtid, or
- * OLOG_WAIT_OWN (not known). */
+ * when its own turn has come, another vtid (with olog's OLOG_WAIT_FOREIGN
+ * when another replica's entry names it), or OLOG_WAIT_OWN (not known). */
 RP_INTERNAL_API uint32_t rp_turn_whom(uintptr_t where, uint32_t self);
 
 /* Which domain label names now, in terms every replica shares: the

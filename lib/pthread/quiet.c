@@ -17,9 +17,9 @@
  * every other thread of the process that this library knows of waits, in a
  * wait that another thread's action or a deadline ends (a condvar, a
  * semaphore, a barrier, a timed poll's nap, a call that blocks in the
- * kernel: block.c; or a sleep for its turn in a domain, when the turn is
- * another replica's order to follow, or a quiet thread's, or mine: see
- * quiet()). A deadline that had passed when the call began needs no quiet
+ * kernel: block.c; or a sleep for its turn in a domain behind a quiet
+ * thread or behind me: see quiet()), and no thread just made is on its way
+ * to its slot. A deadline that had passed when the call began needs no quiet
  * point: the call ends at a point of its own thread's program order, as a
  * trylock does. No thread runs the program's code then,
  * so whatever the waiter does next is ordered after everything the others
@@ -70,6 +70,7 @@ struct qslot {
 
 static struct qslot slots[QUIET_SLOTS];
 static _Atomic uint32_t slots_hi;	/* slots below may be used */
+static _Atomic int starting;		/* threads made that have no slot yet */
 static _Thread_local struct qslot *tl_slot TLS_IE;
 static pthread_key_t slot_key;
 static _Atomic bool slot_key_ok;
@@ -119,6 +120,12 @@ void rpt_quiet_after_fork(void)
 			atomic_store(&slots[i].used, 0);
 	if (tl_slot)
 		atomic_store(&tl_slot->vtid, 0);
+	atomic_store(&starting, 0);
+}
+
+void rpt_quiet_starting(int delta)
+{
+	atomic_fetch_add(&starting, delta);
 }
 
 struct qslot *rpt_quiet_self(void)
@@ -217,17 +224,20 @@ static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
 }
 
 /* Whether thread o runs none of the program's code and cannot start to
- * before me: it waits, or sleeps for its turn in a domain where it follows
- * an order another replica made (that replica went on from a quiet point
- * that this one reaches too; not when the entry at the turn is its own:
- * then it is on its way in), or behind me, or behind a thread of its
- * replica (inside the region, or whose entry is next) that is itself quiet
- * (a sem_wait inside a semaphore's region). Behind a thread that runs it
- * runs too: that thread is on its way. */
+ * before me: it waits, or sleeps for its turn in a domain behind me or
+ * behind a thread that is itself quiet (inside the region, or whose entry
+ * is next: a sem_wait inside a semaphore's region). Behind a thread that
+ * runs it runs too: that thread is on its way. That holds as well when
+ * another replica appended the entry it follows: the thread named there
+ * still has to get to it here. Only a thread named by another replica's
+ * entry that has no slot here counts as quiet: it does not exist yet (a
+ * thread made after a point this replica has not reached; pthread_create
+ * marks the ones on their way, rpt_quiet_starting()). */
 static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 {
 	unsigned depth;
-	uint32_t whom;
+	uint32_t whom, vtid;
+	const struct qslot *next;
 
 	for (depth = 0; depth < 8; depth++) {
 		switch (atomic_load(&o->state)) {
@@ -238,12 +248,14 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 			 * asleep may have left since (it is not woken
 			 * for that), even exited */
 			whom = rp_turn_whom(atomic_load(&o->where), atomic_load(&o->vtid));
-			if (whom == atomic_load(&o->vtid))
-				return false;	/* its turn came: it runs */
-			if (whom == OLOG_WAIT_OTHER || whom == atomic_load(&me->vtid))
+			if (whom == OLOG_WAIT_OWN || whom == atomic_load(&o->vtid))
+				return false;	/* not known, or its turn came: it runs */
+			vtid = whom & ~OLOG_WAIT_FOREIGN;
+			if (vtid == atomic_load(&me->vtid))
 				return true;
-			if (whom == OLOG_WAIT_OWN || !(o = slot_of_vtid(whom, hi)))
-				return false;
+			if (!(next = slot_of_vtid(vtid, hi)))
+				return (whom & OLOG_WAIT_FOREIGN) != 0;
+			o = next;
 			break;
 		default:
 			return false;
@@ -260,6 +272,8 @@ bool rpt_quiet_due(struct rpt_deadline *d)
 	if (!me || !d->hold || d->held_ns >= HOLD_MAX_NS)
 		return true;
 	atomic_store(&me->passed, 1);
+	if (atomic_load(&starting) > 0)
+		return false;	/* a new thread runs, unseen */
 	for (i = 0; i < hi; i++) {
 		o = &slots[i];
 		if (o == me || !atomic_load(&o->used))

@@ -203,6 +203,9 @@ void rpt_quiet_setup(void);
 void rpt_quiet_after_fork(void);
 /* The calling thread's slot, taken on its first call; NULL: none left. */
 struct qslot *rpt_quiet_self(void);
+/* A thread is on its way (+1: before it is made) or has its slot or was
+ * never made (-1): deadlines wait while one is (solo.c). */
+void rpt_quiet_starting(int delta);
 /* The calling thread now waits, or blocks in a call (block.c), with
  * deadline d if not NULL; returns a token for rpt_quiet_run(). Only a
  * thread that has a slot already is seen. */

@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <threads.h>
 #include <time.h>
 
@@ -96,27 +97,82 @@ static void *next(const char *name)
 	return dlsym(RTLD_NEXT, name);
 }
 
+/* A new thread takes its slot (quiet.c) before it runs the program's
+ * code; until then it is counted as starting, so that no deadline passes
+ * while it runs unseen. */
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *start_seen(void *p)
+{
+	struct start st = *(struct start *)p;
+
+	free(p);
+	rpt_quiet_self();
+	rpt_quiet_starting(-1);
+	return st.fn(st.arg);
+}
+
+static int thrd_start_seen(void *p)
+{
+	struct start st = *(struct start *)p;
+
+	free(p);
+	rpt_quiet_self();
+	rpt_quiet_starting(-1);
+	return ((thrd_start_t)(void (*)(void))st.fn)(st.arg);
+}
+
+static struct start *start_of(void *(*fn)(void *), void *arg)
+{
+	struct start *st;
+
+	rpt_solo_end();
+	st = malloc(sizeof(*st));
+	if (st) {
+		*st = (struct start){ fn, arg };
+		rpt_quiet_starting(1);
+	}
+	return st;
+}
+
 PT_API int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
 			  void *arg)
 {
 	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	struct start *st;
+	int err;
 
 	if (!real)
 		real = next("pthread_create");
-	if (rpt_on())
-		rpt_solo_end();
-	return real(t, attr, fn, arg);
+	if (!rpt_on() || !(st = start_of(fn, arg)))
+		return real(t, attr, fn, arg);
+	err = real(t, attr, start_seen, st);
+	if (err) {
+		rpt_quiet_starting(-1);
+		free(st);
+	}
+	return err;
 }
 
 PT_API int thrd_create(thrd_t *t, thrd_start_t fn, void *arg)
 {
 	static int (*real)(thrd_t *, thrd_start_t, void *);
+	struct start *st;
+	int err;
 
 	if (!real)
 		real = next("thrd_create");
-	if (rpt_on())
-		rpt_solo_end();
-	return real(t, fn, arg);
+	if (!rpt_on() || !(st = start_of((void *(*)(void *))(void (*)(void))fn, arg)))
+		return real(t, fn, arg);
+	err = real(t, thrd_start_seen, st);
+	if (err != thrd_success) {
+		rpt_quiet_starting(-1);
+		free(st);
+	}
+	return err;
 }
 
 /* glibc's clone(fn, stack, flags, arg, ptid, tls, ctid): the last three

@@ -4,9 +4,14 @@
  * depends on when the deadline passed, a different iteration in every
  * replica, unless a deadline passes only while the others wait
  * (lib/pthread/quiet.c): then the flag is never set while the loop runs.
- * Prints the iteration at which the flag was seen, or "never". */
+ * Prints the iteration at which the flag was seen, or "never".
+ *
+ * With the argument "thread" the loop runs in a thread made for it, which
+ * uses no object of the library (the main thread waits in its join): it is
+ * seen from its start (lib/pthread/solo.c), not from its first lock. */
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #define ITERS 50000000L
@@ -36,20 +41,34 @@ static void *waiter(void *arg)
 	return NULL;
 }
 
-int main(void)
+static void *spin(void *arg)
 {
 	volatile unsigned long x = 1;
-	long i, seen = -1;
-	pthread_t t;
+	long i, *seen = arg;
 
-	if (pthread_create(&t, NULL, waiter, NULL))
-		return 1;
+	*seen = -1;
 	for (i = 0; i < ITERS; i++) {
 		x = x * 31 + (unsigned long)i;
 		if (flag) {
-			seen = i;
+			*seen = i;
 			break;
 		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t, s;
+	long seen;
+
+	if (pthread_create(&t, NULL, waiter, NULL))
+		return 1;
+	if (argc > 1 && !strcmp(argv[1], "thread")) {
+		if (pthread_create(&s, NULL, spin, &seen) || pthread_join(s, NULL))
+			return 1;
+	} else {
+		spin(&seen);
 	}
 	pthread_mutex_lock(&m);
 	done = 1;
