@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "calls/async.h"
 #include "calls/calls.h"
 #include "model/list.h"
 #include "model/peers.h"
+#include "model/plocks.h"
 #include "model/procs.h"
 #include "os/mem.h"
 #include "os/util.h"
@@ -158,6 +160,64 @@ static enum mode fcntl_classify(struct peer *p, struct call *c)
 	return fcntl_external(p, c);
 }
 
+/* The kernel's rule for the process's own descriptor: a read lock needs
+ * it readable, a write lock writable, and an O_PATH one takes none. The
+ * description the lock is taken on may be opened for both (plocks.c). */
+static bool lock_mode_ok(struct entry *e, const struct fobj *o)
+{
+	const struct flock *fl = (const struct flock *)e->xargs[2];
+	int fl_flags = fcntl(o->mfd, F_GETFL);
+
+	if (fl_flags < 0 || (fl_flags & O_PATH))
+		return false;
+	if ((int)e->call[e->agreed]->args[1] == F_GETLK || !fl)
+		return true;
+	if (fl->l_type == F_RDLCK)
+		return o->accmode != O_WRONLY;
+	if (fl->l_type == F_WRLCK)
+		return o->accmode != O_RDONLY;
+	return true;
+}
+
+/* A POSIX record lock on a regular file is the process's: it runs as an
+ * OFD lock on the description the process locks through (model/plocks.h).
+ * Other files keep the monitor's lock on its own descriptor. */
+static enum prep record_lock_prepare(struct entry *e, struct fobj *o)
+{
+	int cmd = (int)e->call[e->agreed]->args[1], fd;
+
+	if (generic_prepare(e) != PREP_RUN)
+		return PREP_FAIL;
+	if (o->type != S_IFREG)
+		return PREP_RUN;
+	if (!lock_mode_ok(e, o)) {
+		e->ret = -EBADF;
+		return PREP_DONE;
+	}
+	fd = plock_fd(list_proc(e, e->agreed)->vpid, o);
+	if (fd < 0) {
+		e->ret = -errno;
+		return PREP_DONE;
+	}
+	e->xargs[0] = (uint64_t)fd;
+	e->xargs[1] = cmd == F_SETLK ? F_OFD_SETLK : cmd == F_SETLKW ? F_OFD_SETLKW : F_OFD_GETLK;
+	return PREP_RUN;
+}
+
+/* F_GETLK names the holder of a conflicting lock: the kernel says -1 for
+ * an OFD lock, which is a process of the run's when it is one of theirs. */
+static void fcntl_finish(struct entry *e)
+{
+	struct flock *fl = e->out[2];
+	struct fobj *o = list_fobj(e, e->agreed, 0);
+
+	if ((int)e->call[e->agreed]->args[1] != F_GETLK || e->ret || !fl || !o ||
+	    o->type != S_IFREG || fl->l_type == F_UNLCK || fl->l_pid != -1)
+		return;
+	fl->l_pid = plock_holder(list_proc(e, e->agreed)->vpid, o, fl->l_type, fl->l_start,
+				 fl->l_len);
+}
+
 /* The owner and O_ASYNC are the object's, kept by the monitor: F_SETOWN
  * and F_GETOWN do not run, F_SETFL runs and sets O_ASYNC as asked. */
 static enum prep fcntl_prepare(struct entry *e)
@@ -189,6 +249,10 @@ static enum prep fcntl_prepare(struct entry *e)
 		async_apply(o);
 		o->direct = -1;	/* read again once it ran */
 		break;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_GETLK:
+		return record_lock_prepare(e, o);
 	default:
 		break;
 	}
@@ -219,6 +283,7 @@ static struct answer fcntl_each(struct entry *e, struct peer *p, struct call *c)
 const struct handler h_fcntl = {
 	.classify = fcntl_classify,
 	.prepare = fcntl_prepare,
+	.finish = fcntl_finish,
 	.each = fcntl_each,
 	.refuse_why = "fcntl command not supported",
 };

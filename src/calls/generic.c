@@ -356,6 +356,11 @@ bool generic_try_nowait(struct entry *e)
 		if (r == 0 && (long)e->xargs[e->xnr == SYS_poll ? 2 : 3] != 0)
 			return false;
 		break;
+	case SYS_fcntl:
+		if ((int)e->xargs[1] != F_OFD_SETLKW)
+			return false;
+		r = syscall(SYS_fcntl, e->xargs[0], F_OFD_SETLK, e->xargs[2]);
+		break;
 	case SYS_recvfrom:
 	case SYS_sendto:
 		r = syscall(e->xnr, e->xargs[0], e->xargs[1], e->xargs[2], e->xargs[3] | MSG_DONTWAIT,

@@ -1,5 +1,8 @@
 #include "list/execute.h"
 
+#include <fcntl.h>
+#include <sys/syscall.h>
+
 #include "calls/calls.h"
 #include "end/profile.h"
 #include "list/answer.h"
@@ -53,6 +56,8 @@ static bool needs_worker(struct entry *e)
 
 	if (e->h && e->h->may_block)
 		return true;
+	if (e->xnr == SYS_fcntl && (int)e->xargs[1] == F_OFD_SETLKW)
+		return true;	/* another process's lock, of this run's too */
 	if (!c->se)
 		return false;
 	for (i = 0; i < c->se->nargs; i++) {

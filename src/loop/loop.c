@@ -220,7 +220,7 @@ void loop_add_initial_peers(void)
 		struct proc *pr = replicas[i].proc0;
 		struct peer *p;
 
-		pr->vpid = replicas[0].pid;
+		pr->vpid = pr->fds.vpid = replicas[0].pid;
 		pr->pid = replicas[i].pid;
 		p = peer_new(&replicas[i], replicas[i].pid, pr, &group0);
 		p->initial_exec = true;

@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "model/plocks.h"
 #include "os/util.h"
 
 struct fobj *fobj_new(int mfd, bool private_)
@@ -108,8 +109,10 @@ void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec)
 {
 	fdtab_grow(t, fd);
 	fobj_get(o);
-	if (t->ent[fd].obj)
+	if (t->ent[fd].obj) {
+		plock_closed(t->vpid, t->ent[fd].obj);
 		fobj_put(t->ent[fd].obj);
+	}
 	t->ent[fd].obj = o;
 	t->ent[fd].cloexec = cloexec;
 	t->ent[fd].reserved = false;
@@ -146,6 +149,7 @@ void fdtab_close(struct fdtab *t, int fd)
 {
 	if (fd < 0 || fd >= t->size || !t->ent[fd].obj)
 		return;
+	plock_closed(t->vpid, t->ent[fd].obj);
 	fobj_put(t->ent[fd].obj);
 	t->ent[fd].obj = NULL;
 }

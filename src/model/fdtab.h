@@ -44,6 +44,7 @@ struct fdent {
 struct fdtab {
 	struct fdent *ent;
 	int size;
+	pid_t vpid;		/* its process's (model/plocks.h: a close ends its locks) */
 };
 
 /* Wraps a monitor descriptor (taken over) as a new external object. */

@@ -11,6 +11,7 @@ struct proc *proc_new(pid_t vpid, pid_t vppid, int cwd)
 	struct proc *pr = xcalloc(1, sizeof(*pr));
 
 	pr->vpid = vpid;
+	pr->fds.vpid = vpid;
 	pr->vppid = vppid;
 	pr->cwd = cwd;
 	return pr;
