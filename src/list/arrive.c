@@ -202,6 +202,8 @@ void arrive(struct peer *p, struct call *c)
 	struct entry *e;
 
 	if (m == M_REFUSE) {
+		if (provisional_defer_refusal(p, c, refusal(c, h)))
+			return;
 		answer_refuse(p, c, refusal(c, h));
 		call_drop(c);
 		return;
@@ -233,6 +235,8 @@ void arrive(struct peer *p, struct call *c)
 	decide_examine(e);
 	if (!run_over && e->state == E_DONE && p->waiting != W_NONE && p->entry == e)
 		answer_deliver(e, p);
+	else if (!run_over && m == M_OUTPUT)
+		provisional_at_once(e, p);
 	answer_gc(p->grp);
 }
 

@@ -15,6 +15,7 @@
  * a result that did not happen. */
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
 #include "list/answer.h"
@@ -28,6 +29,10 @@
 #include "os/util.h"
 
 #define PROVISIONAL_NS 50000000ull
+/* Writes answered at once: at most this many pending per replica, each at
+ * most this long (the monitor holds each replica's copy until it runs). */
+#define AT_ONCE_MAX 256
+#define AT_ONCE_LEN (64 * 1024)
 
 /* The result a write will have, or 0 when it is not known in advance.
  * All replicas answered early must write to one file, the one the entry
@@ -54,6 +59,59 @@ static long known_result(const struct entry *e, int r, struct fobj **file)
 	return (long)c->len[1];
 }
 
+/* Answers one replica of e (the lowest in waiting) with res, the result e
+ * will have. One at most per entry: the others wait until e has run, so
+ * no later entry of g finds a majority before e has one (two replicas
+ * answered early at a write they made differently could agree on their
+ * next call, exit_group, and leave the run before the vote on e). */
+static void answer_early(struct group *g, struct entry *e, struct fobj *file, uint32_t waiting,
+			 long res)
+{
+	int i;
+
+	if (e->early || !waiting)
+		return;
+	waiting &= -waiting;
+	e->provisional = res;
+	if (!e->pinned) {
+		fobj_get(file);
+		e->pinned = file;
+	}
+	for (i = 0; i < opt.n; i++) {
+		struct peer *p = g->member[i];
+
+		if (!(waiting & (1u << i)))
+			continue;
+		debugmsg("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
+		       (unsigned long long)e->seq, res);
+		answer_send(p, ans_val(res));
+		e->answered |= 1u << i;
+		e->early |= 1u << i;
+		p->rep->unsettled++;
+	}
+}
+
+/* A write whose result cannot turn out otherwise short of a full disk:
+ * to a regular file, or to a memory device (/dev/null), whose readers are
+ * not waiting on it. A pipe's reader may go away before the vote (EPIPE):
+ * only the wait of provisional_entry() answers those. */
+void provisional_at_once(struct entry *e, struct peer *p)
+{
+	struct fobj *file = e->pinned, *o;
+	int i = p->rep->idx;
+	long res;
+
+	if (e->state != E_WAIT || e->mode != M_OUTPUT || p->waiting != W_NOTIF || p->entry != e ||
+	    p->rep->unsettled >= AT_ONCE_MAX || !e->call[i] || e->call[i]->len[1] > AT_ONCE_LEN)
+		return;
+	o = list_fobj(e, i, 0);
+	if (!o || !(S_ISREG(o->type) || (S_ISCHR(o->type) && major(o->rdev) == 1)))
+		return;
+	res = known_result(e, i, &file);
+	if (res)
+		answer_early(e->grp, e, file, 1u << i, res);
+}
+
 /* A write of g still waiting for a majority, if it waited long enough:
  * the replicas that made it go on. */
 static void provisional_entry(struct group *g, struct entry *e)
@@ -77,25 +135,8 @@ static void provisional_entry(struct group *g, struct entry *e)
 		res = got;
 		waiting |= 1u << i;
 	}
-	if (!res)
-		return;
-	e->provisional = res;
-	if (!e->pinned) {
-		fobj_get(file);
-		e->pinned = file;
-	}
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = g->member[i];
-
-		if (!(waiting & (1u << i)))
-			continue;
-		debugmsg("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
-		       (unsigned long long)e->seq, res);
-		answer_send(p, ans_val(res));
-		e->answered |= 1u << i;
-		e->early |= 1u << i;
-		p->rep->unsettled++;
-	}
+	if (res)
+		answer_early(g, e, file, waiting, res);
 }
 
 /* A replica told that its write ran must not look at the world before it
@@ -112,6 +153,18 @@ bool provisional_holds(const struct peer *p)
 	return true;
 }
 
+bool provisional_defer_refusal(struct peer *p, struct call *c, const char *why)
+{
+	if (!p->rep->unsettled)
+		return false;
+	debugmsg("replica %d group %d: refusal held until %d write(s) answered early have run",
+		 p->rep->idx, p->grp->id, p->rep->unsettled);
+	p->refused = c;
+	p->refused_why = why;
+	p->entry = NULL;
+	return true;
+}
+
 /* e ran: the replicas answered early may lead inputs again, and those
  * they were made to hold start now. */
 void provisional_settle(struct entry *e)
@@ -125,6 +178,11 @@ void provisional_settle(struct entry *e)
 		for (g = all_groups; g && !run_over; g = g->next_all) {
 			struct peer *p = g->member[i];
 			struct entry *held = p ? p->entry : NULL;
+
+			if (p && p->refused) {
+				answer_refuse(p, p->refused, p->refused_why);
+				return;	/* the run is over */
+			}
 
 			if (held && p->waiting == W_NOTIF && held->mode == M_INPUT &&
 			    held->state == E_WAIT && held->call[i])

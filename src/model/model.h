@@ -115,6 +115,9 @@ struct peer {
 	bool held;		/* a new thread kept stopped until its group is released */
 	bool stopped;		/* in its first ptrace stop */
 	bool exited;		/* the thread has ended */
+	struct call *refused;	/* a refusal held until its replica's early
+				 * writes have run (list/provisional.c) */
+	const char *refused_why;
 	enum exit_fix fix;	/* pending at its syscall-exit stop */
 	long fix_val;
 	struct entry *fix_entry; /* the wait's entry, answered at that stop */
