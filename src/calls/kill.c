@@ -2,12 +2,17 @@
  * by their virtual ids. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "model/groups.h"
 #include "model/peers.h"
 #include "model/procs.h"
+#include "model/run.h"
+#include "os/util.h"
 #include "signals/signals.h"
 
 /* The thread ids in tkill and tgkill may be real ones that the kernel
@@ -19,8 +24,9 @@ static enum mode kill_classify(struct peer *p, struct call *c)
 
 	if (c->nr != SYS_kill)
 		c->args[tid_arg] = (uint64_t)peer_vtid(p->rep, (pid_t)c->args[tid_arg]);
-	if ((long)c->args[tid_arg] < 0) {
-		c->why = "signals to process groups are not supported yet";
+	/* pid_t: the upper half of the register is not the argument's */
+	if ((pid_t)c->args[tid_arg] == -1 || (c->nr != SYS_kill && (pid_t)c->args[tid_arg] < 0)) {
+		c->why = "a signal to every process (kill -1) is not supported";
 		return M_REFUSE;
 	}
 	return M_EACH;
@@ -41,19 +47,97 @@ static bool kill_positioned(struct entry *e, struct peer *p, pid_t real, int sig
 	return e->agreed >= 0 || sig_group(t->grp, sig, false);
 }
 
+/* The real id of the process group a replica means: a process of its own
+ * leads it (a virtual id), or it is a group no replica's process leads
+ * (replicant's own), whose id is the same in every replica. 0: the
+ * caller's. */
+static pid_t real_pgrp(struct peer *p, long vpgrp)
+{
+	pid_t real;
+
+	if (vpgrp == 0)
+		return getpgid(p->proc->pid);
+	real = peer_real_tid(p->rep, (pid_t)vpgrp);
+	return real > 0 ? real : (pid_t)vpgrp;
+}
+
+/* Sends sig to the replica's process with real id pid, as kill would. */
+static int kill_one(struct entry *e, struct peer *p, pid_t pid, int sig)
+{
+	if (e && kill_positioned(e, p, pid, sig))
+		return 0;
+	return kill(pid, sig) < 0 ? -errno : 0;
+}
+
+/* The virtual ids of the replica's processes in real process group pgrp,
+ * ending with 0. */
+static pid_t *group_members(struct peer *p, pid_t pgrp)
+{
+	size_t n = 0, cap = 8;
+	pid_t *v = xcalloc(cap, sizeof(*v));
+	struct group *g;
+
+	for (g = all_groups; g && pgrp > 0; g = g->next_all) {
+		struct peer *q = g->member[p->rep->idx];
+
+		if (!q || q->exited || q->tid != q->proc->pid || getpgid(q->tid) != pgrp)
+			continue;
+		if (n + 2 > cap)
+			v = xrealloc(v, (cap *= 2) * sizeof(*v));
+		v[n++] = q->proc->vpid;
+	}
+	v[n] = 0;
+	return v;
+}
+
+/* kill(0) and kill(-pgrp) (killpg: Apache's parent stopping its
+ * children): every process of the caller's replica in that group, never a
+ * process outside it (the group may be replicant's own, with the other
+ * replicas and replicant in it). Which processes those are, and so the
+ * result (ESRCH when none), is decided by the first replica to send and
+ * kept in the entry: a lagging replica's child may not have joined its
+ * group yet. Each gets the signal at one position; the caller last: its
+ * own arrives before the call returns. */
+static struct answer killpg_each(struct entry *e, struct peer *p, long vpgrp, int sig)
+{
+	pid_t *who = e && e->out[0] ? e->out[0] : group_members(p, real_pgrp(p, vpgrp));
+	bool self = false;
+	long ret = who[0] ? 0 : -ESRCH;
+	int i;
+
+	if (e && !e->out[0]) {
+		e->out[0] = who;
+		e->ret = ret;
+	}
+	ret = e ? e->ret : ret;
+	for (i = 0; who[i]; i++) {
+		pid_t real = peer_real_tid(p->rep, who[i]);
+
+		if (who[i] == p->proc->vpid)
+			self = true;
+		else if (real > 0)
+			kill_one(e, p, real, sig);
+	}
+	if (self)
+		kill_one(e, p, p->proc->pid, sig);
+	if (!e)
+		free(who);
+	return ans_val(ret);
+}
+
 /* kill, tkill, tgkill aimed at the replica itself (raise, abort,
  * pthread_kill, a signal to a child): delivered to the replica's own
  * thread. */
 static struct answer kill_each(struct entry *e, struct peer *p, struct call *c)
 {
-	long target = (long)c->args[0];
+	long target = (pid_t)c->args[0];
 	int sig = (int)c->args[c->nr == SYS_tgkill ? 2 : 1];
 	pid_t real;
 
 	if (c->nr == SYS_tgkill)
-		target = (long)c->args[1];
-	else if (c->nr == SYS_kill && target == 0)
-		target = p->proc->vpid; /* its process group: itself, as far as we know */
+		target = (pid_t)c->args[1];
+	else if (c->nr == SYS_kill && target <= 0)
+		return killpg_each(e, p, -target, sig);
 	/* a thread or process of the same replica, by its virtual id */
 	real = peer_real_tid(p->rep, (pid_t)target);
 	if (real < 0)
