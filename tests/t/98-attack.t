@@ -15,7 +15,7 @@ declare -A want=(
 	[dirfd_absolute]=86
 	[proc_fd1]=86 [proc_root_create]=86 [proc_cwd_unlink]=86
 	[proc_dotdot]=86 [sysfact_write]=86 [exec_argv]=86 [exec_env]=86
-	[core_dump]=86 [map_store]=0 [path_swap]='0|86'
+	[core_dump]=86 [map_store]=0 [path_swap]='0|86' [killpg_outside]=86
 )
 # how the monitor's end reads on stderr, by status
 declare -A said=([86]='DIVERGENCE' [125]='refused syscall' [0]='')
