@@ -136,7 +136,11 @@ diverging_runs() {
 	local prog=$1 runs=$2 min=$3 i div=0 other=0
 	shift 3
 	for ((i = 1; i <= runs; i++)); do
-		rrun "$prog.div.$i" "$@" --stall-timeout 1 -- "$(prog_path "$prog")"
+		if [ -n "${DIV_VIA_PIPE:-}" ]; then
+			rrun "$prog.div.$i" "$@" --stall-timeout 1 -- sh -c '"$0" | cat' "$(prog_path "$prog")"
+		else
+			rrun "$prog.div.$i" "$@" --stall-timeout 1 -- "$(prog_path "$prog")"
+		fi
 		if [ "$RC" = 86 ] &&
 			grep -Eq '^replicant: (STALL|DIVERGENCE) in peer group [0-9]+ at position' "$ERR"; then
 			div=$((div + 1))

@@ -14,6 +14,21 @@
 #include "model/run.h"
 #include "os/creds.h"
 #include "os/util.h"
+#include "table/call.h"
+
+/* Whether the call that ran is the one a replica was answered early for:
+ * not so when they differ (a divergence, reported as one; the early
+ * replica's call never ran). */
+static bool promised(const struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if ((e->early & (1u << i)) && e->call[i] &&
+		    (i == e->agreed || call_equal(e->call[i], e->call[e->agreed])))
+			return true;
+	return false;
+}
 
 void execute_complete(struct entry *e)
 {
@@ -32,7 +47,7 @@ void execute_complete(struct entry *e)
 	if (!e->report_only)
 		mapped_note(e);
 	e->state = E_DONE;
-	if (e->provisional && e->ret != e->provisional && !run_over) {
+	if (e->provisional && e->ret != e->provisional && !run_over && promised(e)) {
 		warnmsg("peer group %d, position %llu: %s returned %ld after replicas were told %ld; "
 			"stopping", g->id, (unsigned long long)e->seq, sysent_name(e->call[e->agreed]->nr),
 			e->ret, e->provisional);
