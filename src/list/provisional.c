@@ -12,7 +12,14 @@
  * advance qualify: a blocking write of the whole buffer to a pipe, a
  * terminal or a regular file. Should it then return something else (the
  * disk filled up, the reader went away), the run stops: replicas were told
- * a result that did not happen. */
+ * a result that did not happen.
+ *
+ * A write to a regular file or a memory device is answered at once
+ * (provisional_at_once): no reader can go away there, and the first
+ * replica need not wait at each write for the slowest. Either way one
+ * replica at most is answered early at a write, and a replica with early
+ * writes pending leads no input and ends no run (a refusal) until they
+ * have run. */
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
