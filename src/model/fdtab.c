@@ -108,11 +108,8 @@ static void fdtab_grow(struct fdtab *t, int fd)
 void fdtab_set(struct fdtab *t, int fd, struct fobj *o, bool cloexec)
 {
 	fdtab_grow(t, fd);
-	fobj_get(o);
-	if (t->ent[fd].obj) {
-		plock_closed(t->vpid, t->ent[fd].obj);
-		fobj_put(t->ent[fd].obj);
-	}
+	fobj_get(o);	/* first: o may be the object it replaces */
+	fdtab_close(t, fd);
 	t->ent[fd].obj = o;
 	t->ent[fd].cloexec = cloexec;
 	t->ent[fd].reserved = false;
