@@ -105,23 +105,28 @@ struct start {
 	void *arg;
 };
 
-static void *start_seen(void *p)
+/* The new thread's first step: its slot taken, it is no longer starting. */
+static struct start started(void *p)
 {
 	struct start st = *(struct start *)p;
 
 	free(p);
 	rpt_quiet_self();
 	rpt_quiet_starting(-1);
+	return st;
+}
+
+static void *start_seen(void *p)
+{
+	struct start st = started(p);
+
 	return st.fn(st.arg);
 }
 
 static int thrd_start_seen(void *p)
 {
-	struct start st = *(struct start *)p;
+	struct start st = started(p);
 
-	free(p);
-	rpt_quiet_self();
-	rpt_quiet_starting(-1);
 	return ((thrd_start_t)(void (*)(void))st.fn)(st.arg);
 }
 
