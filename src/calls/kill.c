@@ -101,15 +101,12 @@ static pid_t *group_members(struct peer *p, pid_t pgrp)
 static struct answer killpg_each(struct entry *e, struct peer *p, long vpgrp, int sig)
 {
 	pid_t *who = e && e->out[0] ? e->out[0] : group_members(p, real_pgrp(p, vpgrp));
-	bool self = false;
 	long ret = who[0] ? 0 : -ESRCH;
+	bool self = false;
 	int i;
 
-	if (e && !e->out[0]) {
-		e->out[0] = who;
-		e->ret = ret;
-	}
-	ret = e ? e->ret : ret;
+	if (e)
+		e->out[0] = who;	/* the first replica's, for the others */
 	for (i = 0; who[i]; i++) {
 		pid_t real = peer_real_tid(p->rep, who[i]);
 
