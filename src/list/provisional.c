@@ -66,36 +66,28 @@ static long known_result(const struct entry *e, int r, struct fobj **file)
 	return (long)c->len[1];
 }
 
-/* Answers one replica of e (the lowest in waiting) with res, the result e
- * will have. One at most per entry: the others wait until e has run, so
- * no later entry of g finds a majority before e has one (two replicas
- * answered early at a write they made differently could agree on their
- * next call, exit_group, and leave the run before the vote on e). */
-static void answer_early(struct group *g, struct entry *e, struct fobj *file, uint32_t waiting,
-			 long res)
+/* Answers replica i of e with res, the result e will have. One replica at
+ * most per entry: the others wait until e has run, so no later entry of
+ * g finds a majority before e has one (two replicas answered early at a
+ * write they made differently could agree on their next call, exit_group,
+ * and leave the run before the vote on e). */
+static void answer_early(struct group *g, struct entry *e, struct fobj *file, int i, long res)
 {
-	int i;
+	struct peer *p = g->member[i];
 
-	if (e->early || !waiting)
+	if (e->early)
 		return;
-	waiting &= -waiting;
 	e->provisional = res;
 	if (!e->pinned) {
 		fobj_get(file);
 		e->pinned = file;
 	}
-	for (i = 0; i < opt.n; i++) {
-		struct peer *p = g->member[i];
-
-		if (!(waiting & (1u << i)))
-			continue;
-		debugmsg("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
-		       (unsigned long long)e->seq, res);
-		answer_send(p, ans_val(res));
-		e->answered |= 1u << i;
-		e->early |= 1u << i;
-		p->rep->unsettled++;
-	}
+	debugmsg("replica %d group %d pos %llu: answered %ld before the vote", i, g->id,
+		 (unsigned long long)e->seq, res);
+	answer_send(p, ans_val(res));
+	e->answered |= 1u << i;
+	e->early |= 1u << i;
+	p->rep->unsettled++;
 }
 
 /* A write whose result cannot turn out otherwise short of a full disk:
@@ -116,7 +108,7 @@ void provisional_at_once(struct entry *e, struct peer *p)
 		return;
 	res = known_result(e, i, &file);
 	if (res)
-		answer_early(e->grp, e, file, 1u << i, res);
+		answer_early(e->grp, e, file, i, res);
 }
 
 /* A write of g still waiting for a majority, if it waited long enough:
@@ -124,7 +116,7 @@ void provisional_at_once(struct entry *e, struct peer *p)
 static void provisional_entry(struct group *g, struct entry *e)
 {
 	struct fobj *file = e ? e->pinned : NULL;
-	uint32_t waiting = 0;	/* replicas whose thread waits in e */
+	int first = -1;		/* the first replica whose thread waits in e */
 	long res = 0;
 	int i;
 
@@ -140,10 +132,11 @@ static void provisional_entry(struct group *g, struct entry *e)
 		if (!got || (res && got != res))
 			return;
 		res = got;
-		waiting |= 1u << i;
+		if (first < 0)
+			first = i;
 	}
 	if (res)
-		answer_early(g, e, file, waiting, res);
+		answer_early(g, e, file, first, res);
 }
 
 /* A replica told that its write ran must not look at the world before it
