@@ -187,6 +187,15 @@ build/bench/handoff: bench/handoff.c build/lib/libreplicant.so | build/lib
 	$(CC) $(ALL_CFLAGS) -Iinclude $< -Lbuild/lib -lreplicant -Wl,-rpath,$(CURDIR)/build/lib \
 		-lpthread -o $@
 
+# the loops bench/run.sh, breakdown.sh, compare.sh and soak.sh time, and
+# the bare notification round trip they are measured against (the floor)
+BENCH_LOOPS = build/bench/sysloop build/bench/floor
+build/bench/sysloop: bench/sysloop.c | build
+	$(CC) -O2 $< -o $@
+build/bench/floor: bench/floor.c | build
+	$(CC) -O2 $< -o $@ -lseccomp
+bench bench-breakdown bench-compare soak: $(BENCH_LOOPS)
+
 # plain pthread calls, run plain, with the library preloaded and under
 # replicant run --pthread (bench/pthread.sh)
 build/bench/pthread: bench/pthread.c | build

@@ -18,9 +18,7 @@ N=${N:-100000}
 W=${W:-20000}
 RUNS=${RUNS:-1}
 B=build/bench
-mkdir -p $B
-cc -O2 -o $B/sysloop bench/sysloop.c
-cc -O2 -o $B/floor bench/floor.c -lseccomp
+make -s $B/sysloop $B/floor
 P=$(mktemp -d /tmp/replicant-breakdown.XXXXXX)
 trap 'rm -rf "$P"' EXIT
 

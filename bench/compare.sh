@@ -15,8 +15,7 @@ N=${N:-100000}
 W=${W:-20000}
 T=${T:-2000}
 B=build/bench
-mkdir -p $B
-cc -O2 -o $B/sysloop bench/sysloop.c
+make -s $B/sysloop
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 wall() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $((t1 - t0)); }

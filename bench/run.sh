@@ -11,9 +11,7 @@ RUNS=${RUNS:-5}
 N=${N:-100000}
 W=${W:-20000}
 B=build/bench
-mkdir -p $B
-cc -O2 -o $B/sysloop bench/sysloop.c
-cc -O2 -o $B/floor bench/floor.c -lseccomp
+make -s $B/sysloop $B/floor
 R=build/replicant
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -14,8 +14,7 @@ SOAK_SECONDS=${SOAK_SECONDS:-300}
 SAMPLE=${SAMPLE:-10}
 WARM=${WARM:-10}
 B=build/bench
-mkdir -p $B
-cc -O2 -o $B/sysloop bench/sysloop.c
+make -s $B/sysloop
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
