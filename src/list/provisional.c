@@ -100,8 +100,12 @@ void provisional_at_once(struct entry *e, struct peer *p)
 	int i = p->rep->idx;
 	long res;
 
+	/* not in a process with threads: its other threads' inputs would be
+	 * held too, while the replica may lead orders its peers follow to get
+	 * to this write (a stall seen once at -n 3, mixed.py) */
 	if (e->state != E_WAIT || e->mode != M_OUTPUT || p->waiting != W_NOTIF || p->entry != e ||
-	    p->rep->unsettled >= AT_ONCE_MAX || !e->call[i] || e->call[i]->len[1] > AT_ONCE_LEN)
+	    p->proc->threaded || p->rep->unsettled >= AT_ONCE_MAX || !e->call[i] ||
+	    e->call[i]->len[1] > AT_ONCE_LEN)
 		return;
 	o = list_fobj(e, i, 0);
 	if (!o || !(S_ISREG(o->type) || (S_ISCHR(o->type) && major(o->rdev) == 1)))
