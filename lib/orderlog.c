@@ -50,6 +50,11 @@
 
 #define BITS_ALL FUTEX_BITSET_MATCH_ANY
 
+/* Internal: the monitor released this replica from the logs while a
+ * thread looked or waited (released()); it takes the region as a plain
+ * lock instead. Never returned to a caller. */
+#define ERELEASED 0x10000
+
 struct layout {
 	uint32_t stride;	/* bytes per slot */
 	uint32_t log_off;	/* order log within a slot */
@@ -192,6 +197,14 @@ static inline _Atomic uint32_t *futex_word(_Atomic uint64_t *state)
 	return (_Atomic uint32_t *)state;
 }
 
+/* Whether the monitor released this replica from the logs (protocol.h's
+ * `unordered`): its threads then take each region as a plain lock, the
+ * busy bit of their state, and neither read nor append the log. */
+static inline bool released(const struct olog *lg)
+{
+	return (ld_acq(&lg->rg->unordered) >> lg->replica) & 1u;
+}
+
 /* The futex bit a thread sleeps on; bit 31 is left to sleepers on all. */
 static inline uint32_t vbit(uint32_t vtid)
 {
@@ -269,11 +282,12 @@ static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen,
 	atomic_fetch_sub(state, RP_ST_WAITER);
 }
 
-/* The lowest turn of the live replicas in d, and which replica is there:
- * every live replica has passed the positions below it. */
+/* The lowest turn of the live replicas in d that follow the logs, and
+ * which replica is there: every such replica has passed the positions
+ * below it (a released one reads the log no more). */
 static uint64_t horizon(const struct olog *lg, struct rp_dom *d, unsigned *slow)
 {
-	uint32_t live = ld_acq(&lg->rg->live);
+	uint32_t live = ld_acq(&lg->rg->live) & ~ld_acq(&lg->rg->unordered);
 	uint64_t min = UINT64_MAX, t;
 	unsigned r;
 
@@ -384,6 +398,8 @@ static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, u
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0;
 
 	for (;;) {
+		if (released(lg))
+			return ERELEASED;
 		st = ld_acq(&rs->state);
 		switch (scan(lg, log, NULL, open_pos(st), vtid, &p, &e)) {
 		case SCAN_FOUND:
@@ -421,6 +437,8 @@ uint32_t olog_turn_whom(const struct olog *lg, const void *dv, uint32_t self)
 
 	if (st & RP_ST_BUSY)
 		return ld_rlx(&rs->holder);
+	if (released(lg))
+		return self;	/* nobody inside: it is on its way in */
 	e = ld_acq(&dom_log(lg, d)[turn & ((1ull << lg->log_shift) - 1)]);
 	if (rp_ent_tag(e) != rp_ent_tag_of(turn, lg->log_shift))
 		return OLOG_WAIT_OWN;
@@ -440,18 +458,23 @@ bool olog_holds(const struct olog *lg, const void *d)
 	       (size_t)(p - lg->doms) % lg->dom_stride == 0;
 }
 
-/* Waits until the replica is at pos with nobody inside. */
+/* Waits until the replica is at pos with nobody inside (*st: the state
+ * seen then). */
 static int wait_turn(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
-		     uint32_t vtid)
+		     uint32_t vtid, uint64_t *st)
 {
 	for (;;) {
-		uint64_t st = ld_acq(&rs->state), turn = rp_st_turn(st);
+		uint64_t turn;
 
-		if (turn == pos && !(st & RP_ST_BUSY))
+		if (released(lg))
+			return ERELEASED;
+		*st = ld_acq(&rs->state);
+		turn = rp_st_turn(*st);
+		if (turn == pos && !(*st & RP_ST_BUSY))
 			return 0;
 		if (turn > pos)
 			return EPROTO;
-		sleep_on(lg, rs, st, vbit(vtid), (uintptr_t)d);
+		sleep_on(lg, rs, *st, vbit(vtid), (uintptr_t)d);
 	}
 }
 
@@ -470,23 +493,58 @@ static int nest(struct rp_rstate *rs, uint32_t vtid)
 	return 0;
 }
 
-/* Waits for the turn of vtid's entry at pos and goes in. */
+/* vtid is inside now. */
+static void went_in(struct rp_rstate *rs, uint32_t vtid)
+{
+	st_rlx(&rs->holder, vtid);
+	st_rlx(&rs->depth, 1);
+}
+
+/* Waits for the turn of vtid's entry at pos and goes in. Only the thread
+ * of entry pos claims pos; a CAS all the same, since a release may let
+ * another thread of the replica take the busy bit meanwhile. */
 static int claim(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
 		 uint32_t vtid)
 {
-	uint64_t old;
-	int err = wait_turn(lg, d, rs, pos, vtid);
+	uint64_t st;
+	int err;
 
-	if (err)
-		return err;
-	/* only the thread of entry pos claims pos, so nothing else changes
-	 * the turn or the busy bit meanwhile */
-	old = atomic_fetch_add_explicit(&rs->state, RP_ST_BUSY, memory_order_acquire);
-	if (rp_st_turn(old) != pos || (old & RP_ST_BUSY))
-		return EPROTO;
-	st_rlx(&rs->holder, vtid);
-	st_rlx(&rs->depth, 1);
+	do {
+		err = wait_turn(lg, d, rs, pos, vtid, &st);
+		if (err)
+			return err;
+	} while (!atomic_compare_exchange_weak_explicit(&rs->state, &st, st | RP_ST_BUSY,
+							memory_order_acquire,
+							memory_order_relaxed));
+	went_in(rs, vtid);
 	return 0;
+}
+
+/* A released replica's entry: the busy bit as a plain lock. With nap
+ * (a try), while it is taken, nap(arg) says whether to look again; without
+ * a try, sleeps until it is freed. */
+static int plain_enter(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+		       uint32_t vtid, bool try, bool (*nap)(void *), void *arg)
+{
+	uint64_t st;
+
+	for (;;) {
+		st = ld_acq(&rs->state);
+		if (!(st & RP_ST_BUSY)) {
+			if (atomic_compare_exchange_weak_explicit(&rs->state, &st,
+								  st | RP_ST_BUSY,
+								  memory_order_acquire,
+								  memory_order_relaxed)) {
+				went_in(rs, vtid);
+				return 0;
+			}
+			continue;
+		}
+		if (!try)
+			sleep_on(lg, rs, st, vbit(vtid), (uintptr_t)d);
+		else if (!nap || !nap(arg))
+			return EBUSY;
+	}
 }
 
 /* What an entry and a try begin with: the checks, and a nested entry of
@@ -513,7 +571,9 @@ int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
 	if (err >= 0)
 		return err;
 	err = book(lg, d, rs, vtid, &pos);
-	return err ? err : claim(lg, d, rs, pos, vtid);
+	if (!err)
+		err = claim(lg, d, rs, pos, vtid);
+	return err == ERELEASED ? plain_enter(lg, d, rs, vtid, false, NULL, NULL) : err;
 }
 
 static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
@@ -624,6 +684,8 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 	bool free;
 
 	for (;;) {
+		if (released(lg))
+			return ERELEASED;
 		st = atomic_load(&rs->state);
 		r = scan(lg, log, marks, open_pos(st), vtid, &p, &e);
 		switch (r) {
@@ -680,9 +742,9 @@ int olog_try_enter_nap(struct olog *lg, uint32_t slot, uint32_t vtid, bool (*nap
 	if (err >= 0)
 		return err;
 	err = try_book(lg, d, rs, vtid, nap, arg, &pos, &failed);
-	if (err)
-		return err;
-	return failed ? EBUSY : claim(lg, d, rs, pos, vtid);
+	if (!err)
+		err = failed ? EBUSY : claim(lg, d, rs, pos, vtid);
+	return err == ERELEASED ? plain_enter(lg, d, rs, vtid, true, nap, arg) : err;
 }
 
 int olog_try_enter(struct olog *lg, uint32_t slot, uint32_t vtid)
@@ -703,6 +765,8 @@ int olog_peek(const struct olog *lg, uint32_t slot, uint32_t vtid)
 	st = ld_acq(&rs->state);
 	if (st & RP_ST_BUSY)
 		return ld_rlx(&rs->holder) == vtid ? OLOG_PEEK_MINE : OLOG_PEEK_BUSY;
+	if (released(lg))
+		return OLOG_PEEK_FREE;
 	turn = rp_st_turn(st);
 	e = ld_acq(&dom_log(lg, d)[turn & mask]);
 	if (rp_ent_tag(e) == rp_ent_tag_of(turn, lg->log_shift) && rp_ent_id(e) != vtid)
@@ -778,7 +842,9 @@ static void freed(struct rp_rstate *rs, uint64_t turn)
 static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
 		  uint64_t turn)
 {
-	if (rp_st_waiters(old))
+	if (rp_st_waiters(old) && released(lg))
+		rp_futex_wake(futex_word(&rs->state), INT_MAX, BITS_ALL);
+	else if (rp_st_waiters(old))
 		wake_next(lg, d, rs, turn);
 	freed(rs, turn);
 }
@@ -995,6 +1061,28 @@ void olog_kill_replica(struct rp_region *rg, unsigned replica)
 {
 	if (replica < RP_MAX_REPLICAS)
 		atomic_fetch_and(&rg->live, ~(1u << replica));
+}
+
+void olog_release_replica(const struct olog *lg, unsigned replica)
+{
+	uint32_t bump, slot;
+	uint64_t st;
+
+	if (replica >= lg->n)
+		return;
+	atomic_fetch_or(&lg->rg->unordered, 1u << replica);
+	bump = ld_acq(&lg->rg->bump);
+	for (slot = 0; slot < bump && slot < lg->dom_max; slot++) {
+		st = ld_acq(&rstate(dom_at(lg, slot), replica)->state);
+		if (rp_st_waiters(st))
+			rp_futex_wake(futex_word(&rstate(dom_at(lg, slot), replica)->state),
+				      INT_MAX, BITS_ALL);
+	}
+}
+
+bool olog_is_released(const struct olog *lg, unsigned replica)
+{
+	return replica < lg->n && ((ld_acq(&lg->rg->unordered) >> replica) & 1u);
 }
 
 uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica)

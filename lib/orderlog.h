@@ -127,6 +127,14 @@ void olog_reserve(struct olog *lg, uint32_t nslots);
 /* The monitor: replica is gone, stop waiting for it. */
 void olog_kill_replica(struct rp_region *rg, unsigned replica);
 
+/* The monitor: replica's threads can no longer follow the logs (one they
+ * wait for ended, or they wait in a cycle): from now on they take every
+ * region as a plain lock, and the others stop waiting for them. Wakes its
+ * sleepers; a thread that was just going to sleep misses that wake, so the
+ * monitor calls it again while any sleep (it is idempotent). */
+void olog_release_replica(const struct olog *lg, unsigned replica);
+bool olog_is_released(const struct olog *lg, unsigned replica);
+
 /* Iterations of the spin loop that take about ns nanoseconds here. */
 uint32_t olog_spin_calibrate(unsigned ns);
 

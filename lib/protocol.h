@@ -43,8 +43,12 @@
  *
  * What the monitor does with a region: format it; clear a replica's bit in
  * `live` when the replica dies or is killed (leaders then stop waiting for
- * it within RP_SPACE_POLL_NS); read it for reports (rp_rstate.holder, turn,
- * the last log entries). Nothing in it is trusted for output: a replica that
+ * it within RP_SPACE_POLL_NS); set its bit in `unordered` when its threads
+ * can no longer follow the logs (a thread they wait for ended, or waits in
+ * a cycle: the program branched on memory no region covers), so that they
+ * go on taking the regions as plain locks, each replica's outputs still
+ * voted; read it for reports (rp_rstate.holder, turn, the last log
+ * entries). Nothing in it is trusted for output: a replica that
  * scribbles on it can make replicas stall or diverge, never emit an output
  * that a majority did not produce.
  */
@@ -55,7 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLICANT_PROTOCOL_VERSION 2
+#define REPLICANT_PROTOCOL_VERSION 3
 
 /* 'R' 'P': far above any real syscall number, so the kernel answers ENOSYS. */
 #define REPLICANT_SYS_HELLO 0x5250
@@ -131,7 +135,10 @@ struct rp_region {
 				     * (slot + 1), 0 = empty */
 	_Atomic uint32_t slots_returned; /* slots given back by replicas that lost
 					  * an init log position (a count) */
-	uint8_t pad0[128 - 76];
+	_Atomic uint32_t unordered; /* bit r: replica r's threads no longer
+				     * follow the order logs (the monitor sets
+				     * it: olog_release_replica()) */
+	uint8_t pad0[128 - 80];
 	struct {
 		_Atomic uint64_t turn;	/* init_dom calls the replica completed:
 					 * the init log position it is at */

@@ -285,6 +285,21 @@ void report_region_stall(const struct seq_stall *st, const char *action)
 	event_close(&ev, stderr, action);
 }
 
+void report_released(int gid, int r, uint32_t slot, uint32_t vtid, const char *why)
+{
+	struct event ev;
+	FILE *js = event_open(&ev);
+
+	fprintf(stderr, "replicant: replica %d no longer follows the lock order of the process of "
+		"peer group %d: in domain %u it waited for thread %u, which %s; its threads take "
+		"the locks in their own order from now on, and its outputs are still voted\n", r,
+		gid, slot, vtid, why);
+	fprintf(js, "{\"event\":\"region_released\",\"peer_group\":%d,\"replica\":%d,"
+		"\"domain\":%u,\"waited_for\":%u,\"why\":", gid, r, slot, vtid);
+	json_str(js, why);
+	event_close(&ev, stderr, NULL);
+}
+
 void report_misuse(int gid, int vtid, const char *what)
 {
 	struct event ev;

@@ -14,6 +14,9 @@ void report_stall(const struct entry *e, uint32_t missing, uint64_t waited_ns, c
 /* A domain of sequential regions where a replica stopped behind. */
 struct seq_stall;
 void report_region_stall(const struct seq_stall *st, const char *action);
+/* Replica r of the process of peer group gid was let go from its order
+ * logs: in domain slot it waited for thread vtid, which (why). */
+void report_released(int gid, int r, uint32_t slot, uint32_t vtid, const char *why);
 /* A sequential-region call that failed in peer group gid (thread vtid). */
 void report_misuse(int gid, int vtid, const char *what);
 /* Opens the --report file before anything runs: one that cannot be

@@ -83,3 +83,16 @@ pid_t peer_real_tid(const struct replica *r, pid_t vtid)
 			return g->member[r->idx] ? g->member[r->idx]->tid : -1;
 	return -1;
 }
+
+enum thread_life peer_life(const struct replica *r, pid_t vtid)
+{
+	struct group *g;
+
+	for (g = all_groups; g; g = g->next_all)
+		if (g->vtid == vtid) {
+			if (!g->member[r->idx])
+				return THREAD_UNBORN;
+			return g->member[r->idx]->exited ? THREAD_ENDED : THREAD_LIVE;
+		}
+	return THREAD_ENDED;
+}

@@ -21,4 +21,10 @@ pid_t peer_vtid(const struct replica *r, pid_t tid);
 /* The real thread id in replica r of virtual thread id vtid, or -1. */
 pid_t peer_real_tid(const struct replica *r, pid_t vtid);
 
+/* Where replica r's thread of virtual id vtid is in its life: not made
+ * yet (its peers made theirs), running, or ended (so is a thread no group
+ * knows: its group ended everywhere and was freed). */
+enum thread_life { THREAD_UNBORN, THREAD_LIVE, THREAD_ENDED };
+enum thread_life peer_life(const struct replica *r, pid_t vtid);
+
 #endif

@@ -37,9 +37,21 @@ struct seqreg {
 					 * objects are (lib/replicant.c) */
 	struct suspect *sus;		/* domains where a replica lags */
 	size_t nsus;
+	uint32_t released;		/* replicas let go from the logs
+					 * (seqrelease.c) */
+	uint32_t cycled;		/* replicas seen waiting in a cycle at
+					 * the last scan */
 };
 
 /* Every region, newest first. */
 extern struct seqreg *seq_regions;
+
+/* Whether thread tid of process pid (replica r's) sleeps for replica r's
+ * turn in a domain of s: which one in *slot. */
+bool seq_turn_wait(const struct seqreg *s, int r, pid_t pid, pid_t tid, uint32_t *slot);
+/* Lets go from the logs each replica of s that can no longer follow them
+ * (seqrelease.c), judged on the domains where it lagged a scan ago, at
+ * least scan_ns before now. */
+void seq_release_check(struct seqreg *s, uint64_t now, uint64_t scan_ns);
 
 #endif

@@ -12,9 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "model/peers.h"
 #include "model/run.h"
 #include "os/procfs.h"
 #include "os/util.h"
+#include "seq/seq.h"
 #include "seq/seqreg.h"
 
 #define SCAN_NS 1000000000ull
@@ -62,10 +64,11 @@ static uint32_t next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t e
 }
 
 /* A domain where a live replica is behind another and none of them moved
- * for --stall-timeout: the laggard's thread never came. */
+ * for --stall-timeout: the laggard's thread never came. A replica let go
+ * from the logs has no place in them. */
 static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 {
-	uint32_t bump = atomic_load(&s->rg->bump), slot, live = run_live_mask();
+	uint32_t bump = atomic_load(&s->rg->bump), slot, live = run_live_mask() & ~s->released;
 	struct suspect *nv = NULL, *old;
 	size_t nn = 0, cap = 0;
 	bool stalled = false;
@@ -110,6 +113,21 @@ static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 	return stalled;
 }
 
+/* What thread vtid of replica r is doing, as " (it ...)", or "": the
+ * thread a domain waits for is where a stall's cause is. */
+static const char *awaited_state(const struct seqreg *s, int r, uint32_t vtid)
+{
+	static char buf[192];
+	char what[160];
+	pid_t tid = peer_real_tid(&replicas[r], (pid_t)vtid);
+
+	if (!s->proc[r] || tid < 0)
+		return " (it has no thread here yet, or has ended)";
+	seq_describe_wait(s->proc[r]->pid, tid, what, sizeof(what));
+	snprintf(buf, sizeof(buf), " (it %s)", what);
+	return buf;
+}
+
 /* One replica's place in a domain, for the reports. */
 static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32_t slot, int r)
 {
@@ -118,11 +136,12 @@ static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32
 	uint32_t next = rp_ent_id(olog_entry(&s->view, slot, t));
 
 	fprintf(txt, "    replica %d%s at position %llu: ", r,
-		run_live_mask() & (1u << r) ? "" : " (gone)", (unsigned long long)t);
+		!(run_live_mask() & (1u << r)) ? " (gone)" :
+		s->released & (1u << r) ? " (let go from the logs)" : "", (unsigned long long)t);
 	if (st & RP_ST_BUSY)
 		fprintf(txt, "thread %u is inside\n", holder);
 	else if (next)
-		fprintf(txt, "waits for thread %u to enter\n", next);
+		fprintf(txt, "waits for thread %u to enter%s\n", next, awaited_state(s, r, next));
 	else
 		fprintf(txt, "no thread ordered next yet\n");
 	fprintf(js, "%s{\"replica\":%d,\"position\":%llu,\"inside\":%u,\"waits_for\":%u}",
@@ -134,7 +153,7 @@ static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32
  * and one not). */
 static bool domain_split(const struct seqreg *s, uint32_t slot)
 {
-	uint32_t live = run_live_mask();
+	uint32_t live = run_live_mask() & ~s->released;
 	uint64_t first = 0, st;
 	bool seen = false;
 	int i;
@@ -239,6 +258,18 @@ static void describe_word(const struct seqreg *s, unsigned long off, char *buf, 
 			 s->gid);
 }
 
+bool seq_turn_wait(const struct seqreg *s, int r, pid_t pid, pid_t tid, uint32_t *slot)
+{
+	unsigned long addr = 0, off = 0;
+	size_t in;
+	long nr = 0;
+	int rr;
+
+	return procfs_task_call(pid, tid, &nr, &addr) == TASK_IN_CALL && nr == SYS_futex &&
+	       region_at(pid, addr, &off) == s && olog_locate(&s->view, off, slot, &rr, &in) &&
+	       rr == r && in == offsetof(struct rp_rstate, state);
+}
+
 void seq_describe_wait(pid_t pid, pid_t tid, char *buf, size_t n)
 {
 	unsigned long addr = 0, off = 0;
@@ -277,8 +308,10 @@ bool seq_check_stall(struct seq_stall *st)
 	if (!seq_regions || now - last_scan < SCAN_NS)
 		return false;
 	last_scan = now;
-	for (s = seq_regions; s; s = s->next)
+	for (s = seq_regions; s; s = s->next) {
+		seq_release_check(s, now, SCAN_NS);
 		if (scan_region(s, now, st))
 			return true;
+	}
 	return false;
 }

@@ -1,0 +1,128 @@
+/* Letting a replica go from the order logs. A replica waits at its turn
+ * in a domain for the thread its leader put there; when that thread
+ * ended without entering (it saw a flag no region covers earlier than in
+ * the leader: Apache's workers read workers_may_exit with no lock as they
+ * stop), or waits, through other domains, for a thread that waits for it
+ * (two threads that took two locks in the other order than in the
+ * leader), the replica can never move again. Rather than a stall that
+ * ends the run, its threads take every region of that process as a plain
+ * lock from then on: nothing about its outputs changes, each is still
+ * voted, so a replica whose threads now run in another order than its
+ * peers' shows as a divergence if that order reaches an output, and
+ * otherwise (a server that stops) the run ends as it would have. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "end/report.h"
+#include "model/peers.h"
+#include "model/run.h"
+#include "seq/seqreg.h"
+
+/* Threads followed from one domain in search of a cycle. */
+#define CHAIN_MAX 16
+
+/* The thread replica r waits for in domain slot: the one inside (*order
+ * false), or the one whose entry is at its turn (*order true); 0 if none. */
+static uint32_t awaited(const struct seqreg *s, uint32_t slot, int r, bool *order)
+{
+	const struct rp_rstate *rs = olog_rstate(&s->view, slot, (unsigned)r);
+	uint64_t st = atomic_load(&rs->state), t = rp_st_turn(st), e;
+
+	*order = !(st & RP_ST_BUSY);
+	if (!*order)
+		return atomic_load(&rs->holder);
+	e = olog_entry(&s->view, slot, t);
+	if (rp_ent_tag(e) != rp_ent_tag_of(t, s->view.log_shift) || (rp_ent_id(e) & RP_ENT_FAILED))
+		return 0;
+	return rp_ent_id(e);
+}
+
+/* Whether replica r's threads wait for each other around a cycle that
+ * passes domain slot's turn: each asleep for its turn in a domain whose
+ * next (or holder) is the following one, with at least one of them
+ * waiting on an order entry (a cycle of holders only is the program's own
+ * deadlock, the same unordered). */
+static bool waits_in_cycle(const struct seqreg *s, int r, uint32_t slot)
+{
+	uint32_t v[CHAIN_MAX];
+	bool order[CHAIN_MAX];
+	pid_t tid;
+	int n, i;
+
+	for (n = 0; n < CHAIN_MAX; n++) {
+		v[n] = awaited(s, slot, r, &order[n]);
+		if (!v[n])
+			return false;
+		for (i = 0; i < n; i++)
+			if (v[i] == v[n])
+				break;
+		if (i < n) {
+			/* v[i] waits in the domain of edge i + 1 ... back to itself */
+			for (i++; i <= n; i++)
+				if (order[i])
+					return true;
+			return false;
+		}
+		tid = peer_real_tid(&replicas[r], (pid_t)v[n]);
+		if (tid < 0 || !seq_turn_wait(s, r, s->proc[r]->pid, tid, &slot))
+			return false;
+	}
+	return false;
+}
+
+static void release(struct seqreg *s, int r, uint32_t slot, uint32_t v, const char *why)
+{
+	s->released |= 1u << r;
+	olog_release_replica(&s->view, (unsigned)r);
+	report_released(s->gid, r, slot, v, why);
+}
+
+/* Replica r, behind a peer in domain slot and still where it was a scan
+ * ago; *cycles gets its bit when it waits in a cycle now. */
+static void check_replica(struct seqreg *s, int r, uint32_t slot, uint32_t *cycles)
+{
+	uint32_t v, bit = 1u << r;
+	bool order;
+
+	v = awaited(s, slot, r, &order);
+	if ((s->released & bit) || !v || !order)
+		return;
+	if (peer_life(&replicas[r], (pid_t)v) == THREAD_ENDED) {
+		release(s, r, slot, v, "ended without entering it");
+		return;
+	}
+	if (!waits_in_cycle(s, r, slot))
+		return;
+	/* a cycle read from /proc while threads move can be a mirage: it
+	 * counts when two scans a second apart both see it */
+	*cycles |= bit;
+	if (s->cycled & bit)
+		release(s, r, slot, v, "waits for a thread that waits for it, through other domains");
+}
+
+void seq_release_check(struct seqreg *s, uint64_t now, uint64_t scan_ns)
+{
+	uint32_t live = run_live_mask() & ~s->released, cycles = 0;
+	size_t k;
+	int r;
+
+	for (r = 0; r < opt.n; r++)
+		if (s->released & (1u << r))
+			olog_release_replica(&s->view, (unsigned)r); /* a wake it missed */
+	for (k = 0; k < s->nsus; k++) {
+		const struct suspect *x = &s->sus[k];
+		uint64_t hi = 0;
+
+		if (now - x->since < scan_ns)
+			continue;
+		for (r = 0; r < opt.n; r++)
+			if ((live & (1u << r)) && x->turns[r] > hi)
+				hi = x->turns[r];
+		for (r = 0; r < opt.n; r++)
+			if ((live & (1u << r)) && s->proc[r] && x->turns[r] < hi &&
+			    olog_turn(&s->view, x->slot, (unsigned)r) == x->turns[r])
+				check_replica(s, r, x->slot, &cycles);
+	}
+	s->cycled = cycles & ~s->released;
+}
