@@ -65,11 +65,12 @@ http {
 CONF
 }
 
-# apache_conf FILE DIR PORT MPM: Apache httpd serving DIR/www on
-# 127.0.0.1:PORT with MPM worker (2 children of 8 threads, as the seed ran
-# it) or prefork (4 children); logs in DIR, children as www-data when root
+# apache_conf FILE DIR PORT MPM [THREADS]: Apache httpd serving DIR/www on
+# 127.0.0.1:PORT with MPM worker (2 children of THREADS threads, default 8;
+# the seed ran 64) or prefork (4 children); logs in DIR, children as
+# www-data when root
 apache_conf() {
-	local mods=/usr/lib/apache2/modules tag
+	local mods=/usr/lib/apache2/modules tag threads=${5:-8}
 	tag=$(basename "$1" .conf)
 	[ -e "$2/mime.types" ] || : >"$2/mime.types"
 	{
@@ -96,8 +97,14 @@ CONF
 		[ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n'
 		case $4 in
 		worker)
-			printf '%s\n' "StartServers 2" "ServerLimit 2" "ThreadsPerChild 8" \
-				"MinSpareThreads 8" "MaxSpareThreads 16" "MaxRequestWorkers 16"
+			# A fixed pool: the parent never adds or ends a child. It
+			# still counts idle threads in the scoreboard, which the
+			# children write outside any lock, each second; with
+			# MinSpareThreads 1 the count matters (a log line) only
+			# when every thread is busy (README, "Apache httpd").
+			printf '%s\n' "StartServers 2" "ServerLimit 2" "ThreadsPerChild $threads" \
+				"ThreadLimit $threads" "MinSpareThreads 1" \
+				"MaxSpareThreads $((2 * threads))" "MaxRequestWorkers $((2 * threads))"
 			;;
 		prefork)
 			printf '%s\n' "StartServers 4" "ServerLimit 4" "MinSpareServers 4" \
