@@ -9,6 +9,7 @@
 
 #include "calls/calls.h"
 #include "list/answer.h"
+#include "list/clockstream.h"
 #include "list/decide.h"
 #include "list/execute.h"
 #include "list/provisional.h"
@@ -201,6 +202,11 @@ void arrive(struct peer *p, struct call *c)
 	enum mode m = classify(p, c, h);
 	struct entry *e;
 
+	if (m == M_INPUT && clockstream_take(p, c)) {
+		debug_call(p, c, "clock");
+		call_drop(c);
+		return;
+	}
 	if (m == M_REFUSE) {
 		if (provisional_defer_refusal(p, c, refusal(c, h)))
 			return;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "list/clockstream.h"
 #include "model/run.h"
 #include "os/util.h"
 
@@ -81,5 +82,6 @@ void group_free(struct group *g)
 	free(g->kids);
 	free(g->ring);
 	free(g->past);
+	clockstream_free(g);
 	free(g);
 }

@@ -229,6 +229,8 @@ struct group {
 	uint64_t next_seq;		/* seq of the next entry to create */
 	struct past_call *past;		/* each replica's last PAST_CALLS calls, for
 					 * reports (model/list.c), NULL until its first */
+	struct clockstream **clocks;	/* its clock reads (list/clockstream.c) */
+	int nclocks;
 };
 
 /* A call as a divergence report recalls it: what came before. */
