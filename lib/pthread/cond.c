@@ -262,10 +262,25 @@ static int wait_pshared(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 	return err;
 }
 
+/* An allocator's wait (allocator.c): glibc's, quiet while it sleeps (a
+ * background thread that waits for its next round of work runs none of
+ * the program's code). abs NULL: no deadline. */
+static int allocator_wait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+			  const struct timespec *abs)
+{
+	uint32_t tok = rpt_quiet_wait(NULL);
+	int err = abs ? rpt_real.cond_clockwait(c, m, clk, abs) : rpt_real.cond_wait(c, m);
+
+	rpt_quiet_run(tok);
+	return err;
+}
+
 PT_API int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
 	if (!rpt_on())
 		return rpt_real.cond_wait(c, m);
+	if (rpt_allocator_call(__builtin_return_address(0)))
+		return allocator_wait(c, m, CLOCK_REALTIME, NULL);
 	if (!ours(c))
 		return wait_pshared(c, m, CLOCK_REALTIME, NULL);
 	return wait_ordered(c, m, NULL);
@@ -290,6 +305,8 @@ PT_API int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid
 {
 	if (!rpt_on())
 		return rpt_real.cond_clockwait(c, m, clk, abs);
+	if (rpt_allocator_call(__builtin_return_address(0)))
+		return allocator_wait(c, m, clk, abs);
 	return clockwait(c, m, clk, abs);
 }
 
@@ -300,6 +317,13 @@ PT_API int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 
 	if (!rpt_on())
 		return rpt_real.cond_timedwait(c, m, abs);
+	if (rpt_allocator_call(__builtin_return_address(0))) {
+		uint32_t tok = rpt_quiet_wait(NULL);
+		int err = rpt_real.cond_timedwait(c, m, abs);
+
+		rpt_quiet_run(tok);
+		return err;
+	}
 	clk = rc(c)->wrefs & WREFS_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
 	return clockwait(c, m, clk, abs);
 }
@@ -323,14 +347,14 @@ static int wake(pthread_cond_t *c, bool all)
 
 PT_API int pthread_cond_signal(pthread_cond_t *c)
 {
-	if (!rpt_on() || !ours(c))
+	if (RPT_PLAIN() || !ours(c))
 		return rpt_real.cond_signal(c);
 	return wake(c, false);
 }
 
 PT_API int pthread_cond_broadcast(pthread_cond_t *c)
 {
-	if (!rpt_on() || !ours(c))
+	if (RPT_PLAIN() || !ours(c))
 		return rpt_real.cond_broadcast(c);
 	return wake(c, true);
 }
@@ -342,7 +366,7 @@ PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 	clockid_t clk = CLOCK_REALTIME;
 	int ps = PTHREAD_PROCESS_PRIVATE;
 
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.cond_init(c, attr);
 	if (attr && (pthread_condattr_getpshared(attr, &ps) ||
 		     pthread_condattr_getclock(attr, &clk)))
@@ -362,7 +386,7 @@ PT_API int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
  * condvar that was broadcast can go at once, as POSIX allows. */
 PT_API int pthread_cond_destroy(pthread_cond_t *c)
 {
-	if (!rpt_on() || !ours(c))
+	if (RPT_PLAIN() || !ours(c))
 		return rpt_real.cond_destroy(c);
 	if (rc(c)->waiters)
 		return EBUSY;

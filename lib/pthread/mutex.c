@@ -146,7 +146,7 @@ PT_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *att
 {
 	int err;
 
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_init(m, attr);
 	err = rpt_real.mutex_init(m, attr);
 	if (!err)
@@ -158,7 +158,7 @@ PT_API int pthread_mutex_destroy(pthread_mutex_t *m)
 {
 	int err;
 
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_destroy(m);
 	err = rpt_real.mutex_destroy(m);
 	if (!err)
@@ -168,14 +168,14 @@ PT_API int pthread_mutex_destroy(pthread_mutex_t *m)
 
 PT_API int pthread_mutex_lock(pthread_mutex_t *m)
 {
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_lock(m);
 	return rpt_mutex_lock(m);
 }
 
 PT_API int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_unlock(m);
 	return rpt_mutex_unlock(m);
 }
@@ -235,7 +235,7 @@ PT_API int pthread_mutex_trylock(pthread_mutex_t *m)
 {
 	int err;
 
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_trylock(m);
 	if (solo_private(m))
 		return hold(m, rpt_real.mutex_trylock(m));
@@ -288,14 +288,14 @@ static int clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *a
 
 PT_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abs)
 {
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_clocklock(m, clk, abs);
 	return clocklock(m, clk, abs);
 }
 
 PT_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abs)
 {
-	if (!rpt_on())
+	if (RPT_PLAIN())
 		return rpt_real.mutex_timedlock(m, abs);
 	return clocklock(m, CLOCK_REALTIME, abs);
 }

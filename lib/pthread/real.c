@@ -98,6 +98,7 @@ int rpt_resolve(void)
 	}
 	rpt_stdio_resolve();
 	rpt_block_resolve();
+	rpt_allocator_resolve();
 	if (!atomic_exchange(&atfork_done, true))
 		pthread_atfork(NULL, NULL, after_fork_child);
 	st = mode_now();

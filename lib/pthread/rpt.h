@@ -110,6 +110,19 @@ static inline bool rpt_on(void)
 	return st == RPT_ORDERED;
 }
 
+/* ---- allocator.c: an allocator's own locks ---------------------------- */
+
+/* Finds the allocators' code, once (rpt_resolve()). */
+void rpt_allocator_resolve(void);
+/* Whether a call that returns to ret_addr is an allocator's (its locks
+ * and condition variables are left to glibc, unordered). */
+bool rpt_allocator_call(const void *ret_addr);
+
+/* In a wrapper (the PT_API function itself: the return address is its
+ * caller's): whether glibc takes the call as it is, not replicated or
+ * made by an allocator. */
+#define RPT_PLAIN() (!rpt_on() || rpt_allocator_call(__builtin_return_address(0)))
+
 /* ---- objset.c: domains of objects -------------------------------------- */
 
 /* Makes sure obj's domain exists before this thread's first use of it:
