@@ -46,7 +46,7 @@ deps:
 		if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
 DEB_PACKAGES = gcc make libseccomp-dev pkg-config perl python3 coreutils gzip util-linux procps \
-	findutils pigz xz-utils memcached sqlite3 nginx-light apache2-bin redis-server squid \
+	findutils pigz xz-utils memcached sqlite3 nginx-light apache2-bin redis-server redis-tools squid \
 	bzip2 zstd gawk jq bc git patch openssl diffutils tar
 
 check: deps all $(PROGS) $(UNITS)
