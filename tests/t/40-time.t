@@ -58,4 +58,16 @@ PY
 		diag_file "check" check.out
 done
 
+# extraclock: replica r reads CLOCK_MONOTONIC_COARSE 10 * r more times than
+# replica 0 between its reads of two other clocks. A clock read changes
+# nothing outside, so that is no divergence, and each other clock's k-th
+# read still gives every replica the same value (a DIVERGENCE at the first
+# extra read at 3ce551a, when each read had a place in the list).
+for n in 2 3; do
+	rrun "extraclock.n$n" -n $n -- "$PROGS/extraclock"
+	is "$RC:$(tail -n 1 "$OUT")" "0:in order" "extraclock -n $n: exit 0, the clocks in order" ||
+		diag_file stderr "$ERR"
+	is_empty "$ERR" "extraclock -n $n: nothing on stderr (the replicas printed the same reads)"
+done
+
 done_testing
