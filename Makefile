@@ -64,8 +64,9 @@ bench: all build/tests/manythreads
 	@bash bench/preload.sh
 	@bash bench/pythreads.sh
 
-# make bench-servers: Apache and nginx plain on one and two CPUs, and under
-# -n 2 and -n 3, under wrk (the seed's Table 7.1; bench/servers.sh)
+# make bench-servers: Apache, nginx and redis plain on one and two CPUs, and
+# under -n 2 and -n 3, under wrk and redis-benchmark (the seed's Table 7.1;
+# bench/servers.sh)
 bench-servers: all
 	@bash bench/servers.sh
 
