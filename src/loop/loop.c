@@ -153,6 +153,21 @@ static void *listener_thread(void *arg)
 	return NULL;
 }
 
+/* When replicant last forwarded a signal that asks a program to stop. */
+static uint64_t last_stop_ns;
+
+static bool stop_signal(int sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* A stop signal came before, and is on its way or less than a second old. */
+static bool stop_again(void)
+{
+	return last_stop_ns && (now_ns() - last_stop_ns < 1000000000ull ||
+				sig_external_within(0));
+}
+
 static void on_signal(void)
 {
 	struct signalfd_siginfo si;
@@ -171,10 +186,13 @@ static void on_signal(void)
 				async_overflow();
 			continue;
 		}
-		/* a second signal while one is on its way, or within a
-		 * second of it, ends the run: the way out of a program that
-		 * ignores them */
-		if (!run_over && !sig_external_within(1000000000ull)) {
+		/* a second stop signal while one is on its way, or within
+		 * a second of it, ends the run: the way out of a program
+		 * that ignores them. The others (a server's graceful restart,
+		 * log reopening) are only forwarded. */
+		if (!run_over && (!stop_signal(sig) || !stop_again())) {
+			if (stop_signal(sig))
+				last_stop_ns = now_ns();
 			sig_forward(sig);
 			continue;
 		}
@@ -194,6 +212,11 @@ static void setup_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	/* what servers take to restart gracefully, reopen their logs or
+	 * stop their workers (Apache: USR1, WINCH; nginx: USR1, USR2, WINCH) */
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGWINCH);
 	sigaddset(&set, SIG_ASYNC);
 	sigaddset(&set, SIGIO);	/* SIG_ASYNC's queue overflowed: not our end */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
