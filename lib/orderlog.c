@@ -1065,24 +1065,19 @@ void olog_kill_replica(struct rp_region *rg, unsigned replica)
 
 void olog_release_replica(const struct olog *lg, unsigned replica)
 {
-	uint32_t bump, slot;
-	uint64_t st;
-
-	if (replica >= lg->n)
-		return;
-	atomic_fetch_or(&lg->rg->unordered, 1u << replica);
-	bump = ld_acq(&lg->rg->bump);
-	for (slot = 0; slot < bump && slot < lg->dom_max; slot++) {
-		st = ld_acq(&rstate(dom_at(lg, slot), replica)->state);
-		if (rp_st_waiters(st))
-			rp_futex_wake(futex_word(&rstate(dom_at(lg, slot), replica)->state),
-				      INT_MAX, BITS_ALL);
-	}
+	if (replica < lg->n)
+		atomic_fetch_or(&lg->rg->unordered, 1u << replica);
 }
 
-bool olog_is_released(const struct olog *lg, unsigned replica)
+void olog_wake_sleepers(const struct olog *lg, uint32_t slot, unsigned replica)
 {
-	return replica < lg->n && ((ld_acq(&lg->rg->unordered) >> replica) & 1u);
+	struct rp_rstate *rs;
+
+	if (slot >= lg->dom_max || replica >= lg->n)
+		return;
+	rs = rstate(dom_at(lg, slot), replica);
+	if (rp_st_waiters(ld_acq(&rs->state)))
+		rp_futex_wake(futex_word(&rs->state), INT_MAX, BITS_ALL);
 }
 
 uint64_t olog_turn(const struct olog *lg, uint32_t slot, unsigned replica)

@@ -129,11 +129,12 @@ void olog_kill_replica(struct rp_region *rg, unsigned replica);
 
 /* The monitor: replica's threads can no longer follow the logs (one they
  * wait for ended, or they wait in a cycle): from now on they take every
- * region as a plain lock, and the others stop waiting for them. Wakes its
- * sleepers; a thread that was just going to sleep misses that wake, so the
- * monitor calls it again while any sleep (it is idempotent). */
+ * region as a plain lock, and the others stop waiting for them. Its
+ * threads asleep for a turn must then be woken, slot by slot
+ * (olog_wake_sleepers()); one that was just going to sleep misses the
+ * wake, so the monitor wakes them again at each scan. */
 void olog_release_replica(const struct olog *lg, unsigned replica);
-bool olog_is_released(const struct olog *lg, unsigned replica);
+void olog_wake_sleepers(const struct olog *lg, uint32_t slot, unsigned replica);
 
 /* Iterations of the spin loop that take about ns nanoseconds here. */
 uint32_t olog_spin_calibrate(unsigned ns);

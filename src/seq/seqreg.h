@@ -41,11 +41,17 @@ struct seqreg {
 					 * (seqrelease.c) */
 	uint32_t cycled;		/* replicas seen waiting in a cycle at
 					 * the last scan */
+	uint32_t wake_from;		/* where the next scan wakes released
+					 * replicas' sleepers */
 };
 
 /* Every region, newest first. */
 extern struct seqreg *seq_regions;
 
+/* The first slot of s from slot on (before end) that replicas wrote, or
+ * end: the region is sparse, and reading a page none touched would make
+ * the kernel allocate it (seqwatch.c). */
+uint32_t seq_next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end);
 /* Whether thread tid of process pid (replica r's) sleeps for replica r's
  * turn in a domain of s: which one in *slot. */
 bool seq_turn_wait(const struct seqreg *s, int r, pid_t pid, pid_t tid, uint32_t *slot);

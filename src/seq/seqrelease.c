@@ -71,11 +71,34 @@ static bool waits_in_cycle(const struct seqreg *s, int r, uint32_t slot)
 	return false;
 }
 
+/* Slots a scan wakes sleepers in: the slot count comes from memory that
+ * replicas write, so the work a scan does may not grow with it. */
+#define WAKE_MAX 4096u
+
 static void release(struct seqreg *s, int r, uint32_t slot, uint32_t v, const char *why)
 {
 	s->released |= 1u << r;
 	olog_release_replica(&s->view, (unsigned)r);
+	s->wake_from = 0;
 	report_released(s->gid, r, slot, v, why);
+}
+
+/* Wakes the released replicas' threads asleep for a turn, in the used
+ * slots from where the last scan stopped: once a replica is released, and
+ * again at each scan for a thread that missed the wake. */
+static void wake_released(struct seqreg *s)
+{
+	uint32_t bump = atomic_load(&s->rg->bump), slot, n = 0;
+	int r;
+
+	if (bump > DOM_MAX)
+		bump = DOM_MAX;
+	for (slot = seq_next_used_slot(s, s->wake_from, bump); slot < bump && n < WAKE_MAX;
+	     slot = seq_next_used_slot(s, slot + 1, bump), n++)
+		for (r = 0; r < opt.n; r++)
+			if (s->released & (1u << r))
+				olog_wake_sleepers(&s->view, slot, (unsigned)r);
+	s->wake_from = slot < bump ? slot : 0;
 }
 
 /* Replica r, behind a peer in domain slot and still where it was a scan
@@ -107,9 +130,6 @@ void seq_release_check(struct seqreg *s, uint64_t now, uint64_t scan_ns)
 	size_t k;
 	int r;
 
-	for (r = 0; r < opt.n; r++)
-		if (s->released & (1u << r))
-			olog_release_replica(&s->view, (unsigned)r); /* a wake it missed */
 	for (k = 0; k < s->nsus; k++) {
 		const struct suspect *x = &s->sus[k];
 		uint64_t hi = 0;
@@ -125,4 +145,6 @@ void seq_release_check(struct seqreg *s, uint64_t now, uint64_t scan_ns)
 				check_replica(s, r, x->slot, &cycles);
 	}
 	s->cycled = cycles & ~s->released;
+	if (s->released)
+		wake_released(s);
 }

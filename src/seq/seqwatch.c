@@ -44,7 +44,7 @@ static struct suspect *find_suspect(struct suspect *v, size_t n, uint32_t slot)
  * the mapping would make the kernel allocate it (a scribbled bump had the
  * watchdog fault in 1.6 GB of the sparse region in 10 s, and take as long
  * in CPU). The region's file says where its data is. */
-static uint32_t next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end)
+uint32_t seq_next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end)
 {
 	uint64_t base = (uint64_t)(s->view.doms - (char *)s->rg), stride = s->view.dom_stride;
 	uint64_t off, k;
@@ -76,8 +76,8 @@ static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 
 	if (bump > DOM_MAX)
 		bump = DOM_MAX; /* a scribbled header */
-	for (slot = next_used_slot(s, 0, bump); slot < bump && !stalled;
-	     slot = next_used_slot(s, slot + 1, bump)) {
+	for (slot = seq_next_used_slot(s, 0, bump); slot < bump && !stalled;
+	     slot = seq_next_used_slot(s, slot + 1, bump)) {
 		uint64_t t[MAX_REPLICAS] = { 0 }, lo = UINT64_MAX, hi = 0;
 
 		for (i = 0; i < opt.n; i++) {
@@ -183,8 +183,8 @@ int seq_describe_lag(FILE *txt, FILE *js)
 
 		if (bump > DOM_MAX)
 			bump = DOM_MAX;
-		for (slot = next_used_slot(s, 0, bump); slot < bump && found < 8;
-		     slot = next_used_slot(s, slot + 1, bump)) {
+		for (slot = seq_next_used_slot(s, 0, bump); slot < bump && found < 8;
+		     slot = seq_next_used_slot(s, slot + 1, bump)) {
 			if (!domain_split(s, slot))
 				continue;
 			fprintf(txt, "  sequential regions, domain %u (process of peer group %d):\n",
