@@ -174,8 +174,9 @@ first_report() { grep -m1 -E 'DIVERGENCE|STALL|replicant:' "$W/$1.err"; }
 
 ratio() { case $1 in *[0-9]*) awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}' ;; *) echo - ;; esac; }
 
-echo "bench/servers.sh: us per request (wall / requests), median of $RUNS runs of ${SECS} s,"
-echo "$CONNS connections, no keep-alive, a 10 KiB file; wrk on the same 2 CPUs"
+echo "bench/servers.sh: us per request (wall / requests), median of $RUNS runs; $CONNS connections;"
+echo "HTTP: wrk for ${SECS} s, no keep-alive, a 10 KiB file; redis: redis-benchmark, $REDIS_REQS SETs"
+echo "and as many GETs; the clients on the same CPUs"
 echo
 echo "| server         |      1P |      2P | projected |   -n 2  |   -n 3  | -n 2 / 2P | -n 2 / projected |"
 echo "|----------------|---------|---------|-----------|---------|---------|-----------|------------------|"
