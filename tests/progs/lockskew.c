@@ -14,7 +14,9 @@
  *     b's Y, X. Replicas r > 0 start 0.5 s later and swap the orders: X
  *     waits at b for Y, Y at a for X (a stall for ever).
  *
- * Prints "done" from main, the same in every replica. */
+ *   lockskew ended-differ: as ended, then main prints its replica index.
+ *
+ * Prints "done" from main, the same in every replica (ended-differ: not). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +85,16 @@ int main(int argc, char **argv)
 	idx = replica_index(NULL);
 	if (idx < 0)
 		idx = 0;
+	if (argc == 2 && !strcmp(argv[1], "ended-differ")) {
+		/* as ended, then an output that differs in every replica: a
+		 * replica let go from the logs is still voted */
+		start(&x, rounds, NULL);
+		pthread_join(x, NULL);
+		usleep(500000);
+		take(&m);
+		printf("replica %d\n", idx);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "ended")) {
 		start(&x, rounds, NULL);
 		pthread_join(x, NULL);
@@ -96,7 +108,7 @@ int main(int argc, char **argv)
 		pthread_join(x, NULL);
 		pthread_join(y, NULL);
 	} else {
-		fprintf(stderr, "usage: lockskew ended|cycle\n");
+		fprintf(stderr, "usage: lockskew ended|ended-differ|cycle\n");
 		return 2;
 	}
 	printf("done\n");
