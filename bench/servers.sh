@@ -2,7 +2,7 @@
 # make bench-servers: the seed's Table 7.1 for the servers that run
 # replicated, on loopback: Apache httpd worker (2 children of 64 threads,
 # the seed's shape) and prefork (4 children), nginx (a master and two
-# workers), redis. wrk fetches a 10 KiB file over CONNS connections
+# workers; nginx-1w: one), redis. wrk fetches a 10 KiB file over CONNS connections
 # (default 64) without keep-alive for SECS seconds (default 3);
 # redis-benchmark makes REDIS_REQS SETs then as many GETs (default 20000)
 # over CONNS connections. RUNS times (default 5) against each of:
@@ -126,6 +126,7 @@ measure() {
 	local conf=$W/$name.conf
 	case $name in
 	nginx) nginx_conf "$conf" "$W" "$PORT" master2; set -- nginx -c "$conf" -p "$W" ;;
+	nginx-1w) nginx_conf "$conf" "$W" "$PORT" master1; set -- nginx -c "$conf" -p "$W" ;;
 	apache-*) apache_conf "$conf" "$W" "$PORT" "${name#apache-}" 64; set -- apache2 -f "$conf" -DFOREGROUND ;;
 	redis) set -- redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no \
 		--dir "$W" --daemonize no --logfile "$W/redis.log" ;;
@@ -180,7 +181,7 @@ echo "and as many GETs; the clients on the same CPUs"
 echo
 echo "| server         |      1P |      2P | projected |   -n 2  |   -n 3  | -n 2 / 2P | -n 2 / projected |"
 echo "|----------------|---------|---------|-----------|---------|---------|-----------|------------------|"
-for name in ${SERVERS:-apache-worker apache-prefork nginx redis}; do
+for name in ${SERVERS:-apache-worker apache-prefork nginx nginx-1w redis}; do
 	measure "$name"
 done
 echo
