@@ -264,12 +264,15 @@ static int wait_pshared(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 
 /* An allocator's wait (allocator.c): glibc's, quiet while it sleeps (a
  * background thread that waits for its next round of work runs none of
- * the program's code). abs NULL: no deadline. */
-static int allocator_wait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+ * the program's code). abs NULL: no deadline; clk NULL: the condition
+ * variable's own clock (pthread_cond_timedwait). */
+static int allocator_wait(pthread_cond_t *c, pthread_mutex_t *m, const clockid_t *clk,
 			  const struct timespec *abs)
 {
 	uint32_t tok = rpt_quiet_wait(NULL);
-	int err = abs ? rpt_real.cond_clockwait(c, m, clk, abs) : rpt_real.cond_wait(c, m);
+	int err = !abs ? rpt_real.cond_wait(c, m) :
+		  clk  ? rpt_real.cond_clockwait(c, m, *clk, abs) :
+			 rpt_real.cond_timedwait(c, m, abs);
 
 	rpt_quiet_run(tok);
 	return err;
@@ -280,7 +283,7 @@ PT_API int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 	if (!rpt_on())
 		return rpt_real.cond_wait(c, m);
 	if (rpt_allocator_call(__builtin_return_address(0)))
-		return allocator_wait(c, m, CLOCK_REALTIME, NULL);
+		return allocator_wait(c, m, NULL, NULL);
 	if (!ours(c))
 		return wait_pshared(c, m, CLOCK_REALTIME, NULL);
 	return wait_ordered(c, m, NULL);
@@ -306,7 +309,7 @@ PT_API int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid
 	if (!rpt_on())
 		return rpt_real.cond_clockwait(c, m, clk, abs);
 	if (rpt_allocator_call(__builtin_return_address(0)))
-		return allocator_wait(c, m, clk, abs);
+		return allocator_wait(c, m, &clk, abs);
 	return clockwait(c, m, clk, abs);
 }
 
@@ -317,13 +320,8 @@ PT_API int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 
 	if (!rpt_on())
 		return rpt_real.cond_timedwait(c, m, abs);
-	if (rpt_allocator_call(__builtin_return_address(0))) {
-		uint32_t tok = rpt_quiet_wait(NULL);
-		int err = rpt_real.cond_timedwait(c, m, abs);
-
-		rpt_quiet_run(tok);
-		return err;
-	}
+	if (rpt_allocator_call(__builtin_return_address(0)))
+		return allocator_wait(c, m, NULL, abs);
 	clk = rc(c)->wrefs & WREFS_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
 	return clockwait(c, m, clk, abs);
 }

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -61,6 +60,7 @@ static int clock_of(const struct call *c)
 	}
 }
 
+/* g's stream of call nr on clock, made at its first read. */
 static struct clockstream *stream_find(struct group *g, long nr, int clock)
 {
 	struct clockstream *s;

@@ -74,25 +74,31 @@ pid_t peer_vtid(const struct replica *r, pid_t tid)
 	return tid;
 }
 
-pid_t peer_real_tid(const struct replica *r, pid_t vtid)
+/* The group whose threads every replica sees as vtid, or NULL. */
+static struct group *group_of_vtid(pid_t vtid)
 {
 	struct group *g;
 
 	for (g = all_groups; g; g = g->next_all)
 		if (g->vtid == vtid)
-			return g->member[r->idx] ? g->member[r->idx]->tid : -1;
-	return -1;
+			return g;
+	return NULL;
+}
+
+pid_t peer_real_tid(const struct replica *r, pid_t vtid)
+{
+	struct group *g = group_of_vtid(vtid);
+
+	return g && g->member[r->idx] ? g->member[r->idx]->tid : -1;
 }
 
 enum thread_life peer_life(const struct replica *r, pid_t vtid)
 {
-	struct group *g;
+	struct group *g = group_of_vtid(vtid);
 
-	for (g = all_groups; g; g = g->next_all)
-		if (g->vtid == vtid) {
-			if (!g->member[r->idx])
-				return THREAD_UNBORN;
-			return g->member[r->idx]->exited ? THREAD_ENDED : THREAD_LIVE;
-		}
-	return THREAD_ENDED;
+	if (!g)
+		return THREAD_ENDED;
+	if (!g->member[r->idx])
+		return THREAD_UNBORN;
+	return g->member[r->idx]->exited ? THREAD_ENDED : THREAD_LIVE;
 }

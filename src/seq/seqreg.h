@@ -48,6 +48,9 @@ struct seqreg {
 /* Every region, newest first. */
 extern struct seqreg *seq_regions;
 
+/* The slots replicas made in s so far (its bump), at most DOM_MAX: the
+ * header is memory replicas write. */
+uint32_t seq_slot_end(const struct seqreg *s);
 /* The first slot of s from slot on (before end) that replicas wrote, or
  * end: the region is sparse, and reading a page none touched would make
  * the kernel allocate it (seqwatch.c). */

@@ -10,10 +10,6 @@
  * voted, so a replica whose threads now run in another order than its
  * peers' shows as a divergence if that order reaches an output, and
  * otherwise (a server that stops) the run ends as it would have. */
-#include <stddef.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "end/report.h"
 #include "model/peers.h"
 #include "model/run.h"
@@ -88,11 +84,9 @@ static void release(struct seqreg *s, int r, uint32_t slot, uint32_t v, const ch
  * again at each scan for a thread that missed the wake. */
 static void wake_released(struct seqreg *s)
 {
-	uint32_t bump = atomic_load(&s->rg->bump), slot, n = 0;
+	uint32_t bump = seq_slot_end(s), slot, n = 0;
 	int r;
 
-	if (bump > DOM_MAX)
-		bump = DOM_MAX;
 	for (slot = seq_next_used_slot(s, s->wake_from, bump); slot < bump && n < WAKE_MAX;
 	     slot = seq_next_used_slot(s, slot + 1, bump), n++)
 		for (r = 0; r < opt.n; r++)

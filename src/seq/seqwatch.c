@@ -16,7 +16,6 @@
 #include "model/run.h"
 #include "os/procfs.h"
 #include "os/util.h"
-#include "seq/seq.h"
 #include "seq/seqreg.h"
 
 #define SCAN_NS 1000000000ull
@@ -44,6 +43,13 @@ static struct suspect *find_suspect(struct suspect *v, size_t n, uint32_t slot)
  * the mapping would make the kernel allocate it (a scribbled bump had the
  * watchdog fault in 1.6 GB of the sparse region in 10 s, and take as long
  * in CPU). The region's file says where its data is. */
+uint32_t seq_slot_end(const struct seqreg *s)
+{
+	uint32_t bump = atomic_load(&s->rg->bump);
+
+	return bump > DOM_MAX ? DOM_MAX : bump; /* a scribbled header */
+}
+
 uint32_t seq_next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end)
 {
 	uint64_t base = (uint64_t)(s->view.doms - (char *)s->rg), stride = s->view.dom_stride;
@@ -68,14 +74,12 @@ uint32_t seq_next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end)
  * from the logs has no place in them. */
 static bool scan_region(struct seqreg *s, uint64_t now, struct seq_stall *st)
 {
-	uint32_t bump = atomic_load(&s->rg->bump), slot, live = run_live_mask() & ~s->released;
+	uint32_t bump = seq_slot_end(s), slot, live = run_live_mask() & ~s->released;
 	struct suspect *nv = NULL, *old;
 	size_t nn = 0, cap = 0;
 	bool stalled = false;
 	int i;
 
-	if (bump > DOM_MAX)
-		bump = DOM_MAX; /* a scribbled header */
 	for (slot = seq_next_used_slot(s, 0, bump); slot < bump && !stalled;
 	     slot = seq_next_used_slot(s, slot + 1, bump)) {
 		uint64_t t[MAX_REPLICAS] = { 0 }, lo = UINT64_MAX, hi = 0;
@@ -179,10 +183,8 @@ int seq_describe_lag(FILE *txt, FILE *js)
 	int found = 0, i;
 
 	for (s = seq_regions; s; s = s->next) {
-		uint32_t bump = atomic_load(&s->rg->bump), slot;
+		uint32_t bump = seq_slot_end(s), slot;
 
-		if (bump > DOM_MAX)
-			bump = DOM_MAX;
 		for (slot = seq_next_used_slot(s, 0, bump); slot < bump && found < 8;
 		     slot = seq_next_used_slot(s, slot + 1, bump)) {
 			if (!domain_split(s, slot))
