@@ -158,6 +158,7 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 	switch ((enum sc_arg_kind)a->kind) {
 	case A_INT:
 	case A_NONE:
+	case A_OWN:	/* the agreed replica's own value */
 		return 0;
 	case A_FD:
 	case A_DIRFD:
@@ -196,7 +197,6 @@ static int prepare_arg(struct entry *e, struct proc *pr, const struct call *c, i
 	case A_PTR:
 		e->xargs[i] = 0;
 		return 0;
-	case A_OWN:
 	default:
 		return -ENOSYS;
 	}

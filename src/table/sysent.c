@@ -45,6 +45,8 @@ _Static_assert(LIB_ROW(REPLICANT_SYS_MISUSE) < SYSENT_ROWS, "rows for libreplica
 #define PATH_NULL	{ A_PATH, AF_NULLOK, -1, 0 }
 #define STR		{ A_STR, 0, -1, 0 }
 #define PTR		{ A_PTR, 0, -1, 0 }
+/* each replica's own, never compared; the call runs with the agreed one's */
+#define OWN		{ A_OWN, 0, -1, 0 }
 /* in-buffer, length in arg n */
 #define IN(n)		{ A_IN, 0, n, 0 }
 /* fixed-size in struct */
@@ -105,7 +107,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_stat]		= INPUT("stat", 2, PATH, OUTSZ(sizeof(struct stat))),
 	[__NR_fstat]		= INPUT_FD("fstat", 2, FD, OUTSZ(sizeof(struct stat))),
 	[__NR_lstat]		= INPUT("lstat", 2, PATH, OUTSZ(sizeof(struct stat))),
-	[__NR_poll]		= HSYS("poll", 3, SC_INPUT, 0, h_poll, POLLFDS(1), INT, INT),
+	[__NR_poll]		= HSYS("poll", 3, SC_INPUT, 0, h_poll, POLLFDS(1), INT, OWN),
 	[__NR_lseek]		= INPUT_FD("lseek", 3, FD, INT, INT),
 	[__NR_mmap]		= HSYS("mmap", 6, SC_LOCAL, SF_SHARED_MAP, h_mmap,
 				      PTR, INT, INT, INT, FD, INT),
@@ -384,7 +386,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 					OUTSZ_NULL(TS)),
 	[__NR_exit_group]	= HSYS("exit_group", 1, SC_CONTROL, 0, h_exit_group, INT),
 	[__NR_epoll_wait]	= HSYS("epoll_wait", 4, SC_INPUT, SF_FD0, h_epoll_wait,
-				      FD, EPEVENTS(2), INT, INT),
+				      FD, EPEVENTS(2), INT, OWN),
 	[__NR_epoll_ctl]	= HSYS("epoll_ctl", 4, SC_OUTPUT, 0, h_epoll_ctl, FD, INT, FD,
 				      INSZ_NULL(sizeof(struct epoll_event))),
 	[__NR_tgkill]		= HSYS("tgkill", 3, SC_OUTPUT, 0, h_kill, INT, INT, INT),
@@ -442,7 +444,7 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	[__NR_utimensat]	= OUTPUT("utimensat", 4, DIRFD, PATH_NULL,
 					 INSZ_NULL(2 * TS), INT),
 	[__NR_epoll_pwait]	= HSYS("epoll_pwait", 6, SC_INPUT, SF_FD0, h_epoll_wait,
-				      FD, EPEVENTS(2), INT, INT, PTR, INT),
+				      FD, EPEVENTS(2), INT, OWN, PTR, INT),
 	[__NR_signalfd]		= REFUSED("signalfd", 3),
 	[__NR_timerfd_create]	= REFUSED("timerfd_create", 2),
 	[__NR_eventfd]		= HSYS("eventfd", 1, SC_OUTPUT, 0, h_eventfd, INT),
