@@ -83,6 +83,17 @@
  * is not (it is an address). Answered 0; -ENOSYS outside replicant. */
 #define REPLICANT_SYS_MISUSE 0x5252
 
+/* BLOCKED
+ *	long ret = syscall(REPLICANT_SYS_BLOCKED, vtid);
+ * asks whether the caller's replica's thread vtid waits in a call that
+ * runs in the monitor for the outside world (an accept, a read, a wait
+ * with nothing ready yet: 1), or not (0: it runs, its answer is decided
+ * or on its way, it waits for the other replicas, or it ended). A question
+ * about the replica's own threads: it takes no place in the list and is
+ * not compared; the library's pthread_kill asks it (lib/pthread/settle.c).
+ * -ENOSYS outside replicant. */
+#define REPLICANT_SYS_BLOCKED 0x5253
+
 enum rp_call {
 	RP_CALL_INIT_DOM = 1,
 	RP_CALL_DESTROY_DOM,

@@ -99,7 +99,7 @@ void rpt_block_resolve(void)
 			rpt_block_resolve();                                            \
 			fn_ = atomic_load_explicit(&real_##name, memory_order_relaxed); \
 		}                                                                       \
-		tok_ = rpt_quiet_wait(NULL);                                            \
+		tok_ = rpt_quiet_call();                                                \
 		ret_ = fn_ args;                                                        \
 		err_ = errno;                                                           \
 		rpt_quiet_run(tok_);                                                    \

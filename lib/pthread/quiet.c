@@ -51,6 +51,7 @@ enum rpt_qstate {
 	RPT_Q_RUN = 1,		/* may be running the program's code */
 	RPT_Q_WAIT = 2,		/* waits for another thread or a deadline */
 	RPT_Q_TURN = 3,		/* sleeps for its turn in a domain */
+	RPT_Q_CALL = 4,		/* blocks in a call a signal may end (block.c) */
 	RPT_Q_TIMED_BIT = 0x100,	/* (in a token: a deadline was set) */
 };
 
@@ -66,6 +67,8 @@ struct qslot {
 	_Atomic uint32_t passed;	/* its waiter saw it pass */
 	_Atomic uintptr_t where;	/* RPT_Q_TURN: the domain (rp_turn_whom()) */
 	_Atomic uint32_t vtid;		/* 0: not known yet (a fork child's) */
+	_Atomic uint32_t epoch;		/* waits it has come out of */
+	_Atomic uintptr_t self;		/* its pthread_t (settle.c finds it) */
 };
 
 static struct qslot slots[QUIET_SLOTS];
@@ -116,8 +119,10 @@ void rpt_quiet_after_fork(void)
 	uint32_t i, hi = atomic_load(&slots_hi);
 
 	for (i = 0; i < hi; i++)
-		if (&slots[i] != tl_slot)
+		if (&slots[i] != tl_slot) {
 			atomic_store(&slots[i].used, 0);
+			atomic_store(&slots[i].self, 0);	/* not this process's threads */
+		}
 	if (tl_slot)
 		atomic_store(&tl_slot->vtid, 0);
 	atomic_store(&starting, 0);
@@ -149,6 +154,7 @@ struct qslot *rpt_quiet_self(void)
 		atomic_store(&slots[i].vtid, rp_vtid());
 		atomic_store(&slots[i].state, RPT_Q_RUN);
 		atomic_store(&slots[i].timed, 0);
+		atomic_store(&slots[i].self, (uintptr_t)pthread_self());
 		hi = atomic_load(&slots_hi);
 		while (hi < i + 1 && !atomic_compare_exchange_weak(&slots_hi, &hi, i + 1))
 			;
@@ -157,6 +163,13 @@ struct qslot *rpt_quiet_self(void)
 		break;
 	}
 	return tl_slot;	/* NULL when all are taken: this thread is not seen */
+}
+
+uint32_t rpt_quiet_call(void)
+{
+	struct qslot *s = tl_slot;
+
+	return s ? atomic_exchange(&s->state, RPT_Q_CALL) : RPT_Q_NONE;
 }
 
 uint32_t rpt_quiet_wait(const struct rpt_deadline *d)
@@ -189,12 +202,15 @@ void rpt_quiet_run(uint32_t prev)
 	if (prev & RPT_Q_TIMED_BIT)
 		atomic_store(&s->timed, 0);
 	atomic_store(&s->state, prev & ~RPT_Q_TIMED_BIT);
+	atomic_fetch_add(&s->epoch, 1);
 }
 
 void rpt_quiet_woken(struct qslot *s)
 {
-	if (s)
+	if (s) {
 		atomic_store(&s->state, RPT_Q_RUN);
+		atomic_fetch_add(&s->epoch, 1);
+	}
 }
 
 /* Whether slot o's deadline goes before this one's. On one clock, in
@@ -233,7 +249,7 @@ static struct qslot *slot_of_vtid(uint32_t vtid, uint32_t hi)
  * entry that has no slot here counts as quiet: it does not exist yet (a
  * thread made after a point this replica has not reached; pthread_create
  * marks the ones on their way, rpt_quiet_starting()). */
-static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
+static bool quiet(const struct qslot *o, uint32_t me_vtid, uint32_t hi)
 {
 	unsigned depth;
 	uint32_t whom, vtid;
@@ -242,6 +258,7 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 	for (depth = 0; depth < 8; depth++) {
 		switch (atomic_load(&o->state)) {
 		case RPT_Q_WAIT:
+		case RPT_Q_CALL:
 			return true;
 		case RPT_Q_TURN:
 			/* now: the thread ahead of it when it fell
@@ -251,7 +268,7 @@ static bool quiet(const struct qslot *o, const struct qslot *me, uint32_t hi)
 			if (whom == OLOG_WAIT_OWN || whom == atomic_load(&o->vtid))
 				return false;	/* not known, or its turn came: it runs */
 			vtid = whom & ~OLOG_WAIT_FOREIGN;
-			if (vtid == atomic_load(&me->vtid))
+			if (vtid == me_vtid)
 				return true;
 			if (!(next = slot_of_vtid(vtid, hi)))
 				return (whom & OLOG_WAIT_FOREIGN) != 0;
@@ -278,10 +295,50 @@ bool rpt_quiet_due(struct rpt_deadline *d)
 		o = &slots[i];
 		if (o == me || !atomic_load(&o->used))
 			continue;
-		if (!quiet(o, me, hi))
+		if (!quiet(o, atomic_load(&me->vtid), hi))
 			return false;
 		if (atomic_load(&o->timed) && earlier(o, d, atomic_load(&me->vtid)))
 			return false;
 	}
 	return true;
+}
+
+/* A slot keeps its thread's pthread_t and vtid when the thread ends, until
+ * another thread takes it: so a thread that ended is still known. */
+enum rpt_marked rpt_quiet_mark(pthread_t t, struct rpt_mark *k)
+{
+	uint32_t i, hi = atomic_load(&slots_hi), ended = 0;
+
+	for (i = 0; i < hi; i++) {
+		struct qslot *o = &slots[i];
+
+		if (atomic_load(&o->self) != (uintptr_t)t || o == tl_slot)
+			continue;
+		if (!atomic_load(&o->used)) {
+			ended = ended ? ended : atomic_load(&o->vtid);
+			continue;
+		}
+		k->s = o;
+		k->vtid = atomic_load(&o->vtid);
+		k->epoch = atomic_load(&o->epoch);
+		k->state = atomic_load(&o->state);
+		k->anew = true;
+		return k->vtid ? RPT_MARK_LIVE : RPT_MARK_NONE;
+	}
+	k->vtid = ended;
+	return ended ? RPT_MARK_ENDED : RPT_MARK_NONE;
+}
+
+enum rpt_settled rpt_quiet_settled(const struct rpt_mark *k, uint32_t *epoch)
+{
+	const struct qslot *o = k->s;
+
+	if (!atomic_load(&o->used) || atomic_load(&o->vtid) != k->vtid)
+		return RPT_ENDED;
+	*epoch = atomic_load(&o->epoch);
+	if (k->anew && k->state != RPT_Q_RUN && *epoch == k->epoch)
+		return RPT_BUSY;	/* still in the wait it was in */
+	if (!quiet(o, tl_slot ? atomic_load(&tl_slot->vtid) : 0, atomic_load(&slots_hi)))
+		return RPT_BUSY;
+	return atomic_load(&o->state) == RPT_Q_CALL ? RPT_QUIET_CALL : RPT_QUIET;
 }

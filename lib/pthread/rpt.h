@@ -223,6 +223,9 @@ void rpt_quiet_starting(int delta);
  * deadline d if not NULL; returns a token for rpt_quiet_run(). Only a
  * thread that has a slot already is seen. */
 uint32_t rpt_quiet_wait(const struct rpt_deadline *d);
+/* The same for a call that blocks in the kernel (block.c): a signal may
+ * end it (settle.c). */
+uint32_t rpt_quiet_call(void);
 /* block.c: finds glibc's blocking calls that it wraps. */
 void rpt_block_resolve(void);
 /* The wait is over: back to the state before it. */
@@ -232,6 +235,24 @@ void rpt_quiet_woken(struct qslot *s);
 /* d has passed: whether it may take effect now, at a quiet point (or it
  * has waited for one too long). */
 bool rpt_quiet_due(struct rpt_deadline *d);
+
+/* A thread about to be signalled (settle.c), as it was before. */
+struct rpt_mark {
+	struct qslot *s;
+	uint32_t vtid, epoch, state;
+	bool anew;	/* settled only out of the wait it is in now */
+};
+enum rpt_marked { RPT_MARK_NONE, RPT_MARK_LIVE, RPT_MARK_ENDED };
+/* Notes thread t's slot as it is now: LIVE; ENDED (k->vtid only): t had a
+ * slot and ended; NONE: t is the caller, or was never seen. */
+enum rpt_marked rpt_quiet_mark(pthread_t t, struct rpt_mark *k);
+enum rpt_settled { RPT_BUSY, RPT_QUIET, RPT_QUIET_CALL, RPT_ENDED };
+/* Whether the thread of k has ended, or is quiet (with k->anew: has come
+ * out of the wait it was in then, if any, and is quiet again). *epoch: how
+ * many waits it has come out of, for telling whether it stays so.
+ * RPT_QUIET_CALL: quiet in a call that blocks (block.c), whose answer may
+ * be on its way. */
+enum rpt_settled rpt_quiet_settled(const struct rpt_mark *k, uint32_t *epoch);
 
 /* ---- mutex.c: the ordered lock and unlock, for cond.c ------------------ */
 

@@ -103,6 +103,6 @@ extern const struct handler h_signaled, h_execed, h_access, h_close_range, h_rec
 extern const struct handler h_poll, h_select;
 extern const struct handler h_epoll_create, h_epoll_ctl, h_epoll_wait;
 extern const struct handler h_timer, h_rdtsc, h_getrandom;
-extern const struct handler h_hello, h_decide, h_misuse;
+extern const struct handler h_hello, h_decide, h_misuse, h_blocked;
 
 #endif

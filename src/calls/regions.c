@@ -1,6 +1,7 @@
 /* libreplicant's calls (lib/protocol.h): HELLO, which gives a process its
  * sequential region (seq/seq.c), DECIDE, an outcome decided once for
- * every replica, and MISUSE, a region call that failed. */
+ * every replica, MISUSE, a region call that failed, and BLOCKED, whether
+ * a thread waits for the outside world. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "../lib/protocol.h"
 #include "calls/calls.h"
 #include "end/report.h"
+#include "model/peers.h"
 #include "seq/seq.h"
 
 const struct handler h_hello = {
@@ -56,4 +58,23 @@ static enum prep misuse_prepare(struct entry *e)
 
 const struct handler h_misuse = {
 	.prepare = misuse_prepare,
+};
+
+/* Only a call the monitor runs for it and has no result for yet waits for
+ * the world. Waiting for the other replicas is not: the thread goes on as
+ * soon as they come, whatever the world does, and in the replica that
+ * comes last the same call is answered at once. */
+static struct answer blocked_each(struct entry *e, struct peer *p, struct call *c)
+{
+	struct peer *q = peer_of_vtid(p->rep, (pid_t)c->args[0]);
+
+	(void)e;
+	if (!q || q == p || q->exited || q->waiting != W_NOTIF || !q->entry)
+		return ans_val(0);
+	return ans_val(q->entry->state == E_RUN && q->entry->mode == M_INPUT);
+}
+
+const struct handler h_blocked = {
+	.each = blocked_each,
+	.unlisted = true,
 };

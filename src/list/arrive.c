@@ -166,7 +166,7 @@ static bool unordered(struct peer *p, const struct call *c)
 	int i = fd_arg(c);
 	struct fobj *o;
 
-	if (random_tempname_draw(c))
+	if (random_tempname_draw(c) || (c->se && c->se->h && c->se->h->unlisted))
 		return true;
 	if (!p->rep->threads_made)
 		return false;

@@ -304,6 +304,8 @@ struct handler {
 	 * its registers; it lets the thread go on. */
 	void (*traced)(struct peer *p, struct user_regs_struct *regs);
 	bool may_block;		/* run in a worker thread */
+	bool unlisted;		/* M_EACH that never takes a place in the list:
+				 * a question about the replica's own state */
 	const char *refuse_why;	/* classify's M_REFUSE, when c->why is NULL */
 };
 

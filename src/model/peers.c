@@ -92,6 +92,13 @@ pid_t peer_real_tid(const struct replica *r, pid_t vtid)
 	return g && g->member[r->idx] ? g->member[r->idx]->tid : -1;
 }
 
+struct peer *peer_of_vtid(const struct replica *r, pid_t vtid)
+{
+	struct group *g = group_of_vtid(vtid);
+
+	return g ? g->member[r->idx] : NULL;
+}
+
 enum thread_life peer_life(const struct replica *r, pid_t vtid)
 {
 	struct group *g = group_of_vtid(vtid);

@@ -26,5 +26,8 @@ pid_t peer_real_tid(const struct replica *r, pid_t vtid);
  * knows: its group ended everywhere and was freed). */
 enum thread_life { THREAD_UNBORN, THREAD_LIVE, THREAD_ENDED };
 enum thread_life peer_life(const struct replica *r, pid_t vtid);
+/* Replica r's thread of virtual id vtid, or NULL (not made, or no group
+ * knows it). */
+struct peer *peer_of_vtid(const struct replica *r, pid_t vtid);
 
 #endif

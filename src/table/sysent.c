@@ -35,7 +35,7 @@
 #include "table/sysent.h"
 
 #define LIB_ROW(nr)	(SYSENT_LIB_ROW + (nr) - REPLICANT_SYS_HELLO)
-_Static_assert(LIB_ROW(REPLICANT_SYS_MISUSE) < SYSENT_ROWS, "rows for libreplicant's calls");
+_Static_assert(LIB_ROW(REPLICANT_SYS_BLOCKED) < SYSENT_ROWS, "rows for libreplicant's calls");
 
 /* Argument descriptions. */
 #define INT		{ A_INT, 0, -1, 0 }
@@ -593,11 +593,12 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 					       { A_OWN, 0, -1, 0 }),
 	[LIB_ROW(REPLICANT_SYS_MISUSE)]	= HSYS("replicant_misuse", 3, SC_INPUT, 0, h_misuse,
 					       INT, INT, { A_OWN, 0, -1, 0 }),
+	[LIB_ROW(REPLICANT_SYS_BLOCKED)] = HSYS("replicant_blocked", 1, SC_INPUT, 0, h_blocked, INT),
 };
 
 static long row_of(long nr)
 {
-	if (nr >= REPLICANT_SYS_HELLO && nr <= REPLICANT_SYS_MISUSE)
+	if (nr >= REPLICANT_SYS_HELLO && nr <= REPLICANT_SYS_BLOCKED)
 		return LIB_ROW(nr);
 	return nr >= 0 && nr < SYSENT_LIB_ROW ? nr : -1;
 }
