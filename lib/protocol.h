@@ -59,7 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLICANT_PROTOCOL_VERSION 3
+#define REPLICANT_PROTOCOL_VERSION 4
 
 /* 'R' 'P': far above any real syscall number, so the kernel answers ENOSYS. */
 #define REPLICANT_SYS_HELLO 0x5250
