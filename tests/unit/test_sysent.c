@@ -129,7 +129,7 @@ static void check_args(void)
 			}
 			if (a->kind == A_NONE)
 				continue;
-			if (a->kind > A_IOV_OUT) {
+			if (a->kind > A_OWN) {
 				diag("%s: arg %d bad kind %d", e->name, i, a->kind);
 				bad++;
 			}
@@ -216,8 +216,9 @@ static void spot_checks(void)
 	ok(!strcmp(s, "syscall_9999"), "sysent_name(9999) is %s", s);
 
 	ok(sysent_get(-1) == NULL && sysent_get(SYSENT_ROWS) == NULL &&
-	   sysent_get(REPLICANT_SYS_MISUSE + 1) == NULL && sysent_get(0) == &sysent_table[0] &&
-	   sysent_get(REPLICANT_SYS_HELLO)->h == &h_hello && sysent_get(RSYS_RDTSC)->h == &h_rdtsc,
+	   sysent_get(REPLICANT_SYS_BLOCKED + 1) == NULL && sysent_get(0) == &sysent_table[0] &&
+	   sysent_get(REPLICANT_SYS_HELLO)->h == &h_hello && sysent_get(RSYS_RDTSC)->h == &h_rdtsc &&
+	   sysent_get(REPLICANT_SYS_BLOCKED)->h == &h_blocked,
 	   "sysent_get bounds, events and libreplicant's calls");
 
 	ok(!strcmp(sysent_name(__NR_openat), "openat") &&
