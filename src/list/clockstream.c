@@ -11,11 +11,6 @@
 #include "os/mem.h"
 #include "os/util.h"
 
-/* Values a stream keeps for a replica behind its peers. A replica that
- * falls further behind skips the oldest (it reads a later time, which a
- * clock may give); the monitor's memory stays bounded whatever one
- * replica does. jemalloc's extra reads part two replicas by a few dozen. */
-#define STREAM_KEEP 1024u
 
 struct clockstream {
 	long nr;			/* the call that reads it */
@@ -90,7 +85,7 @@ static void append(struct clockstream *s, const struct timespec *ts)
 {
 	uint32_t i;
 
-	if (s->len == STREAM_KEEP)
+	if (s->len == CLOCKSTREAM_KEEP)
 		drop_oldest(s);
 	if (s->len == s->cap) {
 		struct timespec *v = xcalloc(s->cap ? s->cap * 2 : 8, sizeof(*v));

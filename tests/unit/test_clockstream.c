@@ -14,7 +14,7 @@
 #include "tap.h"
 #include "table/call.h"
 
-#define KEEP 1024	/* clockstream.c's STREAM_KEEP */
+#define KEEP ((int)CLOCKSTREAM_KEEP)
 
 static struct group grp;
 static struct peer peer[2];
