@@ -8,11 +8,12 @@
 # divergence or stall; SIGTERM to replicant ends the run with Apache's own
 # status (its parent reaps its children, sleeping between waits, as
 # SIGCHLDs come) and leaves no replica behind. Started as root, the
-# children run as www-data. Then prefork's graceful restart: SIGUSR1 to
-# replicant, 50 requests before and 50 after.
+# children run as www-data. Then graceful restarts, prefork's and
+# worker's: SIGUSR1 to replicant, 50 requests before and 50 after.
 #
-# The event MPM is not here: its listener's timed waits still part the
-# replicas (issue 13). Nor is the stop a hard check (a TODO below).
+# The event MPM is not here: under load its listener still reads counts
+# its workers keep with no lock (issue 13; README "Servers"). Nor is the
+# stop a hard check (a TODO below).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/servers.sh"
 
@@ -45,12 +46,13 @@ for mpm in worker prefork; do
 	for n in 2 3; do
 		tag=$mpm.n$n
 		serve "$tag" "$REPLICANT" run -n "$n" --
-		# The stop is timing in both MPMs. worker: a child's main thread
-		# sleeps between looks at whether its threads are done, which
-		# they signal through memory (a divergence at -n 3 in 3 of 4
-		# runs of this file here). prefork: the parent's reaping loop
-		# (wait4 with WNOHANG, then the clock) diverged at -n 3 once in
-		# a CI-like run, after 0 of 6 by hand.
+		# The stop is timing in the parent: its reaping loop (wait4
+		# with WNOHANG, then the clock) diverged at -n 3 once in a
+		# CI-like run (prefork), after 0 of 6 by hand, and in 2 of 4
+		# runs of the event MPM by hand. A worker child's own stop (its
+		# main thread signals threads that may be exiting, then reads
+		# a flag they set) was 1 in 7 at -n 3 and is settled now
+		# (lib/pthread/settle.c): 14 of 14 stops clean by hand.
 		TODO="issue 13: Apache's stop reads what its children and threads did by timing"
 		is "$RC" "$plain_rc" "apache $tag: SIGTERM ends the run, Apache's own status" ||
 			diag_file stderr "$tag.err"
@@ -67,10 +69,15 @@ done
 # A graceful restart: SIGUSR1 to replicant reaches every replica's Apache
 # parent at one point; each restarts its children and serves again. At
 # 3d9b3e7 replicant did not take SIGUSR1 and died of it (the replicas
-# with it), with nothing said.
-for n in 2 3; do
-	tag=prefork.usr1.n$n port=$(free_port)
-	apache_conf "$T/$tag.conf" "$T" "$port" prefork
+# with it), with nothing said. worker's restart stalled at a new child's
+# accept4 in 2 of 2 runs by hand in an earlier session; later 6 of 6 ran
+# clean by hand, and 2 of 2 on that session's build too, so what stalled
+# it then is not known.
+declare -A restarted=([prefork]='AH00171: Graceful restart requested'
+	[worker]='AH00297: SIGUSR1 received.  Doing graceful restart')
+for tag in prefork.usr1.n2 prefork.usr1.n3 worker.usr1.n2 worker.usr1.n3; do
+	mpm=${tag%%.*} n=${tag##*.n} port=$(free_port)
+	apache_conf "$T/$tag.conf" "$T" "$port" "$mpm"
 	start_server apache "$tag" "$port" "$REPLICANT" run -n "$n" -- "$APACHE" -f "$T/$tag.conf" \
 		-DFOREGROUND
 	timeout -k 5 60 $PY "$TOP/tests/httpget.py" "$port" /f10k 50 4 "$sha" >"$tag.get1" 2>&1
@@ -79,7 +86,7 @@ for n in 2 3; do
 		[ "$(grep -c 'resuming normal operations' "$tag.error.log")" -ge 2 ] && break
 		sleep 0.1
 	done
-	is "$(grep -c 'AH00171: Graceful restart requested' "$tag.error.log")" 1 \
+	is "$(grep -c "${restarted[$mpm]}" "$tag.error.log")" 1 \
 		"apache $tag: SIGUSR1 to replicant: Apache's log says it restarts gracefully, once" ||
 		diag_file stderr "$tag.err"
 	timeout -k 5 60 $PY "$TOP/tests/httpget.py" "$port" /f10k 50 4 "$sha" >"$tag.get2" 2>&1
