@@ -324,7 +324,7 @@ static void sleep_space(struct rp_rstate *srs, uint64_t want)
  * replica's own state, so the other replicas' lines are read only once per
  * log_cap appends. When it may not, sleeps until the slowest replica has
  * freed half the log and returns false: the caller looks at the log again. */
-static bool make_room(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+static inline __attribute__((always_inline)) bool make_room(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
 		      uint64_t p)
 {
 	uint64_t cap = 1ull << lg->log_shift, h = ld_rlx(&rs->horizon);
@@ -356,7 +356,7 @@ enum scan_result {
  * other calls' (tries this thread made before). marks (a try, this
  * replica's marks): a FAILED entry of vtid's counts too, unless marked
  * (this thread has seen it already, in an earlier try). */
-static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log,
+static inline __attribute__((always_inline)) enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log,
 			     _Atomic uint8_t *marks, uint64_t turn, uint32_t vtid, uint64_t *pos,
 			     uint64_t *old)
 {
@@ -391,7 +391,7 @@ static enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log,
  * replica's turn, or a new entry at the end when its replica is the one
  * furthest ahead (see the top of the file); else waits for its replica to
  * move and looks again. */
-static int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint32_t vtid,
+static inline __attribute__((always_inline)) int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint32_t vtid,
 		uint64_t *pos)
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
@@ -460,7 +460,7 @@ bool olog_holds(const struct olog *lg, const void *d)
 
 /* Waits until the replica is at pos with nobody inside (*st: the state
  * seen then). */
-static int wait_turn(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
+static inline __attribute__((always_inline)) int wait_turn(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
 		     uint32_t vtid, uint64_t *st)
 {
 	for (;;) {
@@ -503,7 +503,7 @@ static void went_in(struct rp_rstate *rs, uint32_t vtid)
 /* Waits for the turn of vtid's entry at pos and goes in. Only the thread
  * of entry pos claims pos; a CAS all the same, since a release may let
  * another thread of the replica take the busy bit meanwhile. */
-static int claim(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
+static inline __attribute__((always_inline)) int claim(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t pos,
 		 uint32_t vtid)
 {
 	uint64_t st;
@@ -597,7 +597,7 @@ static void freed(struct rp_rstate *rs, uint64_t turn);
  * thread that keeps trying while the holder stays inside does not fill
  * the log and wait for room behind that holder, which may be waiting for
  * what the trier holds. */
-static void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
+static inline __attribute__((always_inline)) void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
 	_Atomic uint8_t *marks = dom_marks(lg, d);
@@ -829,7 +829,7 @@ int olog_exit(struct olog *lg, uint32_t slot, uint32_t vtid)
 
 /* The turn moved to turn: wakes leaders of other replicas waiting for
  * this one to free log space up to it. */
-static void freed(struct rp_rstate *rs, uint64_t turn)
+static inline __attribute__((always_inline)) void freed(struct rp_rstate *rs, uint64_t turn)
 {
 	uint64_t space = atomic_load(&rs->space_at);
 
@@ -839,7 +839,7 @@ static void freed(struct rp_rstate *rs, uint64_t turn)
 
 /* The turn moved to turn (from the state old), nobody inside: wakes the
  * thread that may go next, and the leaders waiting for space. */
-static void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
+static inline __attribute__((always_inline)) void moved(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint64_t old,
 		  uint64_t turn)
 {
 	if (rp_st_waiters(old) && released(lg))
