@@ -58,6 +58,11 @@ uint32_t seq_next_used_slot(const struct seqreg *s, uint32_t slot, uint32_t end)
 /* Whether thread tid of process pid (replica r's) sleeps for replica r's
  * turn in a domain of s: which one in *slot. */
 bool seq_turn_wait(const struct seqreg *s, int r, pid_t pid, pid_t tid, uint32_t *slot);
+/* The thread replica r waits for in domain slot of s: the one inside
+ * (*order false), or the one whose entry is at its turn (*order true); 0
+ * if none (no entry there yet, one of an earlier lap, or a FAILED one:
+ * nobody goes in for it). */
+uint32_t seq_awaited(const struct seqreg *s, uint32_t slot, int r, bool *order);
 /* Lets go from the logs each replica of s that can no longer follow them
  * (seqrelease.c), judged on the domains where it lagged a scan ago, at
  * least scan_ns before now. */

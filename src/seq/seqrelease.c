@@ -18,9 +18,7 @@
 /* Threads followed from one domain in search of a cycle. */
 #define CHAIN_MAX 16
 
-/* The thread replica r waits for in domain slot: the one inside (*order
- * false), or the one whose entry is at its turn (*order true); 0 if none. */
-static uint32_t awaited(const struct seqreg *s, uint32_t slot, int r, bool *order)
+uint32_t seq_awaited(const struct seqreg *s, uint32_t slot, int r, bool *order)
 {
 	const struct rp_rstate *rs = olog_rstate(&s->view, slot, (unsigned)r);
 	uint64_t st = atomic_load(&rs->state), t = rp_st_turn(st), e;
@@ -47,7 +45,7 @@ static bool waits_in_cycle(const struct seqreg *s, int r, uint32_t slot)
 	int n, i;
 
 	for (n = 0; n < CHAIN_MAX; n++) {
-		v[n] = awaited(s, slot, r, &order[n]);
+		v[n] = seq_awaited(s, slot, r, &order[n]);
 		if (!v[n])
 			return false;
 		for (i = 0; i < n; i++)
@@ -102,7 +100,7 @@ static void check_replica(struct seqreg *s, int r, uint32_t slot, uint32_t *cycl
 	uint32_t v, bit = 1u << r;
 	bool order;
 
-	v = awaited(s, slot, r, &order);
+	v = seq_awaited(s, slot, r, &order);
 	if ((s->released & bit) || !v || !order)
 		return;
 	if (peer_life(&replicas[r], (pid_t)v) == THREAD_ENDED) {

@@ -136,21 +136,21 @@ static const char *awaited_state(const struct seqreg *s, int r, uint32_t vtid)
 static void describe_replica(FILE *txt, FILE *js, const struct seqreg *s, uint32_t slot, int r)
 {
 	uint64_t st = atomic_load(&olog_rstate(&s->view, slot, (unsigned)r)->state), t = rp_st_turn(st);
-	uint32_t holder = atomic_load(&olog_rstate(&s->view, slot, (unsigned)r)->holder);
-	uint32_t next = rp_ent_id(olog_entry(&s->view, slot, t));
+	bool order;
+	uint32_t who = seq_awaited(s, slot, r, &order), holder = order ? 0 : who,
+		 next = order ? who : 0;
 
 	fprintf(txt, "    replica %d%s at position %llu: ", r,
 		!(run_live_mask() & (1u << r)) ? " (gone)" :
 		s->released & (1u << r) ? " (let go from the logs)" : "", (unsigned long long)t);
-	if (st & RP_ST_BUSY)
+	if (!order)
 		fprintf(txt, "thread %u is inside\n", holder);
 	else if (next)
 		fprintf(txt, "waits for thread %u to enter%s\n", next, awaited_state(s, r, next));
 	else
 		fprintf(txt, "no thread ordered next yet\n");
 	fprintf(js, "%s{\"replica\":%d,\"position\":%llu,\"inside\":%u,\"waits_for\":%u}",
-		r ? "," : "", r, (unsigned long long)t, st & RP_ST_BUSY ? holder : 0,
-		st & RP_ST_BUSY ? 0 : next);
+		r ? "," : "", r, (unsigned long long)t, holder, next);
 }
 
 /* Live replicas at different places in a domain (positions, or one inside
