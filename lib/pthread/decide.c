@@ -91,13 +91,20 @@ static int64_t hold_nap(struct rpt_deadline *d)
 	return nap;
 }
 
+void rpt_quiet_sleep(int64_t ns, const struct rpt_deadline *d)
+{
+	_Atomic uint32_t never = 0;
+	struct timespec rel = ts_of(ns);
+	uint32_t token = rpt_quiet_wait(d);
+
+	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
+	rpt_quiet_run(token);
+}
+
 /* Quiet (quiet.c) only while it sleeps: a poll that finds its answer at
  * once, as a trylock does, is part of the thread's running. */
 bool rpt_deadline_nap(struct rpt_deadline *d)
 {
-	_Atomic uint32_t never = 0;
-	struct timespec rel;
-	uint32_t token;
 	int64_t nap;
 
 	if (d->left_ns <= 0) {
@@ -110,10 +117,7 @@ bool rpt_deadline_nap(struct rpt_deadline *d)
 		if (d->nap_ns < NAP_MAX_NS)
 			d->nap_ns *= 2;
 	}
-	rel = ts_of(nap);
-	token = rpt_quiet_wait(d);
-	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
-	rpt_quiet_run(token);
+	rpt_quiet_sleep(nap, d);
 	return true;
 }
 

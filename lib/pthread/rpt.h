@@ -192,6 +192,8 @@ int rpt_deadline_init(struct rpt_deadline *d, clockid_t clk, const struct timesp
 /* Naps a while (short at first, longer as it goes on) while polling for a
  * state to change. false: the deadline has passed. */
 bool rpt_deadline_nap(struct rpt_deadline *d);
+/* Sleeps ns, quiet (quiet.c) meanwhile, with deadline d if not NULL. */
+void rpt_quiet_sleep(int64_t ns, const struct rpt_deadline *d);
 
 /* Waits until *word is not 0, at most until the deadline (d NULL: no
  * deadline). 0: it is not 0; ETIMEDOUT. Spurious wakeups and signals are

@@ -49,16 +49,6 @@
 
 static int (*_Atomic real_kill)(pthread_t, int);
 
-static void nap(int64_t ns)
-{
-	struct timespec rel = { .tv_sec = 0, .tv_nsec = ns };
-	_Atomic uint32_t never = 0;
-	uint32_t token = rpt_quiet_wait(NULL);
-
-	rpt_futex_wait(&never, 0, &rel);	/* nobody wakes it: a sleep */
-	rpt_quiet_run(token);
-}
-
 /* Until k's thread ended, or has been quiet in one wait for SETTLE_STABLE_NS:
  * a call that blocks only in name (a read of a pipe that has data, the
  * drain of a wakeup pipe) is quiet for the moment the monitor takes to
@@ -95,7 +85,7 @@ static bool settle(const struct rpt_mark *k, int64_t *budget)
 		}
 		if (waited >= *budget)
 			return false;
-		nap(ns);
+		rpt_quiet_sleep(ns, NULL);
 		waited += ns;
 		*budget -= ns;
 		if (ns < SETTLE_NAP_MAX_NS)

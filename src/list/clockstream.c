@@ -11,7 +11,6 @@
 #include "os/mem.h"
 #include "os/util.h"
 
-
 struct clockstream {
 	long nr;			/* the call that reads it */
 	int clock;			/* clock_gettime's clock; -1 otherwise */

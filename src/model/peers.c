@@ -85,18 +85,18 @@ static struct group *group_of_vtid(pid_t vtid)
 	return NULL;
 }
 
-pid_t peer_real_tid(const struct replica *r, pid_t vtid)
-{
-	struct group *g = group_of_vtid(vtid);
-
-	return g && g->member[r->idx] ? g->member[r->idx]->tid : -1;
-}
-
 struct peer *peer_of_vtid(const struct replica *r, pid_t vtid)
 {
 	struct group *g = group_of_vtid(vtid);
 
 	return g ? g->member[r->idx] : NULL;
+}
+
+pid_t peer_real_tid(const struct replica *r, pid_t vtid)
+{
+	struct peer *p = peer_of_vtid(r, vtid);
+
+	return p ? p->tid : -1;
 }
 
 enum thread_life peer_life(const struct replica *r, pid_t vtid)

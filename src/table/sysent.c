@@ -589,10 +589,9 @@ const struct sysent sysent_table[SYSENT_ROWS] = {
 	 * differs under ASLR; DECIDE's proposal and MISUSE's label are each
 	 * replica's own, never compared (the first one's is the answer). */
 	[LIB_ROW(REPLICANT_SYS_HELLO)]	= HSYS("replicant_hello", 3, SC_INPUT, 0, h_hello, INT, PTR, INT),
-	[LIB_ROW(REPLICANT_SYS_DECIDE)]	= HSYS("replicant_decide", 1, SC_INPUT, 0, h_decide,
-					       { A_OWN, 0, -1, 0 }),
+	[LIB_ROW(REPLICANT_SYS_DECIDE)]	= HSYS("replicant_decide", 1, SC_INPUT, 0, h_decide, OWN),
 	[LIB_ROW(REPLICANT_SYS_MISUSE)]	= HSYS("replicant_misuse", 3, SC_INPUT, 0, h_misuse,
-					       INT, INT, { A_OWN, 0, -1, 0 }),
+					       INT, INT, OWN),
 	[LIB_ROW(REPLICANT_SYS_BLOCKED)] = HSYS("replicant_blocked", 1, SC_INPUT, 0, h_blocked, INT),
 };
 
