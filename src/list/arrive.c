@@ -225,7 +225,11 @@ void arrive(struct peer *p, struct call *c)
 	e = list_take(p, c, m, h);
 	tempname_align(e, p, c);
 	p->entry = e;
-	if (m != M_EACH && sig_targets(p->grp))
+	/* an each call too: it runs in the replica's kernel as soon as it is
+	 * answered, so a signal positioned there must be sent now (a thread
+	 * that sleeps in select with no descriptors, as APR does, was passed
+	 * by, and never got, a signal sent to replicant) */
+	if (sig_targets(p->grp))
 		sig_check(); /* its position may be this one */
 	if (m == M_EACH) {
 		arrive_each(p, c, h);

@@ -235,6 +235,9 @@ static bool at_exit_stop(const struct delivery *d, const struct peer *p, bool at
 
 static void send_to(struct delivery *d, struct peer *p, bool at_exit)
 {
+	debugmsg("signal %d to replica %d group %d: position %llu, its place %llu%s%s", d->sig,
+		 p->rep->idx, d->g->id, (unsigned long long)d->pos, (unsigned long long)place(p),
+		 at_exit ? ", at its exit stop" : "", p->exited ? ", ended" : "");
 	d->done |= 1u << p->rep->idx;
 	if (p->exited)
 		return;

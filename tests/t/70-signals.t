@@ -58,6 +58,27 @@ for n in 2 3; do
 	is_empty "$T/handled.$n.err" "handled SIGTERM -n $n: nothing on stderr"
 done
 
+# A program that sleeps in select() with no descriptors (APR's sleep,
+# Apache's parent between its looks at its children) until SIGTERM: a
+# call each replica makes in its own kernel. Before 2026-12-07 the
+# signal's position was checked only at calls the monitor decides, so a
+# thread that made only these was passed by and never got it (the run
+# went on until a second SIGTERM), and Apache prefork's parent, in 1 of 6
+# stops by hand at -n 3, had it in two replicas' select and a call later
+# in the third's (a DIVERGENCE: getpid against wait4).
+for n in 2 3; do
+	f=$T/sleeploop.$n
+	"$REPLICANT" run -n $n -- "$PROGS/sleeploop" >"$f.out" 2>"$f.err" </dev/null &
+	rpid=$!
+	bg_register "$rpid"
+	for i in $(seq 100); do grep -q '^ready$' "$f.out" && break; sleep 0.1; done
+	sleep 0.5
+	signal_ends TERM "$rpid" "select loop -n $n" 5 "$f.err"
+	last=$(tail -n 1 "$f.out")
+	like "$last" '^stopped after [0-9]+ sleeps$' "select loop -n $n: the replicas agreed where they stopped"
+	is_empty "$f.err" "select loop -n $n: nothing on stderr"
+done
+
 # A signal thread (MariaDB's): every thread blocks SIGHUP and SIGTERM and
 # one takes them with sigwait. Sent to replicant, each reaches that thread
 # in every replica (before, rt_sigtimedwait was refused: exit 125).
