@@ -203,6 +203,7 @@ static void on_signal_stop(struct peer *p, int sig)
 		return;
 	if (sig_stopped(p, sig))
 		return;
+	sig_passes(p, sig);
 	pt_cont(p->tid, sig);
 }
 

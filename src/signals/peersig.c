@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "os/procfs.h"
 #include "os/ptrace.h"
 #include "os/util.h"
 #include "signals/signals.h"
@@ -83,17 +84,40 @@ static bool defer(struct peer *p, int sig)
  * a sleep differs by replica. Only ERESTARTNOHAND: a thread stopped in the
  * wait for the monitor to take its next call has ERESTARTSYS, and that
  * call, which the monitor has not seen, is a new one. */
-static void held_back(struct peer *p)
+static bool mark_own_restart(struct peer *p)
 {
 	struct user_regs_struct regs;
 
-	if (p->waiting == W_NONE && p->continued && pt_getregs(p->tid, &regs) == 0 &&
-	    (long)regs.rax == -ERESTARTNOHAND_K) {
-		p->own_restart = true;
-		p->own_nr = (long)regs.orig_rax;
-		p->own_ip = regs.rip;
-	}
+	if (p->waiting != W_NONE || !p->continued || pt_getregs(p->tid, &regs) < 0 ||
+	    (long)regs.rax != -ERESTARTNOHAND_K)
+		return false;
+	p->own_restart = true;
+	p->own_nr = (long)regs.orig_rax;
+	p->own_ip = regs.rip;
+	return true;
+}
+
+static void held_back(struct peer *p)
+{
+	mark_own_restart(p);
 	pt_cont(p->tid, 0);
+}
+
+/* A signal the thread gets, inside such a call, that no handler of its
+ * catches (a SIGCHLD the monitor gave it at a position, which a server's
+ * parent leaves at its default): the kernel makes the call again, as for
+ * one held back, and it is the same call too. A caught one ends the call
+ * (EINTR) and nothing is made again. Apache prefork's parent, its SIGCHLD
+ * given in its select, made the select again in one replica only. */
+void sig_passes(struct peer *p, int sig)
+{
+	uint64_t blocked, caught, pending, ignored;
+
+	if (sig < 1 || sig > 64 ||
+	    procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored) < 0 ||
+	    (caught & (1ull << (sig - 1))))
+		return;
+	mark_own_restart(p);
 }
 
 /* SIGCHLD tells a process that one of its children ended: when, depends

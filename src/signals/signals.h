@@ -55,4 +55,8 @@ void sig_send_deferred(struct peer *p);
  * (held back, or dropped as one already delivered at a position). */
 bool sig_stopped(struct peer *p, int sig);
 
+/* A signal p's thread gets as it is (sig_stopped() false): a call the
+ * kernel then makes again is not a new one (peersig.c). */
+void sig_passes(struct peer *p, int sig);
+
 #endif
