@@ -46,13 +46,17 @@ for mpm in worker prefork; do
 	for n in 2 3; do
 		tag=$mpm.n$n
 		serve "$tag" "$REPLICANT" run -n "$n" --
-		# The stop is timing in the parent: its reaping loop (wait4
-		# with WNOHANG, then the clock) diverged at -n 3 once in a
-		# CI-like run (prefork), after 0 of 6 by hand, and in 2 of 4
-		# runs of the event MPM by hand. A worker child's own stop (its
+		# The stop is timing in the parent: each second it counts its
+		# children's idle threads in the scoreboard, which they write
+		# with no lock, and one replica's worker parent forked a child
+		# at the stop where the others wrote to the pipe of death (4 of
+		# 19 runs of this file at -n 3, 2026-12-07). The parent's
+		# sleeps (select with no descriptors) no longer part them: a
+		# signal sent to replicant came in one replica's sleep and a
+		# call later in another's (prefork, 1 in 6 stops at -n 3 by
+		# hand; 12 of 12 clean since). A worker child's own stop (its
 		# main thread signals threads that may be exiting, then reads
-		# a flag they set) was 1 in 7 at -n 3 and is settled now
-		# (lib/pthread/settle.c): 14 of 14 stops clean by hand.
+		# a flag they set) is settled (lib/pthread/settle.c).
 		TODO="issue 13: Apache's stop reads what its children and threads did by timing"
 		is "$RC" "$plain_rc" "apache $tag: SIGTERM ends the run, Apache's own status" ||
 			diag_file stderr "$tag.err"
