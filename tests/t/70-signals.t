@@ -67,8 +67,8 @@ done
 # stops by hand at -n 3, had it in two replicas' select and a call later
 # in the third's (a DIVERGENCE: getpid against wait4).
 for n in 2 3; do
-	f=$T/sleeploop.$n
-	"$REPLICANT" run -n $n -- "$PROGS/sleeploop" >"$f.out" 2>"$f.err" </dev/null &
+	f=$T/selectloop.$n
+	"$REPLICANT" run -n $n -- "$PROGS/sigterm" select >"$f.out" 2>"$f.err" </dev/null &
 	rpid=$!
 	bg_register "$rpid"
 	for i in $(seq 100); do grep -q '^ready$' "$f.out" && break; sleep 0.1; done
