@@ -75,6 +75,11 @@ bench-servers: all
 bench-breakdown: all
 	@bash bench/breakdown.sh
 
+# make bench-server-profile: Apache worker under load at -n 2, where the
+# monitor's and the replicas' time goes (bench/serverprofile.sh)
+bench-server-profile: all
+	@bash bench/serverprofile.sh
+
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)
 bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread
@@ -99,7 +104,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench bench-servers bench-compare corpus soak shsoak install clean deps
+.PHONY: all check demo bench bench-servers bench-server-profile bench-breakdown bench-compare corpus soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make bench-server-profile: where the time goes when a real server runs
+# replicated (issue 15's breakdown, for Apache worker as bench/servers.sh
+# runs it: 2 children of 64 threads, wrk with CONNS connections, default
+# 64, without keep-alive, a 10 KiB file, for SECS seconds, default 6).
+# One run at -n N (default 2) under --profile, and prints:
+#   - requests per second, and the CPU the monitor and the replicas used
+#     during the load (from /proc), per request;
+#   - the --profile table (bench/breakdown.sh explains its columns);
+#   - where the monitor's own CPU went by symbol, kernel and user, from
+#     perf's cpu-clock sampling, when perf is installed and may sample
+#     (the machine's own counters are not needed).
+# One run: the shares and per-call times are the result, not a ratio.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+N=${N:-2}
+SECS=${SECS:-6}
+CONNS=${CONNS:-64}
+PY=$(command -v python3)
+R=$TOP/build/replicant
+
+for p in wrk apache2; do
+	command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] || {
+		echo "bench/serverprofile.sh: needs $p (make bench-servers installs it)" >&2
+		exit 1
+	}
+done
+. "$TOP/tests/servers.sh"
+W=$(mktemp -d /tmp/replicant-serverprofile.XXXXXX)
+SPID=
+cleanup() {
+	[ -n "$SPID" ] && kill -KILL -- "-$SPID" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+sha=$(www_dir "$W")
+PORT=$(free_port)
+apache_conf "$W/a.conf" "$W" "$PORT" worker 64
+setsid "$R" run -n "$N" --profile "$W/profile" -- apache2 -f "$W/a.conf" -DFOREGROUND \
+	>"$W/out" 2>"$W/err" </dev/null &
+SPID=$!
+listening "$PORT" "$SPID" 300 || { cat "$W/err" >&2; exit 1; }
+sleep 1
+
+# CPU ticks (utime + stime) of the monitor, and of every replica's process
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+replica_ticks() {
+	local t=0 k
+	# (replicant's own command line names the configuration too)
+	for k in $(pgrep -f "apache2 -f $W/a.conf"); do
+		[ "$k" = "$SPID" ] || t=$((t + $(ticks "$k")))
+	done
+	echo "$t"
+}
+perf_ok=
+if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$W/probe" -- true >/dev/null 2>&1; then
+	perf_ok=1
+	perf record -q -e cpu-clock -F 999 -p "$SPID" -o "$W/perf.data" -- sleep $((SECS - 2)) \
+		>/dev/null 2>&1 &
+	PERF=$!
+fi
+m0=$(ticks "$SPID") r0=$(replica_ticks)
+reqs=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$PORT/f10k" |
+	awk '/requests in/ { print $1 }')
+m1=$(ticks "$SPID") r1=$(replica_ticks)
+[ -n "$perf_ok" ] && wait "$PERF"
+kill -TERM "$SPID"
+for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
+wait "$SPID" 2>/dev/null
+hz=$(getconf CLK_TCK)
+
+echo
+echo "Apache worker (2 x 64 threads) at -n $N, wrk -c$CONNS for ${SECS} s: ${reqs:-0} requests"
+awk -v r="${reqs:-0}" -v s="$SECS" -v m=$((m1 - m0)) -v p=$((r1 - r0)) -v hz="$hz" 'BEGIN {
+	if (r == 0) { print "no request was served"; exit }
+	printf "  %.0f requests/s\n", r / s
+	printf "  monitor CPU:  %6.1f s, %7.1f us a request\n", m / hz, m / hz / r * 1e6
+	printf "  replicas CPU: %6.1f s, %7.1f us a request (all %d replicas together)\n",
+		p / hz, p / hz / r * 1e6, '"$N"'
+}'
+grep -v '^replicant: replica [0-9]* no longer follows' "$W/err" | head -5
+echo
+echo "## --profile (the calls with at least 1% of the monitor's time)"
+awk -F'|' 'NR == FNR { if (FNR > 4) total += $7; next } FNR <= 4 || $7 >= total / 100' \
+	"$W/profile" "$W/profile"
+if [ -n "$perf_ok" ]; then
+	echo
+	echo "## the monitor's CPU by symbol (perf, cpu-clock samples; [k] kernel, [.] replicant)"
+	perf report -i "$W/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null |
+		grep '%' | grep -v '^#' | head -20 || true	# head ends the pipe early
+else
+	echo
+	echo "(perf is not installed or may not sample here: no breakdown by symbol)"
+fi
