@@ -84,17 +84,16 @@ static bool defer(struct peer *p, int sig)
  * a sleep differs by replica. Only ERESTARTNOHAND: a thread stopped in the
  * wait for the monitor to take its next call has ERESTARTSYS, and that
  * call, which the monitor has not seen, is a new one. */
-static bool mark_own_restart(struct peer *p)
+static void mark_own_restart(struct peer *p)
 {
 	struct user_regs_struct regs;
 
 	if (p->waiting != W_NONE || !p->continued || pt_getregs(p->tid, &regs) < 0 ||
 	    (long)regs.rax != -ERESTARTNOHAND_K)
-		return false;
+		return;
 	p->own_restart = true;
 	p->own_nr = (long)regs.orig_rax;
 	p->own_ip = regs.rip;
-	return true;
 }
 
 static void held_back(struct peer *p)
@@ -113,7 +112,8 @@ void sig_passes(struct peer *p, int sig)
 {
 	uint64_t blocked, caught, pending, ignored;
 
-	if (sig < 1 || sig > 64 ||
+	/* most signals come outside such a call: no need to read /proc */
+	if (p->waiting != W_NONE || !p->continued || sig < 1 || sig > 64 ||
 	    procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored) < 0 ||
 	    (caught & (1ull << (sig - 1))))
 		return;
