@@ -32,26 +32,19 @@ static enum mode kill_classify(struct peer *p, struct call *c)
 	return M_EACH;
 }
 
-/* A signal for another thread or process of the replica: the last live
+/* A signal for another thread or process of the replica: the first
  * replica to send it has it delivered to the target's peer group at one
- * position in every replica (signals/signals.c); the earlier sends wait
- * for it. Not the first: a replica behind would have its target get the
- * signal before its own sender sent it, and see its effect before its
- * cause (Apache worker's parent, behind, found the child its peers had
- * stopped with threads dead, and forked a new one). A signal to the
- * sender itself (raise, abort) must arrive before the call returns: it
- * goes at once. */
+ * position in every replica (signals/signals.c); the others' sends find
+ * it on its way. A signal to the sender itself (raise, abort) must arrive
+ * before the call returns: it goes at once. */
 static bool kill_positioned(struct entry *e, struct peer *p, pid_t real, int sig)
 {
 	struct peer *t = peer_find(real);
-	uint32_t live = run_live_mask();
 
 	if (!t || t == p || sig == 0)
 		return false;
-	if (((e->answered | 1u << p->rep->idx) & live) != live)
-		return true;
 	/* too many on their way: the kernel's moment */
-	return sig_group(t->grp, sig, false);
+	return e->agreed >= 0 || sig_group(t->grp, sig, false);
 }
 
 /* The real id of the process group a replica means: a process of its own

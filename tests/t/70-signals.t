@@ -97,28 +97,6 @@ for n in 2 3; do
 	is "$ok" 3 "SIGCHLD in a select loop -n $n: 3 of 3 runs exit 0, reap 20 children, nothing on stderr"
 done
 
-# A kill between a replica's own processes reaches the target only once
-# every replica's sender has made it: killorder's parent stops its child,
-# which waits in a read, and reads in shared memory whether the child began
-# to stop before its kill (impossible in a plain run). With the first
-# sender deciding (before 2026-12-07), a replica whose parent was behind
-# had its child stopped by its peers' kill: 4 of 5 runs at -n 2 --perturb
-# diverged ("before" against "after"). Apache worker's parent, behind,
-# then forked a child where its peers stopped (89-apache.t's stop TODO).
-for n in 2 3; do
-	ok=0
-	for i in 1 2 3 4 5; do
-		f=$T/killorder.$n.$i
-		timeout -k 5 60 "$REPLICANT" run -n $n --perturb -- "$PROGS/killorder" >"$f.out" 2>"$f.err" </dev/null
-		rc=$?
-		[ "$rc" = 0 ] && [ "$(cat "$f.out")" = "the child stopped after it was told to" ] &&
-			! grep -qv '^replicant: --perturb seed [0-9]* (replay with --perturb-seed [0-9]*)$' "$f.err" &&
-			ok=$((ok + 1))
-		[ "$ok" = "$i" ] || { diag "run $i: status $rc, stdout '$(cat "$f.out")'"; diag_file stderr "$f.err"; }
-	done
-	is "$ok" 5 "kill of a child -n $n --perturb: 5 of 5 runs stop it after it was told to, in every replica"
-done
-
 # A signal thread (MariaDB's): every thread blocks SIGHUP and SIGTERM and
 # one takes them with sigwait. Sent to replicant, each reaches that thread
 # in every replica (before, rt_sigtimedwait was refused: exit 125).
