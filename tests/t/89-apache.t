@@ -46,11 +46,13 @@ for mpm in worker prefork; do
 	for n in 2 3; do
 		tag=$mpm.n$n
 		serve "$tag" "$REPLICANT" run -n "$n" --
-		# The stop is timing in the parent: each second it counts its
-		# children's idle threads in the scoreboard, which they write
-		# with no lock, and one replica's worker parent forked a child
-		# at the stop where the others wrote to the pipe of death (4 of
-		# 19 runs of this file at -n 3, 2026-12-07). The parent's
+		# The stop is timing in the parent: in the replica behind, the
+		# children read the pipe of death's byte that its peers'
+		# parents wrote (one pipe the monitor holds) before its own
+		# parent wrote it, and begin to stop; that parent, counting
+		# their threads in the scoreboard, forked a child where its
+		# peers stopped (4 of 19 runs of this file at -n 3,
+		# 2026-12-07). The parent's
 		# sleeps (select with no descriptors) no longer part them: a
 		# signal sent to replicant came in one replica's sleep and a
 		# call later in another's (prefork, 1 in 6 stops at -n 3 by
