@@ -43,16 +43,10 @@ SPID=$!
 listening "$PORT" "$SPID" 300 || { cat "$W/err" >&2; exit 1; }
 sleep 1
 
-# CPU ticks (utime + stime) of the monitor, and of every replica's process
+# CPU ticks (utime + stime) of the monitor, and of its session: the
+# monitor and every replica's process (setsid above)
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-replica_ticks() {
-	local t=0 k
-	# (replicant's own command line names the configuration too)
-	for k in $(pgrep -f "apache2 -f $W/a.conf"); do
-		[ "$k" = "$SPID" ] || t=$((t + $(ticks "$k")))
-	done
-	echo "$t"
-}
+all_ticks() { session_cpu "$SPID" | awk '{ print $1 + $2 }'; }
 perf_ok=
 if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$W/probe" -- true >/dev/null 2>&1; then
 	perf_ok=1
@@ -60,10 +54,10 @@ if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$W/probe" -- tr
 		>/dev/null 2>&1 &
 	PERF=$!
 fi
-m0=$(ticks "$SPID") r0=$(replica_ticks)
+m0=$(ticks "$SPID") a0=$(all_ticks)
 reqs=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$PORT/f10k" |
 	awk '/requests in/ { print $1 }')
-m1=$(ticks "$SPID") r1=$(replica_ticks)
+m1=$(ticks "$SPID") a1=$(all_ticks)
 [ -n "$perf_ok" ] && wait "$PERF"
 kill -TERM "$SPID"
 for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
@@ -72,7 +66,7 @@ hz=$(getconf CLK_TCK)
 
 echo
 echo "Apache worker (2 x 64 threads) at -n $N, wrk -c$CONNS for ${SECS} s: ${reqs:-0} requests"
-awk -v r="${reqs:-0}" -v s="$SECS" -v m=$((m1 - m0)) -v p=$((r1 - r0)) -v hz="$hz" 'BEGIN {
+awk -v r="${reqs:-0}" -v s="$SECS" -v m=$((m1 - m0)) -v p=$((a1 - a0 - (m1 - m0))) -v hz="$hz" 'BEGIN {
 	if (r == 0) { print "no request was served"; exit }
 	printf "  %.0f requests/s\n", r / s
 	printf "  monitor CPU:  %6.1f s, %7.1f us a request\n", m / hz, m / hz / r * 1e6

@@ -57,19 +57,6 @@ www_dir "$W" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# CPU time (user, system; clock ticks) of every process in session SID
-session_cpu() {
-	local u=0 s=0 f fields
-	for f in /proc/[0-9]*/stat; do
-		fields=$(sed 's/.*) //' "$f" 2>/dev/null) || continue
-		# after the name: state ppid pgrp session ... utime stime ($12, $13)
-		set -- $fields
-		[ "${4:-0}" = "$SID" ] || continue
-		u=$((u + ${12})) s=$((s + ${13}))
-	done
-	echo "$u $s"
-}
-
 # start NAME CMD...: the server in a session of its own; PID and SID set
 start() {
 	local name=$1
@@ -96,7 +83,7 @@ stop_server() {
 # server's user and system ticks during it
 one_run() {
 	local before after rps
-	[ "${1:-}" = cpu ] && before=$(session_cpu)
+	[ "${1:-}" = cpu ] && before=$(session_cpu "$SID")
 	if [ "$KIND" = redis ]; then
 		# SET then GET, REDIS_REQS each: requests over the two runs' time
 		rps=$(redis-benchmark -h 127.0.0.1 -p "$PORT" -c "$CONNS" -n "$REDIS_REQS" -t set,get --csv |
@@ -108,7 +95,7 @@ one_run() {
 	fi
 	[ -n "$rps" ] || rps=0
 	if [ "${1:-}" = cpu ]; then
-		after=$(session_cpu)
+		after=$(session_cpu "$SID")
 		set -- $before $after
 		echo "$(awk -v r="$rps" 'BEGIN { print (r > 0 ? 1e6 / r : 0) }') $(($3 - $1)) $(($4 - $2))"
 	else

@@ -18,6 +18,20 @@ listening() {
 	return 1
 }
 
+# session_cpu SID: the CPU time (user, system; clock ticks) of every
+# process in session SID, as "USER SYSTEM"
+session_cpu() {
+	local sid=$1 u=0 s=0 f fields
+	for f in /proc/[0-9]*/stat; do
+		fields=$(sed 's/.*) //' "$f" 2>/dev/null) || continue
+		# after the name: state ppid pgrp session ... utime stime ($12, $13)
+		set -- $fields
+		[ "${4:-0}" = "$sid" ] || continue
+		u=$((u + ${12})) s=$((s + ${13}))
+	done
+	echo "$u $s"
+}
+
 # stop PID TAG [TENTHS]: SIGTERM to PID (a background job of ours), at
 # most TENTHS tenths of a second (default 50: 5 s) for it to end (else
 # SIGKILL); its status in $RC (-1: it did not end)
