@@ -77,6 +77,12 @@ static bool defer(struct peer *p, int sig)
 	return true;
 }
 
+/* The thread is inside a call the monitor let it run itself. */
+static bool in_own_call(const struct peer *p)
+{
+	return p->waiting == W_NONE && p->continued;
+}
+
 /* A signal held back from a thread inside a call the monitor let it run
  * itself (a sleep: select, poll and their kin): no handler runs, so the
  * kernel makes the call again, and the monitor hears of it again. The
@@ -88,8 +94,7 @@ static void mark_own_restart(struct peer *p)
 {
 	struct user_regs_struct regs;
 
-	if (p->waiting != W_NONE || !p->continued || pt_getregs(p->tid, &regs) < 0 ||
-	    (long)regs.rax != -ERESTARTNOHAND_K)
+	if (!in_own_call(p) || pt_getregs(p->tid, &regs) < 0 || (long)regs.rax != -ERESTARTNOHAND_K)
 		return;
 	p->own_restart = true;
 	p->own_nr = (long)regs.orig_rax;
@@ -113,7 +118,7 @@ void sig_passes(struct peer *p, int sig)
 	uint64_t blocked, caught, pending, ignored;
 
 	/* most signals come outside such a call: no need to read /proc */
-	if (p->waiting != W_NONE || !p->continued || sig < 1 || sig > 64 ||
+	if (!in_own_call(p) || sig < 1 || sig > 64 ||
 	    procfs_task_sigmasks(p->proc->pid, p->tid, &blocked, &caught, &pending, &ignored) < 0 ||
 	    (caught & (1ull << (sig - 1))))
 		return;
