@@ -86,6 +86,9 @@ void timer_forget(const struct group *g);
 
 /* poll.c: c is an input on a pipe (whose run waits for every replica). */
 bool calls_on_pipe(struct peer *p, const struct call *c);
+/* poll.c: c is an output on a pipe or socketpair the replicas made (whose
+ * run waits for every replica too). */
+bool calls_on_inner(struct peer *p, const struct call *c);
 
 /* mapped.c: each replica's copy of a file it maps shared follows the
  * writes to the file: e's change, noted once it ran, and applied to p's

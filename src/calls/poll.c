@@ -303,3 +303,25 @@ bool calls_on_pipe(struct peer *p, const struct call *c)
 			return true;
 	return false;
 }
+
+/* A write to a pipe or socketpair the replicas made is one, decided once,
+ * that every replica's reader then finds; it must not run before each
+ * replica's own writer came to it, or the reader of a replica behind sees
+ * what its own writer has yet to do (Apache's children read the stop byte
+ * of the pipe of death before their parent wrote it, and the parent, which
+ * then sees them stopping in shared memory, forks where its peers do not).
+ * So it too runs once every live replica has come (arrive.c). */
+bool calls_on_inner(struct peer *p, const struct call *c)
+{
+	const struct fobj *o;
+	int k;
+
+	for (k = 0; c->se && k < c->se->nargs; k++) {
+		if (c->se->args[k].kind != A_FD || (long)c->args[k] < 0)
+			continue;
+		o = proc_fobj(p->proc, (int)c->args[k]);
+		if (o && !o->private_ && o->inner)
+			return true;
+	}
+	return false;
+}

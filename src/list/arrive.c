@@ -239,6 +239,8 @@ void arrive(struct peer *p, struct call *c)
 		e->state = E_DONE;
 	} else if (m == M_INPUT && e->state == E_WAIT && (e->wait_all || calls_on_pipe(p, c))) {
 		e->wait_all = true; /* decide_examine runs it */
+	} else if (m == M_OUTPUT && e->state == E_WAIT && (e->wait_all || calls_on_inner(p, c))) {
+		e->wait_all = true; /* decide_examine runs it */
 	} else if (m == M_INPUT && e->state == E_WAIT && !provisional_holds(p)) {
 		execute_start(e, p->rep->idx);
 	}

@@ -104,7 +104,7 @@ void decide_examine(struct entry *e)
 		diverged(e, &t);
 		return;
 	}
-	if (e->mode == M_OUTPUT && e->state == E_WAIT && t.winner >= 0)
+	if (e->mode == M_OUTPUT && e->state == E_WAIT && t.winner >= 0 && !e->wait_all)
 		execute_start(e, t.winner);
 	else if (e->wait_all && e->state == E_WAIT && t.winner >= 0 && all_came(e))
 		execute_start(e, t.winner);

@@ -198,8 +198,10 @@ struct entry {
 	struct creds creds;		/* the agreed process's, which the monitor
 					 * runs the call with (os/creds.c) */
 	const struct handler *h;	/* its row's handler, or NULL */
-	bool wait_all;			/* an input on a pipe: runs once every live
-					 * replica has come (calls_on_pipe) */
+	bool wait_all;			/* an input on a pipe, an output on one the
+					 * replicas made: runs once every live
+					 * replica has come (calls_on_pipe,
+					 * calls_on_inner) */
 	bool pooled;			/* given to a worker (list/pool.c) */
 	pid_t worker;			/* the worker thread running it, or 0 */
 	bool cancel;			/* a signal interrupts it (list/pool.c) */
