@@ -46,13 +46,15 @@ for mpm in worker prefork; do
 	for n in 2 3; do
 		tag=$mpm.n$n
 		serve "$tag" "$REPLICANT" run -n "$n" --
-		# The stop is timing in the parent: in the replica behind, the
-		# children read the pipe of death's byte that its peers'
+		# The stop was timing in the parent: in the replica behind,
+		# the children read the pipe of death's byte that its peers'
 		# parents wrote (one pipe the monitor holds) before its own
-		# parent wrote it, and begin to stop; that parent, counting
+		# parent wrote it, and began to stop; that parent, counting
 		# their threads in the scoreboard, forked a child where its
 		# peers stopped (4 of 19 runs of this file at -n 3,
-		# 2026-12-07). The parent's
+		# 2026-12-07). A write to such a pipe now waits for every
+		# replica's writer (tests/progs/pipecause.c): 16 of 16 runs
+		# clean since. The parent's
 		# sleeps (select with no descriptors) no longer part them: a
 		# signal sent to replicant came in one replica's sleep and a
 		# call later in another's (prefork, 1 in 6 stops at -n 3 by
