@@ -235,7 +235,7 @@ const struct handler h_sendmsg = {
  * msg_namelen and msg_flags the kernel writes, is at cap[5]. glibc's
  * netlink requests (getaddrinfo's AI_ADDRCONFIG, if_nameindex) come here. */
 static const struct sysent recvmsg_sysent = {
-	"recvmsg", 6, SC_INPUT, SF_FD0, 0, NULL,
+	"recvmsg", 6, SC_INPUT, SF_FD0 | SF_NO_CREDS, 0, NULL,
 	{ { A_FD, 0, -1, 0 }, { A_IOV_OUT, AF_LEN_RET, 2, 0 }, { A_INT, 0, -1, 0 },
 	  { A_INT, 0, -1, 0 }, { A_PTR, AF_NULLOK, -1, 0 }, { A_INT, 0, -1, 0 } } };
 
@@ -243,7 +243,7 @@ static const struct sysent recvmsg_sysent = {
  * the same, with the control buffer and its length (compared) where the
  * address was. */
 static const struct sysent recvmsg_ctl_sysent = {
-	"recvmsg", 6, SC_INPUT, SF_FD0, 0, NULL,
+	"recvmsg", 6, SC_INPUT, SF_FD0 | SF_NO_CREDS, 0, NULL,
 	{ { A_FD, 0, -1, 0 }, { A_IOV_OUT, AF_LEN_RET, 2, 0 }, { A_INT, 0, -1, 0 },
 	  { A_INT, 0, -1, 0 }, { A_PTR, AF_NULLOK, -1, 0 }, { A_INT, 0, -1, 0 } } };
 

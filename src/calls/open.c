@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "list/execute.h"
 #include "model/list.h"
 #include "model/procs.h"
+#include "os/creds.h"
 #include "os/util.h"
 
 static int open_flags(const struct call *c)
@@ -207,12 +209,16 @@ static void open_finish(struct entry *e)
 {
 	char path[64];
 	int fl = open_flags(e->call[e->agreed]);
+	bool as;
 
 	calls_newfd_finish(e);
 	if (!e->priv || !(fl & O_PATH))
 		return;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", e->priv->mfd);
+	as = execute_creds_enter(e);
 	e->priv->instfd = open(path, O_RDONLY | O_CLOEXEC | (fl & O_DIRECTORY));
+	if (as)
+		creds_leave();
 	if (e->priv->instfd >= 0)
 		return;
 	debugmsg("O_PATH open of %s: not readable (%s): the replicas get /dev/null in its place",
@@ -283,10 +289,17 @@ static enum prep chdir_prepare(struct entry *e)
 
 static void chdir_finish(struct entry *e)
 {
+	bool as = e->ret >= 0 && execute_creds_enter(e);
+	int err = 0;
+
 	/* the directory must be searchable, as chdir requires */
-	if (e->ret >= 0 && faccessat((int)e->ret, "", X_OK, AT_EMPTY_PATH) < 0) {
+	if (e->ret >= 0 && faccessat((int)e->ret, "", X_OK, AT_EMPTY_PATH) < 0)
+		err = -errno;
+	if (as)
+		creds_leave();
+	if (err) {
 		close((int)e->ret);
-		e->ret = -errno;
+		e->ret = err;
 	}
 	if (e->ret >= 0) {
 		e->priv = fobj_new((int)e->ret, false);

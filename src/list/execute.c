@@ -1,6 +1,7 @@
 #include "list/execute.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "calls/calls.h"
@@ -30,18 +31,43 @@ static bool promised(const struct entry *e)
 	return false;
 }
 
+/* A row that checks no credentials on sockets, pipes and anonymous
+ * objects (eventfd, epoll), with every descriptor it names one of those.
+ * Taking the process's credentials costs the monitor's thread ten calls
+ * and back, each a new set of credentials in the kernel: half the calls
+ * the monitor made for Apache (bench/serverprofile.sh). */
+static bool checks_no_creds(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	int i;
+
+	if (!c->se || !(c->se->flags & SF_NO_CREDS))
+		return false;
+	for (i = 0; i < c->se->nargs; i++) {
+		struct fobj *o;
+
+		if (c->se->args[i].kind != A_FD)
+			continue;
+		o = list_fobj(e, e->agreed, i);
+		if (!o || o->mfd < 0 ||
+		    !(S_ISSOCK(o->type) || S_ISFIFO(o->type) || (o->type & S_IFMT) == 0))
+			return false;
+	}
+	return true;
+}
+
+bool execute_creds_enter(const struct entry *e)
+{
+	return !e->as_monitor && creds_enter(&e->creds);
+}
+
 void execute_complete(struct entry *e)
 {
 	struct group *g = e->grp;
 	int i;
 
-	if (e->h && e->h->finish && !e->report_only) {
-		bool as = creds_enter(&e->creds);
-
+	if (e->h && e->h->finish && !e->report_only)
 		e->h->finish(e);
-		if (as)
-			creds_leave();
-	}
 	if (profile_on)
 		profile_ran(e);
 	if (!e->report_only)
@@ -97,8 +123,8 @@ static bool run_inline(struct entry *e)
 	return true;
 }
 
-/* The call runs, and its finish makes its objects, with the agreed
- * process's credentials (os/creds.c): inline here, or in a worker. */
+/* The call runs with the agreed process's credentials (os/creds.c):
+ * inline here, or in a worker. */
 void execute_start(struct entry *e, int agreed)
 {
 	enum prep r;
@@ -109,13 +135,14 @@ void execute_start(struct entry *e, int agreed)
 	if (profile_on)
 		profile_start(e);
 	e->creds = *proc_creds(list_proc(e, agreed));
+	e->as_monitor = checks_no_creds(e);
 	r = e->h && e->h->prepare ? e->h->prepare(e) : generic_prepare(e);
 	if (r != PREP_RUN) {
 		e->report_only = r == PREP_FAIL;
 		execute_complete(e);
 		return;
 	}
-	as = creds_enter(&e->creds);
+	as = execute_creds_enter(e);
 	ran = run_inline(e);
 	if (as)
 		creds_leave();

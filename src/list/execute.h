@@ -10,6 +10,9 @@
 void execute_start(struct entry *e, int agreed);
 /* e ran (inline or in a worker): answer the replicas that wait on it. */
 void execute_complete(struct entry *e);
+/* Takes e's credentials for its run (os/creds.h), unless it runs as the
+ * monitor (as_monitor); true when creds_leave must follow. */
+bool execute_creds_enter(const struct entry *e);
 /* An input whose first arrival, replica r's, was held
  * (list/provisional.c): r leads it now. */
 void execute_input(struct entry *e, int r);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "list/execute.h"
 #include "os/creds.h"
 #include "os/util.h"
 
@@ -60,7 +61,7 @@ static void run_job(struct entry *e)
 		e->ret = -EINTR;
 		return;
 	}
-	as = creds_enter(&e->creds);
+	as = execute_creds_enter(e);
 	generic_run(e);
 	if (as)
 		creds_leave();

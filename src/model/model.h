@@ -197,6 +197,8 @@ struct entry {
 					 * or a mapping's snapshot (model/shadows.h) */
 	struct creds creds;		/* the agreed process's, which the monitor
 					 * runs the call with (os/creds.c) */
+	bool as_monitor;		/* runs with the monitor's own instead: the
+					 * kernel checks none (SF_NO_CREDS) */
 	const struct handler *h;	/* its row's handler, or NULL */
 	bool wait_all;			/* an input on a pipe, an output on one the
 					 * replicas made: runs once every live
@@ -298,7 +300,9 @@ struct handler {
 	struct answer (*each)(struct entry *e, struct peer *p, struct call *c);
 	/* M_INPUT/M_OUTPUT, once: the call to run, or the result. */
 	enum prep (*prepare)(struct entry *e);
-	/* After it ran: turns e->ret into objects (a new descriptor...). */
+	/* After it ran: turns e->ret into objects (a new descriptor...), as
+	 * the monitor: what it opens or checks for the process, it does with
+	 * e's credentials (execute_creds_enter). */
 	void (*finish)(struct entry *e);
 	/* The answer for one replica, once the entry is done. */
 	struct answer (*deliver)(struct entry *e, struct peer *p);

@@ -62,7 +62,7 @@ int creds_read(pid_t pid, struct creds *c)
 static gid_t monitor_groups[CREDS_GROUPS_MAX];
 static int monitor_ngroups = -1;
 static __thread struct __user_cap_data_struct saved_caps[2];
-static __thread bool caps_changed, real_changed;
+static __thread bool caps_saved, caps_changed, real_changed;
 
 static int caps_call(long nr, struct __user_cap_data_struct data[2])
 {
@@ -76,8 +76,10 @@ static void take_caps(const struct creds *c)
 {
 	struct __user_cap_data_struct now[2];
 
-	if (caps_call(SYS_capget, saved_caps) < 0)
+	/* the thread's own never change but here, and are given back */
+	if (!caps_saved && caps_call(SYS_capget, saved_caps) < 0)
 		die_errno("capget");
+	caps_saved = true;
 	memcpy(now, saved_caps, sizeof(now));
 	now[0].effective &= (uint32_t)c->cap_eff;
 	now[1].effective &= (uint32_t)(c->cap_eff >> 32);
@@ -103,12 +105,16 @@ static void take_real_ids(const struct creds *c)
  * thread of the monitor. */
 bool creds_enter(const struct creds *c)
 {
+	static __thread int monitor_euid = -1;
+
+	if (monitor_euid < 0)
+		monitor_euid = (int)geteuid(); /* the monitor never changes it */
 	/* A process with file system uid 0 and its file capabilities passes
 	 * every check the monitor (root) would; an unprivileged monitor runs
 	 * as the program it started, which cannot have taken more rights
 	 * than it had. */
 	if ((c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS && (!c->real_ids || c->ruid == 0)) ||
-	    geteuid() != 0)
+	    monitor_euid != 0)
 		return false;
 	if (monitor_ngroups < 0) {
 		monitor_ngroups = getgroups(CREDS_GROUPS_MAX, monitor_groups);

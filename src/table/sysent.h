@@ -75,6 +75,10 @@ struct sc_arg {
 #define SF_UNTIMED	0x08	/* SC_LOCAL only without a timeout (arg 2 NULL): the
 				 * filter sends a timed one to the monitor */
 #define SF_SOME_LOCAL	(SF_SHARED_MAP | SF_UNTIMED) /* rows local in some forms */
+#define SF_NO_CREDS	0x10	/* on sockets and pipes (or on no descriptor at
+				 * all), the kernel checks none of the caller's
+				 * credentials: the monitor runs it as itself,
+				 * not with the process's (list/execute.c) */
 
 struct handler;
 

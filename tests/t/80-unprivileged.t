@@ -62,4 +62,20 @@ for n in 2 3; do
 	ok $? "nobody, creatw -n $n in a read-only dir: no file"
 done
 
+# A program that drops its privileges, as a server does, under a root
+# monitor: the monitor runs its calls with the program's credentials
+# where the kernel checks them. A write to a file clears its set-user-id
+# and set-group-id bits unless the writer may keep them (CAP_FSETID): as
+# nobody, they go. Reads and writes of sockets and pipes, which check
+# none, run as the monitor itself (SF_NO_CREDS); a file's write must not.
+for n in 2 3; do
+	f=$T/w/setid$n
+	: >"$f"
+	chmod 06777 "$f"
+	run_cmd "setid.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" sh -c "echo x >>$f"
+	is "$RC:$(cat "$f"):$(stat -c %a "$f")" "0:x:777" \
+		"dropped to nobody, -n $n: a write to a set-id file clears its set-id bits, as in a plain run" ||
+		diag_file stderr "$ERR"
+done
+
 done_testing

@@ -169,19 +169,19 @@ static void spot_checks(void)
 
 	e = sysent_get(__NR_read);
 	ok(e && !strcmp(e->name, "read") && e->nargs == 3 &&
-	   e->cls == SC_INPUT && e->flags == SF_FD0 &&
+	   e->cls == SC_INPUT && e->flags == (SF_FD0 | SF_NO_CREDS) &&
 	   arg_is(&e->args[0], A_FD, 0, -1) &&
 	   arg_is(&e->args[1], A_OUT, AF_LEN_RET, 2) &&
 	   arg_is(&e->args[2], A_INT, 0, -1) && e->args[3].kind == A_NONE,
-	   "read is SC_INPUT, SF_FD0, {FD, OUT len 2 ret, INT}");
+	   "read is SC_INPUT, SF_FD0 | SF_NO_CREDS, {FD, OUT len 2 ret, INT}");
 
 	e = sysent_get(__NR_write);
 	ok(e && !strcmp(e->name, "write") && e->nargs == 3 &&
-	   e->cls == SC_OUTPUT && e->flags == SF_FD0 &&
+	   e->cls == SC_OUTPUT && e->flags == (SF_FD0 | SF_NO_CREDS) &&
 	   arg_is(&e->args[0], A_FD, 0, -1) &&
 	   arg_is(&e->args[1], A_IN, 0, 2) &&
 	   arg_is(&e->args[2], A_INT, 0, -1),
-	   "write is SC_OUTPUT, SF_FD0, {FD, IN len 2, INT}");
+	   "write is SC_OUTPUT, SF_FD0 | SF_NO_CREDS, {FD, IN len 2, INT}");
 
 	e = sysent_get(__NR_rseq);
 	ok(e && !strcmp(e->name, "rseq") && e->cls == SC_ERRNO &&
