@@ -27,6 +27,8 @@ void *xmemdup(const void *p, size_t n);
 void *xcalloc_aligned(size_t align, size_t n);
 
 uint64_t now_ns(void);
+/* CLOCK_MONOTONIC at its last tick: never ahead of now_ns(). */
+uint64_t coarse_ns(void);
 /* The next number of an xorshift64 sequence (*state never 0): the
  * per-replica delays of --perturb. */
 uint64_t rng_next(uint64_t *state);
