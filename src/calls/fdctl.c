@@ -248,6 +248,13 @@ static enum prep fcntl_prepare(struct entry *e)
 		o->async = c->args[2] & O_ASYNC;
 		async_apply(o);
 		o->direct = -1;	/* read again once it ran */
+		/* only O_NOATIME asks the kernel who the caller is (its
+		 * owner may set it); a server's O_NONBLOCK on each
+		 * connection does not (list/execute.c, as_monitor) */
+		e->as_monitor = !(c->args[2] & O_NOATIME);
+		break;
+	case F_GETFL:
+		e->as_monitor = true;
 		break;
 	case F_SETLK:
 	case F_SETLKW:

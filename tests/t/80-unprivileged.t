@@ -78,4 +78,26 @@ for n in 2 3; do
 		diag_file stderr "$ERR"
 done
 
+# fcntl F_SETFL asks the kernel who the caller is for O_NOATIME only (the
+# file's owner may set it): as nobody, EPERM on a file of root's, as in a
+# plain run; O_NONBLOCK, which checks nobody, runs as the monitor.
+cat >"$T/w/noatime.py" <<'PY'
+import os, fcntl
+fd = os.open("/etc/hostname", os.O_RDONLY)
+try:
+    fcntl.fcntl(fd, fcntl.F_SETFL, os.O_NOATIME)
+    print("O_NOATIME set")
+except OSError as e:
+    print("O_NOATIME:", os.strerror(e.errno))
+fcntl.fcntl(fd, fcntl.F_SETFL, os.O_NONBLOCK)
+print("O_NONBLOCK:", bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK))
+PY
+chmod 644 "$T/w/noatime.py"
+for n in 2 3; do
+	run_cmd "noatime.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" "$PY" "$T/w/noatime.py"
+	is "$RC:$(cat "$OUT" | tr '\n' '|')" "0:O_NOATIME: Operation not permitted|O_NONBLOCK: True|" \
+		"dropped to nobody, -n $n: F_SETFL O_NOATIME on root's file is refused, O_NONBLOCK set" ||
+		diag_file stderr "$ERR"
+done
+
 done_testing
