@@ -31,29 +31,41 @@ static bool promised(const struct entry *e)
 	return false;
 }
 
-/* A row that checks no credentials on sockets, pipes and anonymous
- * objects (eventfd, epoll), with every descriptor it names one of those.
- * Taking the process's credentials costs the monitor's thread ten calls
- * and back, each a new set of credentials in the kernel: half the calls
- * the monitor made for Apache (bench/serverprofile.sh). */
-static bool checks_no_creds(struct entry *e)
+/* Whether a descriptor the agreed call names has an object that test()
+ * holds for; one with no object counts as no_object. */
+static bool some_fd(struct entry *e, bool (*test)(const struct fobj *o), bool no_object)
 {
 	const struct call *c = e->call[e->agreed];
 	int i;
 
-	if (!c->se || !(c->se->flags & SF_NO_CREDS))
-		return false;
-	for (i = 0; i < c->se->nargs; i++) {
+	for (i = 0; c->se && i < c->se->nargs; i++) {
 		struct fobj *o;
 
 		if (c->se->args[i].kind != A_FD)
 			continue;
 		o = list_fobj(e, e->agreed, i);
-		if (!o || o->mfd < 0 ||
-		    !(S_ISSOCK(o->type) || S_ISFIFO(o->type) || (o->type & S_IFMT) == 0))
-			return false;
+		if (o ? test(o) : no_object)
+			return true;
 	}
-	return true;
+	return false;
+}
+
+/* Sockets, pipes and anonymous objects (eventfd, epoll) are the ones on
+ * which the SF_NO_CREDS rows check no credentials. */
+static bool may_check_creds(const struct fobj *o)
+{
+	return o->mfd < 0 || !(S_ISSOCK(o->type) || S_ISFIFO(o->type) || (o->type & S_IFMT) == 0);
+}
+
+/* A row that checks no credentials, on such objects only. Taking the
+ * process's credentials costs the monitor's thread five calls and four
+ * back (os/creds.c), each a new set of credentials in the kernel: half
+ * the calls the monitor made for an Apache request. */
+static bool checks_no_creds(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+
+	return c->se && (c->se->flags & SF_NO_CREDS) && !some_fd(e, may_check_creds, true);
 }
 
 bool execute_creds_enter(const struct entry *e)
@@ -92,25 +104,11 @@ void execute_complete(struct entry *e)
 
 static bool needs_worker(struct entry *e)
 {
-	const struct call *c = e->call[e->agreed];
-	int i;
-
 	if (e->h && e->h->may_block)
 		return true;
 	if (e->xnr == SYS_fcntl && (int)e->xargs[1] == F_OFD_SETLKW)
 		return true;	/* another process's lock, of this run's too */
-	if (!c->se)
-		return false;
-	for (i = 0; i < c->se->nargs; i++) {
-		struct fobj *o;
-
-		if (c->se->args[i].kind != A_FD)
-			continue;
-		o = list_fobj(e, e->agreed, i);
-		if (o && fobj_may_block(o))
-			return true;
-	}
-	return false;
+	return some_fd(e, fobj_may_block, false);
 }
 
 /* Runs e here when it cannot block, or when it can run without blocking
