@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "os/util.h"
@@ -43,6 +45,22 @@ enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *
 	if (sscanf(buf, "%ld %lx", nr, arg0) < 1 || *nr < 0)
 		return TASK_UNKNOWN; /* -1: in no call, stopped */
 	return TASK_IN_CALL;
+}
+
+int procfs_task_futex_forever(pid_t pid, pid_t tid)
+{
+	unsigned long a[6];
+	char buf[256];
+	long nr, cmd;
+
+	errno = 0;
+	if (!read_task_file(pid, tid, "syscall", buf, sizeof(buf)))
+		return errno == ENOENT || errno == ESRCH ? -1 : 0;
+	if (sscanf(buf, "%ld %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3]) != 5 ||
+	    nr != SYS_futex)
+		return 0;
+	cmd = (long)(a[1] & FUTEX_CMD_MASK);
+	return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && a[3] == 0;
 }
 
 char procfs_task_sched(pid_t pid, pid_t tid)

@@ -15,6 +15,10 @@ enum task_state {
  * first argument. */
 enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *arg0);
 
+/* Whether thread tid sleeps on a futex with no deadline (FUTEX_WAIT or
+ * FUTEX_WAIT_BITSET, no timeout): 1; in anything else, 0; gone, -1. */
+int procfs_task_futex_forever(pid_t pid, pid_t tid);
+
 /* The scheduler's state of thread tid (/proc/PID/task/TID/stat: 'R'
  * runnable, 'S' sleeping...), 0 if it cannot be read. */
 char procfs_task_sched(pid_t pid, pid_t tid);

@@ -4,15 +4,18 @@
  * the leader: Apache's workers read workers_may_exit with no lock as they
  * stop), or waits, through other domains, for a thread that waits for it
  * (two threads that took two locks in the other order than in the
- * leader), the replica can never move again. Rather than a stall that
- * ends the run, its threads take every region of that process as a plain
- * lock from then on: nothing about its outputs changes, each is still
+ * leader), or sleeps outside the regions while every thread of its
+ * process sleeps too (a condition variable whose wake-up its leader had
+ * and it will never have), the replica can never move again. Rather than
+ * a stall that ends the run, its threads take every region of that
+ * process as a plain lock from then on: nothing about its outputs changes, each is still
  * voted, so a replica whose threads now run in another order than its
  * peers' shows as a divergence if that order reaches an output, and
  * otherwise (a server that stops) the run ends as it would have. */
 #include "end/report.h"
 #include "model/peers.h"
 #include "model/run.h"
+#include "os/procfs.h"
 #include "seq/seqreg.h"
 
 /* Threads followed from one domain in search of a cycle. */
@@ -65,6 +68,32 @@ static bool waits_in_cycle(const struct seqreg *s, int r, uint32_t slot)
 	return false;
 }
 
+/* Whether every thread of replica r's process sleeps on a futex with no
+ * deadline: for a turn, in a condition variable, in a join. Nothing in the
+ * process can wake one of them then. Apache worker's stop with 64 threads
+ * a child came to it: in the replica behind, the main thread and the
+ * listener waited for their turn behind a worker that its leader had
+ * woken, and that slept here in its condition variable, for the main
+ * thread's broadcast (a cycle through a wait no domain shows). */
+static bool process_asleep(const struct seqreg *s, int r)
+{
+	const struct proc *pr = s->proc[r];
+	struct group *g;
+	int asleep = 0, k;
+
+	for (g = all_groups; g; g = g->next_all) {
+		const struct peer *p = g->member[r];
+
+		if (!p || p->proc != pr)
+			continue;
+		k = procfs_task_futex_forever(pr->pid, p->tid);
+		if (k == 0)
+			return false;
+		asleep += k > 0;
+	}
+	return asleep > 0;
+}
+
 /* Slots a scan wakes sleepers in: the slot count comes from memory that
  * replicas write, so the work a scan does may not grow with it. */
 #define WAKE_MAX 4096u
@@ -98,6 +127,7 @@ static void wake_released(struct seqreg *s)
 static void check_replica(struct seqreg *s, int r, uint32_t slot, uint32_t *cycles)
 {
 	uint32_t v, bit = 1u << r;
+	const char *why;
 	bool order;
 
 	v = seq_awaited(s, slot, r, &order);
@@ -107,13 +137,18 @@ static void check_replica(struct seqreg *s, int r, uint32_t slot, uint32_t *cycl
 		release(s, r, slot, v, "ended without entering it");
 		return;
 	}
-	if (!waits_in_cycle(s, r, slot))
+	if (waits_in_cycle(s, r, slot))
+		why = "waits for a thread that waits for it, through other domains";
+	else if (process_asleep(s, r))
+		why = "waits for a thread asleep outside the sequential regions, with every thread of "
+		      "its process asleep";
+	else
 		return;
-	/* a cycle read from /proc while threads move can be a mirage: it
-	 * counts when two scans a second apart both see it */
+	/* read from /proc while threads move, it can be a mirage: it counts
+	 * when two scans a second apart both see it */
 	*cycles |= bit;
 	if (s->cycled & bit)
-		release(s, r, slot, v, "waits for a thread that waits for it, through other domains");
+		release(s, r, slot, v, why);
 }
 
 void seq_release_check(struct seqreg *s, uint64_t now, uint64_t scan_ns)
