@@ -267,11 +267,48 @@ const struct handler h_select = {
 	.refuse_why = "select on both private and external descriptors at once is not supported",
 };
 
-static bool is_pipe(const struct proc *pr, long fd)
+/* The external object behind pr's descriptor fd, or NULL (none, or the
+ * replica's own). */
+static const struct fobj *shared_obj(const struct proc *pr, long fd)
 {
 	const struct fobj *o = fd >= 0 ? proc_fobj((struct proc *)pr, (int)fd) : NULL;
 
-	return o && !o->private_ && (o->type == S_IFIFO || o->inner);
+	return o && !o->private_ ? o : NULL;
+}
+
+static bool pipe_obj(const struct fobj *o)
+{
+	return o->type == S_IFIFO || o->inner;
+}
+
+static bool inner_obj(const struct fobj *o)
+{
+	return o->inner;
+}
+
+static bool is_pipe(const struct proc *pr, long fd)
+{
+	const struct fobj *o = shared_obj(pr, fd);
+
+	return o && pipe_obj(o);
+}
+
+/* Whether a descriptor argument of c names an external object test()
+ * holds for. */
+static bool names_obj(const struct peer *p, const struct call *c,
+		      bool (*test)(const struct fobj *o))
+{
+	const struct fobj *o;
+	int k;
+
+	for (k = 0; c->se && k < c->se->nargs; k++) {
+		if (c->se->args[k].kind != A_FD)
+			continue;
+		o = shared_obj(p->proc, (long)c->args[k]);
+		if (o && test(o))
+			return true;
+	}
+	return false;
 }
 
 /* A pipe is one object for every replica, and what a replica's own
@@ -298,10 +335,7 @@ bool calls_on_pipe(struct peer *p, const struct call *c)
 					return true;
 		return false;
 	}
-	for (k = 0; c->se && k < c->se->nargs; k++)
-		if (c->se->args[k].kind == A_FD && is_pipe(p->proc, (long)c->args[k]))
-			return true;
-	return false;
+	return names_obj(p, c, pipe_obj);
 }
 
 /* A write to a pipe or socketpair the replicas made is one, decided once,
@@ -313,15 +347,5 @@ bool calls_on_pipe(struct peer *p, const struct call *c)
  * So it too runs once every live replica has come (arrive.c). */
 bool calls_on_inner(struct peer *p, const struct call *c)
 {
-	const struct fobj *o;
-	int k;
-
-	for (k = 0; c->se && k < c->se->nargs; k++) {
-		if (c->se->args[k].kind != A_FD || (long)c->args[k] < 0)
-			continue;
-		o = proc_fobj(p->proc, (int)c->args[k]);
-		if (o && !o->private_ && o->inner)
-			return true;
-	}
-	return false;
+	return names_obj(p, c, inner_obj);
 }

@@ -184,6 +184,13 @@ static bool unordered(struct peer *p, const struct call *c)
 	return !o || o->private_;
 }
 
+/* An input or an output on a pipe that runs only once every live replica
+ * has come to it (calls/poll.c says which). */
+static bool waits_for_all(struct peer *p, const struct call *c, enum mode m)
+{
+	return m == M_INPUT ? calls_on_pipe(p, c) : m == M_OUTPUT && calls_on_inner(p, c);
+}
+
 static void debug_call(const struct peer *p, const struct call *c, const char *how)
 {
 	char line[256];
@@ -237,9 +244,7 @@ void arrive(struct peer *p, struct call *c)
 		if (e->state == E_WAIT && e->agreed < 0)
 			e->agreed = p->rep->idx;
 		e->state = E_DONE;
-	} else if (m == M_INPUT && e->state == E_WAIT && (e->wait_all || calls_on_pipe(p, c))) {
-		e->wait_all = true; /* decide_examine runs it */
-	} else if (m == M_OUTPUT && e->state == E_WAIT && (e->wait_all || calls_on_inner(p, c))) {
+	} else if (e->state == E_WAIT && (e->wait_all || waits_for_all(p, c, m))) {
 		e->wait_all = true; /* decide_examine runs it */
 	} else if (m == M_INPUT && e->state == E_WAIT && !provisional_holds(p)) {
 		execute_start(e, p->rep->idx);
