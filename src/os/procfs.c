@@ -49,7 +49,7 @@ enum task_state procfs_task_call(pid_t pid, pid_t tid, long *nr, unsigned long *
 
 int procfs_task_futex_forever(pid_t pid, pid_t tid)
 {
-	unsigned long a[6];
+	unsigned long a[4];
 	char buf[256];
 	long nr, cmd;
 

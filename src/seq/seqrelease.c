@@ -8,10 +8,11 @@
  * process sleeps too (a condition variable whose wake-up its leader had
  * and it will never have), the replica can never move again. Rather than
  * a stall that ends the run, its threads take every region of that
- * process as a plain lock from then on: nothing about its outputs changes, each is still
- * voted, so a replica whose threads now run in another order than its
- * peers' shows as a divergence if that order reaches an output, and
- * otherwise (a server that stops) the run ends as it would have. */
+ * process as a plain lock from then on: nothing about its outputs
+ * changes, each is still voted, so a replica whose threads now run in
+ * another order than its peers' shows as a divergence if that order
+ * reaches an output, and otherwise (a server that stops) the run ends as
+ * it would have. */
 #include "end/report.h"
 #include "model/peers.h"
 #include "model/run.h"
