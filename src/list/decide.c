@@ -63,10 +63,10 @@ static void diverged(struct entry *e, const struct tally *t)
 	}
 }
 
-/* Every live replica has made its call at e. */
+/* Every replica the vote waits for has made its call at e. */
 static bool all_came(const struct entry *e)
 {
-	uint32_t live = run_live_mask();
+	uint32_t live = run_vote_mask();
 	int i;
 
 	for (i = 0; i < opt.n; i++)
@@ -89,17 +89,35 @@ void decide_waiting(void)
 		}
 }
 
+void decide_missing(uint32_t gone)
+{
+	struct group *g;
+	uint64_t s;
+	int i;
+
+	for (g = all_groups; g && !run_over; g = g->next_all)
+		for (s = g->base_seq; s < g->next_seq && !run_over; s++) {
+			struct entry *e = g->ring[s & (g->ring_cap - 1)];
+
+			for (i = 0; e && e->state == E_WAIT && i < opt.n; i++)
+				if ((gone & (1u << i)) && !e->call[i]) {
+					decide_examine(e);
+					break;
+				}
+		}
+}
+
 void decide_examine(struct entry *e)
 {
 	struct tally t;
 	int i;
 
-	vote_tally(e->call, opt.n, run_live_mask(), majority, &t);
+	vote_tally(e->call, opt.n, run_vote_mask(), majority, &t);
 	if (t.differ & run_live_mask()) {
 		diverged(e, &t);
 		if (run_over)
 			return;
-		vote_tally(e->call, opt.n, run_live_mask(), majority, &t);
+		vote_tally(e->call, opt.n, run_vote_mask(), majority, &t);
 	} else if (!t.possible) {
 		diverged(e, &t);
 		return;

@@ -13,5 +13,8 @@ void decide_kill(uint32_t mask);
 
 /* A replica ended: inputs that waited for every replica may run now. */
 void decide_waiting(void);
+/* The replicas in gone no longer count in votes (list/excuse.c): every
+ * entry still waiting for one of them is looked at again. */
+void decide_missing(uint32_t gone);
 
 #endif

@@ -21,6 +21,7 @@
 #include "end/stall.h"
 #include "list/answer.h"
 #include "list/arrive.h"
+#include "list/excuse.h"
 #include "list/execute.h"
 #include "list/pool.h"
 #include "loop/threads.h"
@@ -309,6 +310,7 @@ int loop_run(void)
 		else
 			stall_check();
 		sig_check();
+		excuse_check();
 		pool_interrupt_retry();
 	}
 	code = run_final_code();

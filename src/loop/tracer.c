@@ -11,6 +11,7 @@
 #include "list/answer.h"
 #include "list/arrive.h"
 #include "list/decide.h"
+#include "list/excuse.h"
 #include "loop/threads.h"
 #include "model/list.h"
 #include "model/peers.h"
@@ -285,6 +286,8 @@ static void on_exit_status(struct peer *p, int status)
 		record_signal_death(p, WTERMSIG(status));
 	r->alive = false;
 	if (was_alive) {
+		if (WIFSIGNALED(status) && !run_over)
+			excuse_death(r, WTERMSIG(status));
 		seq_replica_gone(r->idx);
 		decide_waiting();
 	}

@@ -81,6 +81,10 @@ struct replica {
 				 * threads (proc_fd_number, arrive.c's unordered) */
 	int unsettled;		/* writes it was answered before they ran
 				 * (list/provisional.c): it may not lead an input */
+	uint64_t sigs_sent;	/* bit sig-1: signals replicant sent its threads */
+	uint64_t excused_from;	/* dead of one of those (list/excuse.c): since
+				 * when it is counted in votes all the same; 0 */
+	int excuse_sig;		/* that signal */
 };
 
 /* How a peer is waiting for its answer. */

@@ -39,6 +39,17 @@ uint32_t run_live_mask(void)
 	return m;
 }
 
+uint32_t run_vote_mask(void)
+{
+	uint32_t m = run_live_mask();
+	int i;
+
+	for (i = 0; i < opt.n; i++)
+		if (replicas[i].excused_from)
+			m |= 1u << i;
+	return m;
+}
+
 int run_healthy(void)
 {
 	int i, n = 0;

@@ -17,6 +17,9 @@ extern bool run_exit_agreed;	/* a majority agreed on the initial process's exit_
 void run_init(void);
 /* Replicas counted in votes, as a mask. */
 uint32_t run_live_mask(void);
+/* Those a vote still waits for: the live ones, and those dead of a signal
+ * their peers may yet die of (list/excuse.c). */
+uint32_t run_vote_mask(void);
 /* Replicas not killed by replicant: running, or ended on their own. */
 int run_healthy(void);
 bool run_all_reaped(void);

@@ -15,9 +15,20 @@
 #define ERESTARTSYS_K 512
 #define ERESTARTNOHAND_K 514
 
+static uint64_t last_sent[65];	/* by signal number: when it last went out */
+
+uint64_t sig_last_sent(int sig)
+{
+	return sig >= 1 && sig <= 64 ? last_sent[sig] : 0;
+}
+
 /* A thread that ended meanwhile (ESRCH) gets nothing, as in a plain run. */
 void sig_send(struct peer *p, int sig)
 {
+	if (sig >= 1 && sig <= 64) {
+		p->rep->sigs_sent |= 1ull << (sig - 1);
+		last_sent[sig] = now_ns();
+	}
 	if (sig == SIGCHLD) {
 		p->sigs.chld_given++;
 		p->sigs.chld_inject = true;

@@ -44,6 +44,8 @@ bool sig_chld_was_unseen(struct peer *p);
 /* peersig.c */
 /* Sends sig to p's thread now (a SIGCHLD of ours is let in). */
 void sig_send(struct peer *p, int sig);
+/* When sig last went to a thread of any replica (now_ns), 0 if never. */
+uint64_t sig_last_sent(int sig);
 /* Sends sig as p's traced call returns, at its exit stop. */
 void sig_at_exit(struct peer *p, int sig);
 /* p's traced call returns: the signals positioned there go out. */

@@ -211,6 +211,43 @@ for n in 2 3; do
 	same_file "term$n.out" term.expected "SIGTERM threadwait -n $n: stdout is the line before the signal"
 done
 
+# --- a replica that dies of the forwarded signal before its peer does ---
+# spawners: 8 threads creating and joining threads all day. With "late",
+# replica 1's main thread holds the SIGTERM 300 ms (signals blocked, only
+# local calls), as a loaded machine may: replica 0 dies first while replica
+# 1's threads go on making calls replica 0 never made. Those calls wait
+# (list/excuse.c), and replica 1 dies of the same signal: exit 143, no
+# divergence. With "catch", replica 1 catches it and lives on: a
+# divergence the run ends on, once the stall timeout (2 s) has passed.
+has_spawners() { [ "$(live_tasks "$1" spawners)" -gt 0 ]; }
+for mode in late catch; do
+	"$REPLICANT" run -n 2 --stall-timeout 2 -- "$PROGS/spawners" 8 60 $mode \
+		>"spawn$mode.out" 2>"spawn$mode.err" </dev/null &
+	rpid=$!
+	bg_register "$rpid"
+	for i in $(seq 50); do
+		[ -s "spawn$mode.out" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kids=$(pgrep -P "$rpid" | sort -n | tr '\n' ' ')
+	is "$(echo $kids | wc -w)" 2 "SIGTERM spawners $mode -n 2: 2 replicas before the signal ($kids)"
+	if [ $mode = late ]; then
+		signal_ends TERM "$rpid" "SIGTERM spawners late -n 2" 143 "spawn$mode.err"
+		is_empty "spawn$mode.err" "SIGTERM spawners late -n 2: nothing on stderr"
+	else
+		# within 5 s: the 2 s stall timeout, and the signal's delivery
+		signal_ends TERM "$rpid" "SIGTERM spawners catch -n 2" 86 "spawn$mode.err"
+		is "$(grep -c 'replica 0: arrived and has since ended, at killed-by-signal(15)' \
+			"spawn$mode.err")" 1 "SIGTERM spawners catch -n 2: the report says replica 0 died of it" ||
+			diag_file stderr "spawn$mode.err"
+	fi
+	left=$(left_after 50 has_spawners $kids)
+	is "$left" "" "SIGTERM spawners $mode -n 2: no replica (nor any of its threads) is left"
+	for k in $left; do kill -KILL "$k" 2>/dev/null; done
+	same_file "spawn$mode.out" term.expected "SIGTERM spawners $mode -n 2: stdout is the line before the signal"
+done
+
 # Thousands of threads ending at once: their calls queue up for the monitor
 # faster than it reads them on two CPUs. A call on its way is not a replica
 # behind its peers: before, this ended in a STALL at exit after 1 s (of a
