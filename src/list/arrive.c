@@ -375,8 +375,14 @@ static struct call *capture(struct replica *r, struct peer *p, const struct secc
 	int err = call_capture(c, p->tid, req->data.nr, (const uint64_t *)req->data.args,
 			       req->data.instruction_pointer);
 
-	/* The buffers are only meaningful if the thread is still in that call. */
-	if (call_read_memory(c) && !notif_id_valid(r->listener, req->id)) {
+	/* The buffers are only meaningful if the thread is still in that call.
+	 * It is, when a received call's wait ends only with the thread
+	 * (notif_killable_recv), unless its process is being replaced by an
+	 * exec another thread made: the kernel kills it then, and the memory
+	 * read under its tid may be the new program's. A thread the tracer
+	 * has not reaped keeps its tid: nobody else's memory is read. */
+	if (call_read_memory(c) && (!notif_killable_recv() || p->proc->exec_voted) &&
+	    !notif_id_valid(r->listener, req->id)) {
 		call_drop(c);
 		p->waiting = W_NONE;
 		return NULL;

@@ -12,6 +12,11 @@ int notif_send(int listener, const struct seccomp_notif_resp *resp);
 /* The notification id is still the thread's current call: what was read
  * from its memory is what the call passes. */
 bool notif_id_valid(int listener, uint64_t id);
+/* Whether the kernel has SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux
+ * 5.19): with it, a thread whose call the monitor has received stays in
+ * that call until it is answered or dies, so what was read from its memory
+ * is what the call passes, with no ID_VALID round trip to confirm it. */
+bool notif_killable_recv(void);
 /* Installs the monitor's descriptor mfd into the notifying thread's
  * process, at target (or the lowest free number when target < 0). With
  * send, the installation is the call's answer (SECCOMP_ADDFD_FLAG_SEND).

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "os/notif.h"
 #include "os/util.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -52,7 +53,8 @@ static void late_start(int idx)
 /* In the child: nothing here may return. Once the filter is loaded every
  * syscall but the local ones waits for the monitor, which first must take
  * the listener; so the filter is the last thing before execve. */
-static void child(int idx, const struct sock_fprog *prog, const char *path, char **argv)
+static void child(int idx, const struct sock_fprog *prog, bool killable, const char *path,
+		  char **argv)
 {
 	sigset_t none;
 	int err;
@@ -79,11 +81,11 @@ static void child(int idx, const struct sock_fprog *prog, const char *path, char
 	 * the replica's wait (WAIT_KILLABLE_RECV, Linux 5.19): another signal
 	 * is delivered when the call returns, at a point the monitor chose,
 	 * and no call the monitor holds fails with EINTR that would not have
-	 * in a plain run. */
+	 * in a plain run. The monitor probed the flag (notif_killable_recv) and
+	 * relies on what it found, so the child does not fall back on its own. */
 	err = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		      SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog);
-	if (err < 0 && errno == EINVAL)
-		err = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+		      SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      (killable ? SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0), prog);
 	if (err < 0) {
 		perror("replicant: seccomp");
 		_exit(EXIT_REPLICANT_ERROR);
@@ -146,6 +148,7 @@ static int take_listener(pid_t pid)
 
 void spawn_replica(struct replica *r, const struct sock_fprog *prog, const char *path, char **argv)
 {
+	bool killable = notif_killable_recv();
 	pid_t pid;
 
 	fflush(NULL);
@@ -153,7 +156,7 @@ void spawn_replica(struct replica *r, const struct sock_fprog *prog, const char 
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
-		child(r->idx, prog, path, argv);
+		child(r->idx, prog, killable, path, argv);
 	r->pid = pid;
 	r->alive = true;
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACECLONE |
