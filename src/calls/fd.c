@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "calls/calls.h"
+#include "list/execute.h"
 #include "model/procs.h"
+#include "os/creds.h"
 #include "os/mem.h"
 
 /* The replica closes its own descriptor once answered; until its thread's
@@ -146,8 +148,11 @@ static bool pair_wish(const struct call *c, uint64_t *where)
 static enum prep pair_prepare(struct entry *e)
 {
 	int fds[2], i;
+	bool as = execute_creds_enter(e); /* a socketpair's ends record its ids */
 
 	e->ret = make_pair(e->call[e->agreed], fds);
+	if (as)
+		creds_leave();
 	if (e->ret < 0)
 		return PREP_DONE;
 	e->priv = fobj_new(fds[0], false);

@@ -1,6 +1,7 @@
 #include "list/execute.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -68,6 +69,24 @@ static bool checks_no_creds(struct entry *e)
 	return c->se && (c->se->flags & SF_NO_CREDS) && !some_fd(e, may_check_creds, true);
 }
 
+static bool unix_socket(const struct fobj *o)
+{
+	return fobj_family(o) == AF_UNIX;
+}
+
+/* A call whose effect carries the caller's ids: an output on a unix socket
+ * (the peer credentials connect and listen record, the SCM_CREDENTIALS a
+ * send carries), or a unix socketpair (each end's peer credentials). Run
+ * with the monitor's, a server would take its client for root. */
+static bool carries_ids(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+
+	if (c->nr == SYS_socketpair)
+		return c->args[0] == AF_UNIX;
+	return c->se && c->se->cls == SC_OUTPUT && some_fd(e, unix_socket, false);
+}
+
 bool execute_creds_enter(const struct entry *e)
 {
 	return !e->as_monitor && creds_enter(&e->creds);
@@ -133,7 +152,8 @@ void execute_start(struct entry *e, int agreed)
 	if (profile_on)
 		profile_start(e);
 	e->creds = *proc_creds(list_proc(e, agreed));
-	e->as_monitor = checks_no_creds(e);
+	e->creds.all_ids = carries_ids(e);
+	e->as_monitor = !e->creds.all_ids && checks_no_creds(e);
 	r = e->h && e->h->prepare ? e->h->prepare(e) : generic_prepare(e);
 	if (r != PREP_RUN) {
 		e->report_only = r == PREP_FAIL;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -25,6 +26,18 @@ struct fobj *fobj_new(int mfd, bool private_)
 	o->accmode = fl >= 0 ? (fl & O_ACCMODE) : O_RDWR;
 	o->direct = fl >= 0 ? !!(fl & O_DIRECT) : -1;
 	return o;
+}
+
+/* family is a cache: a socket's never changes */
+int fobj_family(const struct fobj *o)
+{
+	int *family = &((struct fobj *)o)->family;
+	socklen_t len = sizeof(*family);
+
+	if (!*family && o->mfd >= 0 && S_ISSOCK(o->type) &&
+	    getsockopt(o->mfd, SOL_SOCKET, SO_DOMAIN, family, &len) < 0)
+		*family = 0;
+	return *family;
 }
 
 void fobj_get(struct fobj *o)

@@ -22,6 +22,8 @@ struct fobj {
 	bool inner;		/* an end of a pipe or socketpair the replicas
 				 * made: both ends may be in their processes */
 	mode_t type;		/* S_IFMT bits of the file */
+	int family;		/* a socket's address family, once fobj_family()
+				 * read it; 0 before */
 	dev_t rdev;		/* device number of a character device */
 	int accmode;		/* O_RDONLY, O_WRONLY or O_RDWR */
 	int8_t direct;		/* O_DIRECT: 1 or 0; -1 after an F_SETFL, until the
@@ -51,6 +53,8 @@ struct fdtab {
 struct fobj *fobj_new(int mfd, bool private_);
 void fobj_get(struct fobj *o);
 void fobj_put(struct fobj *o);
+/* A socket's address family (AF_UNIX...), read once; 0 for anything else. */
+int fobj_family(const struct fobj *o);
 /* True when calls on it may block (anything but regular files and dirs). */
 bool fobj_may_block(const struct fobj *o);
 

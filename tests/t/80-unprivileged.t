@@ -100,4 +100,46 @@ for n in 2 3; do
 		diag_file stderr "$ERR"
 done
 
+
+# A unix socket tells its peer the ids of the process at its other end: the
+# peer credentials connect, listen and socketpair record, and those a send
+# carries to a receiver with SO_PASSCRED. The monitor makes those calls for
+# a replica, and with its own ids a process that dropped to nobody was root
+# to its peer: to the D-Bus system bus, which lets root start services, or
+# to journald. Each is now the process's, as in a plain run (uid 0 for all
+# four on the code before).
+cp "$PROGS/unixcreds" "$T/bin/"
+chmod 755 "$T/bin/unixcreds"
+nobody_ids='uid 65534 gid 65534'
+for n in 2 3; do
+	run_cmd "pair.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" "$T/bin/unixcreds" pair
+	is "$RC:$(cat "$OUT")" "0:pair: peer $nobody_ids" \
+		"dropped to nobody, -n $n: a socketpair's peer credentials are nobody's" || diag_file stderr "$ERR"
+
+	sock=$T/w/peer$n.sock
+	"$PY" "$TOP/tests/unixpeer.py" serve "$sock" >"$T/serve$n.out" 2>&1 &
+	spid=$!
+	bg_register "$spid"
+	for _ in $(seq 50); do
+		[ -s "$T/serve$n.out" ] && break
+		sleep 0.1
+	done
+	run_cmd "client.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" "$T/bin/unixcreds" client "$sock"
+	wait "$spid"
+	is "$RC:$(tail -n 1 "$T/serve$n.out")" "0:peer $nobody_ids; message $nobody_ids" \
+		"dropped to nobody, -n $n: connect's and a write's credentials, as the server sees them, are nobody's" ||
+		diag_file stderr "$ERR"
+
+	sock=$T/w/listen$n.sock
+	"$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" "$T/bin/unixcreds" server "$sock" \
+		>"$T/listen$n.out" 2>"$T/listen$n.err" &
+	rpid=$!
+	bg_register "$rpid"
+	asked=$(timeout 20 "$PY" "$TOP/tests/unixpeer.py" ask "$sock" 2>&1)
+	wait "$rpid"
+	is "$?:$asked:$(tr '\n' '|' <"$T/listen$n.out")" "0:listener $nobody_ids:listening|served|" \
+		"dropped to nobody, -n $n: listen's credentials, as a client sees them, are nobody's" ||
+		diag_file stderr "$T/listen$n.err"
+done
+
 done_testing
