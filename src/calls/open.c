@@ -292,8 +292,10 @@ static void chdir_finish(struct entry *e)
 	bool as = e->ret >= 0 && execute_creds_enter(e);
 	int err = 0;
 
-	/* the directory must be searchable, as chdir requires */
-	if (e->ret >= 0 && faccessat((int)e->ret, "", X_OK, AT_EMPTY_PATH) < 0)
+	/* the directory must be searchable, as chdir requires: by the file
+	 * system ids the thread took (AT_EACCESS), not by the real ones,
+	 * which are the monitor's root and pass any directory */
+	if (e->ret >= 0 && faccessat((int)e->ret, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
 		err = -errno;
 	if (as)
 		creds_leave();

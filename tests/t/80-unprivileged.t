@@ -142,4 +142,22 @@ for n in 2 3; do
 		diag_file stderr "$T/listen$n.err"
 done
 
+
+# chdir into a directory the process may not search fails, and the monitor's
+# idea of the working directory stays where the kernel's is. Its check of
+# the new directory took the real ids, the monitor's root, which pass any:
+# after the failed cd, a relative open went to the locked directory
+# (cat: Permission denied, where a plain run prints "outer").
+mkdir "$T/w/locked"
+chmod 700 "$T/w/locked"
+echo outer >"$T/w/f.txt"
+echo inner >"$T/w/locked/f.txt"
+chmod 644 "$T/w/f.txt" "$T/w/locked/f.txt"
+for n in 2 3; do
+	run_cmd "cdlocked.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" sh -c \
+		"cd '$T/w' && { cd locked 2>/dev/null || echo denied; } && cat f.txt"
+	is "$RC:$(tr '\n' '|' <"$OUT")" "0:denied|outer|" \
+		"dropped to nobody, -n $n: a failed cd leaves relative paths where they were" || diag_file stderr "$ERR"
+done
+
 done_testing
