@@ -114,6 +114,17 @@ ended_within() {
 	return 1
 }
 
+# written_within TENTHS FILE: true once FILE is not empty (a program in the
+# background said it is ready), polling every 0.1 s at most TENTHS times
+written_within() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		[ -s "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # left_after TENTHS TEST PID...: polls every 0.1 s, at most TENTHS times,
 # until the command TEST PID fails for every PID; prints those it still
 # succeeds for (nothing: all gone)

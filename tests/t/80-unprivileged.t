@@ -120,10 +120,7 @@ for n in 2 3; do
 	"$PY" "$TOP/tests/unixpeer.py" serve "$sock" >"$T/serve$n.out" 2>&1 &
 	spid=$!
 	bg_register "$spid"
-	for _ in $(seq 50); do
-		[ -s "$T/serve$n.out" ] && break
-		sleep 0.1
-	done
+	written_within 50 "$T/serve$n.out"
 	run_cmd "client.n$n" "$REPLICANT" run -n $n -- "${AS_NOBODY[@]}" "$T/bin/unixcreds" client "$sock"
 	wait "$spid"
 	is "$RC:$(tail -n 1 "$T/serve$n.out")" "0:peer $nobody_ids; message $nobody_ids" \

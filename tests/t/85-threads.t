@@ -192,10 +192,7 @@ for n in 2 3; do
 	rpid=$!
 	bg_register "$rpid"
 	# until it printed "started" (at most 5 s), then a little more
-	for i in $(seq 50); do
-		[ -s "term$n.out" ] && break
-		sleep 0.1
-	done
+	written_within 50 "term$n.out"
 	sleep 0.5
 	kids=$(pgrep -P "$rpid" | sort -n | tr '\n' ' ')
 	is "$(echo $kids | wc -w)" $n "SIGTERM threadwait -n $n: $n replicas before the signal ($kids)"
@@ -225,10 +222,7 @@ for mode in late catch; do
 		>"spawn$mode.out" 2>"spawn$mode.err" </dev/null &
 	rpid=$!
 	bg_register "$rpid"
-	for i in $(seq 50); do
-		[ -s "spawn$mode.out" ] && break
-		sleep 0.1
-	done
+	written_within 50 "spawn$mode.out"
 	sleep 0.5
 	kids=$(pgrep -P "$rpid" | sort -n | tr '\n' ' ')
 	is "$(echo $kids | wc -w)" 2 "SIGTERM spawners $mode -n 2: 2 replicas before the signal ($kids)"
