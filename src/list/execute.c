@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "calls/calls.h"
 #include "end/profile.h"
@@ -130,6 +131,86 @@ static bool needs_worker(struct entry *e)
 	return some_fd(e, fobj_may_block, false);
 }
 
+/* A look-up by path that only reads (an open for reading, a stat) and
+ * takes the process's credentials runs after the thread lets the monitor
+ * lock go. Apache's requests spend most of the lock's time there: each
+ * makes five such opens and a stat as www-data, and the credential switch
+ * around each is some ten calls. With the lock free meanwhile, the other
+ * replica's listener does not sleep on it: Apache worker 2x64 at -n 2
+ * served 11 to 19% more requests a second, at 8 to 14% less monitor CPU
+ * a request (medians of 7, side by side). The call's one result is every
+ * replica's, whenever it runs; the thread's next call comes only after
+ * its answer. */
+static bool outside_lock(struct entry *e)
+{
+	const struct call *c = e->call[e->agreed];
+	long flags;
+
+	if (e->as_monitor || !creds_switch(&e->creds) || needs_worker(e))
+		return false;
+	switch (c->nr) {
+	case SYS_newfstatat:
+		return true;
+	case SYS_openat:
+		flags = (long)c->args[2];
+		break;
+	default:
+		return false;
+	}
+	return !(flags & (O_CREAT | O_TRUNC | O_ACCMODE | O_PATH));
+}
+
+/* Outside the lock another thread of the process may close the directory
+ * descriptor the call starts from, or chdir (which closes the monitor's
+ * old working directory): the monitor's descriptor numbers could then name
+ * another file. The call gets copies of its own, made under the lock. */
+static int lend(struct entry *e, int fd)
+{
+	int i, copy;
+
+	for (i = 0; i < e->nlent; i++)
+		if (e->lent[i] == fd)
+			return fd;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy >= 0)
+		e->lent[e->nlent++] = copy;
+	return copy;
+}
+
+static void give_back(struct entry *e)
+{
+	while (e->nlent)
+		close(e->lent[--e->nlent]);
+}
+
+/* The working directory and the directory argument (the first, for the
+ * calls outside_lock() takes), lent; false: it runs under the lock. */
+static bool lend_dirs(struct entry *e)
+{
+	int cwd = lend(e, e->xas.cwd), dir;
+
+	if (cwd < 0)
+		return false;
+	dir = (int)e->xargs[0] == e->xas.cwd ? cwd : lend(e, (int)e->xargs[0]);
+	if (dir < 0) {
+		give_back(e);
+		return false;
+	}
+	e->xas.cwd = cwd;
+	e->xargs[0] = (uint64_t)dir;
+	return true;
+}
+
+void execute_outside(struct entry *e)
+{
+	bool as = execute_creds_enter(e);
+
+	generic_run(e);
+	if (as)
+		creds_leave();
+	give_back(e);
+}
+
 /* Runs e here when it cannot block, or when it can run without blocking
  * now; false: a worker must. */
 static bool run_inline(struct entry *e)
@@ -158,6 +239,10 @@ void execute_start(struct entry *e, int agreed)
 	if (r != PREP_RUN) {
 		e->report_only = r == PREP_FAIL;
 		execute_complete(e);
+		return;
+	}
+	if (outside_lock(e) && pool_defer_room() && lend_dirs(e)) {
+		pool_defer(e);
 		return;
 	}
 	as = execute_creds_enter(e);

@@ -13,6 +13,9 @@ void execute_complete(struct entry *e);
 /* Takes e's credentials for its run (os/creds.h), unless it runs as the
  * monitor (as_monitor); true when creds_leave must follow. */
 bool execute_creds_enter(const struct entry *e);
+/* Runs e, which execute_start deferred, in the calling thread that let
+ * the monitor lock go (list/pool.c); execute_complete follows, locked. */
+void execute_outside(struct entry *e);
 /* An input whose first arrival, replica r's, was held
  * (list/provisional.c): r leads it now. */
 void execute_input(struct entry *e, int r);

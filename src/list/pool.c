@@ -96,6 +96,43 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Calls a thread deferred while it held the monitor lock. Few: a listener
+ * defers at most the one call it received, or the few its arrival let
+ * run; past DEFER_MAX they run under the lock. */
+#define DEFER_MAX 8
+static __thread struct entry *deferred[DEFER_MAX];
+static __thread int ndeferred;
+static __thread bool running_deferred;
+
+bool pool_defer_room(void)
+{
+	return ndeferred < DEFER_MAX;
+}
+
+void pool_defer(struct entry *e)
+{
+	if (ndeferred == DEFER_MAX)
+		die("deferring a call: no room");
+	deferred[ndeferred++] = e;
+}
+
+/* done_cb takes the lock and lets it go, which comes back here: the
+ * outer call runs what that added. */
+void pool_run_deferred(void)
+{
+	struct entry *e;
+
+	if (running_deferred)
+		return;
+	running_deferred = true;
+	while (ndeferred) {
+		e = deferred[--ndeferred];
+		execute_outside(e);
+		done_cb(e);
+	}
+	running_deferred = false;
+}
+
 void pool_init(void (*done)(struct entry *e))
 {
 	struct sigaction sa = { .sa_handler = on_intr };

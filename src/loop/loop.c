@@ -74,10 +74,12 @@ static void mon_unlock(void)
 	}
 }
 
+/* The answers go out, then the calls this thread deferred run. */
 static void unlock_and_flush(void)
 {
 	mon_unlock();
 	answer_flush();
+	pool_run_deferred();
 }
 
 /* A worker finished running e. */

@@ -214,6 +214,8 @@ struct entry {
 					 * replica has come (calls_on_pipe,
 					 * calls_on_inner) */
 	bool pooled;			/* given to a worker (list/pool.c) */
+	int nlent;			/* it runs outside the monitor lock with copies */
+	int lent[2];			/* of its directory descriptors (execute.c) */
 	pid_t worker;			/* the worker thread running it, or 0 */
 	bool cancel;			/* a signal interrupts it (list/pool.c) */
 	int intr_sig;			/* that signal */

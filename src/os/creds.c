@@ -139,9 +139,7 @@ static bool ids_as_root(const struct creds *c)
 	return !c->real_ids || c->ruid == 0;
 }
 
-/* Raw syscalls: glibc's setgroups (and setfsuid's kin) would change every
- * thread of the monitor. */
-bool creds_enter(const struct creds *c)
+bool creds_switch(const struct creds *c)
 {
 	static __thread int monitor_euid = -1;
 
@@ -151,8 +149,15 @@ bool creds_enter(const struct creds *c)
 	 * every check the monitor (root) would; an unprivileged monitor runs
 	 * as the program it started, which cannot have taken more rights
 	 * than it had. */
-	if ((c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS && ids_as_root(c)) ||
-	    monitor_euid != 0)
+	return !(c->fsuid == 0 && (c->cap_eff & FS_CAPS) == FS_CAPS && ids_as_root(c)) &&
+	       monitor_euid == 0;
+}
+
+/* Raw syscalls: glibc's setgroups (and setfsuid's kin) would change every
+ * thread of the monitor. */
+bool creds_enter(const struct creds *c)
+{
+	if (!creds_switch(c))
 		return false;
 	if (monitor_ngroups < 0) {
 		monitor_ngroups = getgroups(CREDS_GROUPS_MAX, monitor_groups);

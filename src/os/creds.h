@@ -20,6 +20,9 @@ int creds_read(pid_t pid, struct creds *c);
  * file capabilities, or when the monitor is not root); true when it did
  * and creds_leave must follow. */
 bool creds_enter(const struct creds *c);
+/* Whether creds_enter(c) would change the thread's credentials: some ten
+ * calls, there and back. */
+bool creds_switch(const struct creds *c);
 void creds_leave(void);
 
 #endif
