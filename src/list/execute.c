@@ -166,12 +166,8 @@ static bool outside_lock(struct entry *e)
  * another file. The call gets copies of its own, made under the lock. */
 static int lend(struct entry *e, int fd)
 {
-	int i, copy;
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 
-	for (i = 0; i < e->nlent; i++)
-		if (e->lent[i] == fd)
-			return fd;
-	copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (copy >= 0)
 		e->lent[e->nlent++] = copy;
 	return copy;
