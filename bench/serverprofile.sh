@@ -9,7 +9,10 @@
 #   - the --profile table (bench/breakdown.sh explains its columns);
 #   - where the monitor's own CPU went by symbol, kernel and user, from
 #     perf's cpu-clock sampling, when perf is installed and may sample
-#     (the machine's own counters are not needed).
+#     (the machine's own counters are not needed);
+#   - which of the monitor's functions made its futex calls (one in ten,
+#     with their stacks), when perf may record that tracepoint: the
+#     monitor lock's sleeps and wake-ups against the worker pool's.
 # One run: the shares and per-call times are the result, not a ratio.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,11 +57,20 @@ if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$W/probe" -- tr
 		>/dev/null 2>&1 &
 	PERF=$!
 fi
+futex_ok=
+if [ -n "$perf_ok" ] &&
+	perf record -q -e syscalls:sys_enter_futex -o "$W/probe" -- true >/dev/null 2>&1; then
+	futex_ok=1
+	perf record -q -e syscalls:sys_enter_futex -c 10 --call-graph dwarf,4096 -p "$SPID" \
+		-o "$W/futex.data" -- sleep 2 >/dev/null 2>&1 &
+	FPERF=$!
+fi
 m0=$(ticks "$SPID") a0=$(all_ticks)
 reqs=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$PORT/f10k" |
 	awk '/requests in/ { print $1 }')
 m1=$(ticks "$SPID") a1=$(all_ticks)
 [ -n "$perf_ok" ] && wait "$PERF"
+[ -n "$futex_ok" ] && wait "$FPERF"
 kill -TERM "$SPID"
 for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
 wait "$SPID" 2>/dev/null
@@ -86,4 +98,32 @@ if [ -n "$perf_ok" ]; then
 else
 	echo
 	echo "(perf is not installed or may not sample here: no breakdown by symbol)"
+fi
+if [ -n "$futex_ok" ]; then
+	echo
+	echo "## the monitor's futex calls by the function of replicant's that made them"
+	# a stack's frames come innermost first; frames inlined at one address
+	# share it, and only the last of them names the binary
+	perf script -i "$W/futex.data" -F ip,sym,dso 2>/dev/null | awk '
+	function close_group() {
+		if (gip != "" && !found && gdso ~ /\/replicant\)$/)
+			found = gsym
+		gip = ""
+	}
+	NF == 0 {
+		close_group()
+		if (seen) { n[found ? found : "(libc or unknown)"]++; total++ }
+		found = ""; seen = 0
+		next
+	}
+	{
+		seen = 1
+		if ($1 != gip) { close_group(); gip = $1; gsym = $2 }
+		gdso = $NF
+	}
+	END {
+		close_group()
+		if (seen) { n[found ? found : "(libc or unknown)"]++; total++ }
+		for (f in n) printf "  %5.1f%%  %s\n", 100 * n[f] / total, f | "sort -rn | head -8"
+	}'
 fi
