@@ -80,6 +80,11 @@ bench-breakdown: all
 bench-server-profile: all
 	@bash bench/serverprofile.sh
 
+# make bench-server-compare OLD=/path/to/old/replicant: Apache worker under
+# wrk, this build against another, run by run in turn (bench/servercompare.sh)
+bench-server-compare: all
+	@OLD="$(OLD)" bash bench/servercompare.sh
+
 # make bench-compare OLD=/path/to/old/replicant: this build against another,
 # on the monitor's hot paths, run by run in turn (bench/compare.sh)
 bench-compare: all build/tests/manythreads build/bench/handoff build/bench/pthread
@@ -104,7 +109,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench bench-servers bench-server-profile bench-breakdown bench-compare corpus soak shsoak install clean deps
+.PHONY: all check demo bench bench-servers bench-server-profile bench-server-compare bench-breakdown bench-compare corpus soak shsoak install clean deps
 
 # ---- libreplicant: sequential regions (lib/, include/; see lib/README.md) ----
 # The library loaded into replicas: PIC objects with hidden visibility (only

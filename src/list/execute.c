@@ -136,11 +136,11 @@ static bool needs_worker(struct entry *e)
  * lock go. Apache's requests spend most of the lock's time there: each
  * makes five such opens and a stat as www-data, and the credential switch
  * around each is some ten calls. With the lock free meanwhile, the other
- * replica's listener does not sleep on it: Apache worker 2x64 at -n 2
- * served 11 to 19% more requests a second, at 8 to 14% less monitor CPU
- * a request (medians of 7, side by side). The call's one result is every
- * replica's, whenever it runs; the thread's next call comes only after
- * its answer. */
+ * replica's listener sleeps on it less: Apache worker 2x64 at -n 2
+ * served 1, 6, 11 and 19% more requests a second in four passes of make
+ * bench-server-compare (medians of 7, side by side), at 14% less to 5%
+ * more monitor CPU a request. The call's one result is every replica's,
+ * whenever it runs; the thread's next call comes only after its answer. */
 static bool outside_lock(struct entry *e)
 {
 	const struct call *c = e->call[e->agreed];
