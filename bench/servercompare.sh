@@ -20,21 +20,7 @@ SECS=${SECS:-4}
 CONNS=${CONNS:-64}
 PY=$(command -v python3)
 
-for p in wrk apache2; do
-	command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] || {
-		echo "bench/servercompare.sh: needs $p (make bench-servers installs it)" >&2
-		exit 1
-	}
-done
-. "$TOP/tests/servers.sh"
-W=$(mktemp -d /tmp/replicant-servercompare.XXXXXX)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL -- "-$SPID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-sha=$(www_dir "$W")
+. "$TOP/bench/apache.sh" servercompare
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 

@@ -23,21 +23,7 @@ CONNS=${CONNS:-64}
 PY=$(command -v python3)
 R=$TOP/build/replicant
 
-for p in wrk apache2; do
-	command -v "$p" >/dev/null || [ -x "/usr/sbin/$p" ] || {
-		echo "bench/serverprofile.sh: needs $p (make bench-servers installs it)" >&2
-		exit 1
-	}
-done
-. "$TOP/tests/servers.sh"
-W=$(mktemp -d /tmp/replicant-serverprofile.XXXXXX)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL -- "-$SPID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-sha=$(www_dir "$W")
+. "$TOP/bench/apache.sh" serverprofile
 PORT=$(free_port)
 apache_conf "$W/a.conf" "$W" "$PORT" worker 64
 setsid "$R" run -n "$N" --profile "$W/profile" -- apache2 -f "$W/a.conf" -DFOREGROUND \
