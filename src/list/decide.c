@@ -75,7 +75,8 @@ static bool all_came(const struct entry *e)
 	return true;
 }
 
-void decide_waiting(void)
+/* Looks again at every waiting entry pick(e, gone) chooses. */
+static void examine_waiting(bool (*pick)(const struct entry *e, uint32_t gone), uint32_t gone)
 {
 	struct group *g;
 	uint64_t s;
@@ -84,27 +85,36 @@ void decide_waiting(void)
 		for (s = g->base_seq; s < g->next_seq && !run_over; s++) {
 			struct entry *e = g->ring[s & (g->ring_cap - 1)];
 
-			if (e && e->wait_all && e->state == E_WAIT)
+			if (e && e->state == E_WAIT && pick(e, gone))
 				decide_examine(e);
 		}
 }
 
-void decide_missing(uint32_t gone)
+static bool waits_for_all(const struct entry *e, uint32_t gone)
 {
-	struct group *g;
-	uint64_t s;
+	(void)gone;
+	return e->wait_all;
+}
+
+/* e still lacks the call of a replica in gone. */
+static bool lacks(const struct entry *e, uint32_t gone)
+{
 	int i;
 
-	for (g = all_groups; g && !run_over; g = g->next_all)
-		for (s = g->base_seq; s < g->next_seq && !run_over; s++) {
-			struct entry *e = g->ring[s & (g->ring_cap - 1)];
+	for (i = 0; i < opt.n; i++)
+		if ((gone & (1u << i)) && !e->call[i])
+			return true;
+	return false;
+}
 
-			for (i = 0; e && e->state == E_WAIT && i < opt.n; i++)
-				if ((gone & (1u << i)) && !e->call[i]) {
-					decide_examine(e);
-					break;
-				}
-		}
+void decide_waiting(void)
+{
+	examine_waiting(waits_for_all, 0);
+}
+
+void decide_missing(uint32_t gone)
+{
+	examine_waiting(lacks, gone);
 }
 
 void decide_examine(struct entry *e)

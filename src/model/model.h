@@ -47,9 +47,10 @@ struct creds {
 	uid_t euid, suid;	/* the effective and saved ids */
 	gid_t egid, sgid;
 	bool real_ids;		/* this call checks with ruid and rgid (access) */
-	bool all_ids;		/* it takes the real and effective ids: a unix
-				 * socket's peer credentials and SCM_CREDENTIALS
-				 * carry them (list/execute.c's carries_ids) */
+	bool all_ids;		/* it takes the real, effective and saved ids: a
+				 * unix socket's peer credentials and
+				 * SCM_CREDENTIALS carry them (list/execute.c's
+				 * carries_ids) */
 	uint64_t cap_eff;	/* effective capabilities (bit n: capability n) */
 	int ngroups;		/* supplementary groups (at most CREDS_GROUPS_MAX) */
 	gid_t groups[CREDS_GROUPS_MAX];
