@@ -139,7 +139,6 @@ for n in 2 3; do
 		diag_file stderr "$T/listen$n.err"
 done
 
-
 # chdir into a directory the process may not search fails, and the monitor's
 # idea of the working directory stays where the kernel's is. Its check of
 # the new directory took the real ids, the monitor's root, which pass any:
