@@ -34,12 +34,10 @@ pt_c11="call_once cnd_broadcast cnd_destroy cnd_init cnd_signal cnd_timedwait cn
 pt_threads="clone thrd_create"
 # and the calls a thread blocks in (lib/pthread/block.c)
 pt_block="accept accept4 clock_nanosleep connect epoll_pwait epoll_wait nanosleep pause poll ppoll pselect read readv recv recvfrom recvmsg select send sigsuspend sigtimedwait sigwait sigwaitinfo sleep usleep wait waitid waitpid write writev"
-# and the Apache Portable Runtime's atomics (lib/pthread/apr.c)
-pt_apr="apr_atomic_add32 apr_atomic_add64 apr_atomic_dec32 apr_atomic_dec64 apr_atomic_inc32 apr_atomic_inc64 apr_atomic_read32 apr_atomic_read64 apr_atomic_set32 apr_atomic_set64 apr_atomic_sub32 apr_atomic_sub64 apr_atomic_xchg32 apr_atomic_xchg64 apr_atomic_xchgptr"
-pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads $pt_block $pt_apr | LC_ALL=C sort | tr '\n' ' ')
+pt_want=$(printf '%s\n' $pt_stdio $pt_c11 $pt_threads $pt_block | LC_ALL=C sort | tr '\n' ' ')
 pt_other=$(nm -D --defined-only "$pt" | awk '$2 == "T" || $2 == "D" || $2 == "B" { print $3 }' |
 	grep -Ev '^(pthread_|sem_)' | LC_ALL=C sort | tr '\n' ' ')
-check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE, C11's mtx_/cnd_, the thread makers, the blocking calls and APR's atomics only ($pt_other)" \
+check "libreplicant-pthread.so exports pthread_ and sem_ calls, the stdio calls that lock a FILE, C11's mtx_/cnd_, the thread makers and the blocking calls only ($pt_other)" \
 	test "$pt_other" = "$pt_want"
 check "libreplicant-pthread.so needs libreplicant.so.0, found beside it" \
 	sh -c "readelf -d $pt | grep -q 'NEEDED.*\[libreplicant.so.0\]' &&

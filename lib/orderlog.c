@@ -20,8 +20,10 @@
  * after B (a lock, then an atomic counter, apr.c; a first use, objset.c,
  * inside a lock), with replica 0 leading A and replica 1 leading B, waits
  * in a cycle no replica ever had (Apache's worker, 64 threads a child).
- * The leader changes only when it dies or is released; appends are CASes
- * on the entry itself, so a new leader and the old one agree on a winner.
+ * The leader changes when it dies or is released; and a follower whose
+ * thread found nothing appended for about 0.1 s appends itself, for that
+ * entry (wait_append()): its peer in the leader may never come. Appends
+ * are CASes on the entry itself, so replicas racing agree on a winner.
  *
  * Waiting: spin for a calibrated time, then sleep on the replica's futex
  * word (registered in the state word's waiter count, so leaving costs no
@@ -306,21 +308,31 @@ HOT bool leads(const struct olog *lg)
 
 /* sched_yield()s of a follower at the end of a log before it sleeps */
 #define TAIL_YIELDS 4
+/* Sleeps of RP_SPACE_POLL_NS (2 ms) at the end of a log with nothing
+ * appended, after which a follower appends itself (about 0.1 s) */
+#define TAIL_POLLS_MAX 50
 
 /* A replica that does not lead, at the end of d's log: waits for the leader
- * to append the entry ent (which holds e now). Spins first, then sleeps on
- * the domain's tail word, which the leader bumps when it appends while
- * someone sleeps there. The sleep is a poll: a leader that dies or is
- * released leaves the lead to this replica, and nobody would wake it. */
+ * to append the entry ent (which holds e now). Spins first, then yields,
+ * then sleeps on the domain's tail word, which the leader bumps when it
+ * appends while someone sleeps there. The sleep is a poll: a leader that
+ * dies or is released leaves the lead to this replica, and nobody would
+ * wake it. *polls counts the polls that found nothing appended: a thread
+ * whose peer in the leader never makes this region (its replica took
+ * another path, by timing the logs do not cover) appends itself after
+ * TAIL_POLLS_MAX of them (what every replica did before one led), rather
+ * than waiting for ever; if that was an order the leader cannot take, the
+ * monitor lets a replica go from the logs (src/seq/seqrelease.c). */
 static void wait_append(const struct olog *lg, struct rp_dom *d, _Atomic uint64_t *ent,
-			uint64_t e)
+			uint64_t e, uint32_t *polls)
 {
 	uint32_t seen, token, i;
+	long r = 0;
 
 	if (spin_until_change(ent, e, lg->spin))
 		return;
-	/* yield a few times first: the leader's thread that appends may be
-	 * on this CPU, and a sleeper costs it a FUTEX_WAKE per append */
+	/* the leader's thread that appends may be on this CPU, and a sleeper
+	 * costs it a FUTEX_WAKE per append */
 	for (i = 0; i < TAIL_YIELDS; i++) {
 		rp_syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
 		if (ld_acq(ent) != e)
@@ -330,11 +342,13 @@ static void wait_append(const struct olog *lg, struct rp_dom *d, _Atomic uint64_
 	atomic_fetch_add(&d->tail_waiters, 1);
 	if (atomic_load(ent) == e && !leads(lg) && !released(lg)) {
 		token = lg->sleep_note ? lg->sleep_note(true, (uintptr_t)d) : 0;
-		rp_futex_wait(&d->tail_word, seen, BITS_ALL, &space_poll);
+		r = rp_futex_wait(&d->tail_word, seen, BITS_ALL, &space_poll);
 		if (lg->sleep_note)
 			lg->sleep_note(false, token);
 	}
 	atomic_fetch_sub(&d->tail_waiters, 1);
+	if (r == -ETIMEDOUT && ld_acq(ent) == e)
+		++*polls;
 }
 
 /* The leader appended to d's log: wakes the threads of the others that
@@ -463,6 +477,7 @@ HOT int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0;
+	uint32_t polls = 0;
 
 	for (;;) {
 		if (released(lg))
@@ -473,8 +488,8 @@ HOT int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint
 			*pos = p;
 			return 0;
 		case SCAN_TAIL:
-			if (!leads(lg)) {
-				wait_append(lg, d, &log[p & mask], e);
+			if (!leads(lg) && polls < TAIL_POLLS_MAX) {
+				wait_append(lg, d, &log[p & mask], e, &polls);
 				break;
 			}
 			/* a CAS that fails: another thread appended p first */
@@ -735,9 +750,10 @@ static bool watch(const struct olog *lg, struct rp_rstate *rs, uint64_t st,
  *   passed, or, without nap, at once.
  *
  * Only the leading replica decides (leads()); the others wait for its
- * entry. That wait ends: the leader's threads never wait for another
- * replica's, except for log space, which the others free by following
- * entries the leader made already.
+ * entry (up to wait_append()'s limit, then decide themselves). That wait
+ * ends: the leader's threads never wait for another replica's, except for
+ * log space, which the others free by following entries the leader made
+ * already.
  *
  * Following a plain entry means waiting for the turn, and that wait is
  * safe: in the replica that decided, every thread before the entry had
@@ -754,6 +770,7 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 	_Atomic uint8_t *marks = dom_marks(lg, d);
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0, want;
 	enum scan_result r;
+	uint32_t polls = 0;
 	bool free;
 
 	for (;;) {
@@ -777,8 +794,8 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 			return 0;
 		case SCAN_TAIL:
 		case SCAN_FOLLOW:
-			if (!leads(lg)) {
-				wait_append(lg, d, &log[p & mask], e);
+			if (!leads(lg) && polls < TAIL_POLLS_MAX) {
+				wait_append(lg, d, &log[p & mask], e, &polls);
 				break;
 			}
 			free = r == SCAN_TAIL && rp_st_turn(st) == p && !(st & RP_ST_BUSY);
@@ -1145,6 +1162,35 @@ void olog_release_replica(const struct olog *lg, unsigned replica)
 {
 	if (replica < lg->n)
 		atomic_fetch_or(&lg->rg->unordered, 1u << replica);
+}
+
+int olog_pass_ended(const struct olog *lg, uint32_t slot, unsigned replica, uint32_t vtid,
+		    int max)
+{
+	uint64_t mask = (1ull << lg->log_shift) - 1, st, t, e;
+	struct rp_rstate *rs;
+	struct rp_dom *d;
+	int n = 0;
+
+	if (slot >= lg->dom_max || replica >= lg->n || !vtid)
+		return 0;
+	d = dom_at(lg, slot);
+	rs = rstate(d, replica);
+	for (; n < max; n++) {
+		st = ld_acq(&rs->state);
+		t = rp_st_turn(st);
+		e = ld_acq(&dom_log(lg, d)[t & mask]);
+		if ((st & RP_ST_BUSY) || rp_ent_tag(e) != rp_ent_tag_of(t, lg->log_shift) ||
+		    rp_ent_id(e) != vtid ||
+		    !atomic_compare_exchange_strong(&rs->state, &st,
+						    st + (1ull << RP_ST_TURN_SHIFT)))
+			break;
+		freed(rs, t + 1);
+	}
+	/* every sleeper looks again: the next entry's thread goes in */
+	if (n && rp_st_waiters(ld_acq(&rs->state)))
+		rp_futex_wake(futex_word(&rs->state), INT_MAX, BITS_ALL);
+	return n;
 }
 
 void olog_wake_sleepers(const struct olog *lg, uint32_t slot, unsigned replica)

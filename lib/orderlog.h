@@ -134,6 +134,15 @@ void olog_kill_replica(struct rp_region *rg, unsigned replica);
  * (olog_wake_sleepers()); one that was just going to sleep misses the
  * wake, so the monitor wakes them again at each scan. */
 void olog_release_replica(const struct olog *lg, unsigned replica);
+
+/* The monitor: replica's turn in domain slot is at an entry of thread vtid,
+ * which ended in that replica without making the region (its peer in the
+ * leader made one more, on a path timing chose): passes that entry, and the
+ * ones of vtid right after it, at most max, as if the region had been
+ * made and left at once, and wakes the replica's sleepers. The others'
+ * order stays. Returns how many it passed. */
+int olog_pass_ended(const struct olog *lg, uint32_t slot, unsigned replica, uint32_t vtid,
+		    int max);
 void olog_wake_sleepers(const struct olog *lg, uint32_t slot, unsigned replica);
 
 /* Iterations of the spin loop that take about ns nanoseconds here. */

@@ -97,7 +97,6 @@ int rpt_resolve(void)
 		*(void **)((char *)&rpt_real + syms[i].off) = p;
 	}
 	rpt_stdio_resolve();
-	rpt_apr_resolve();
 	rpt_block_resolve();
 	rpt_allocator_resolve();
 	if (!atomic_exchange(&atfork_done, true))

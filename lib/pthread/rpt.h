@@ -312,11 +312,6 @@ void rpt_cond_setup(void);
 /* Finds glibc's stdio calls under ours (rpt_resolve). */
 void rpt_stdio_resolve(void);
 
-/* ---- apr.c: the Apache Portable Runtime's atomics ------------------- */
-
-/* Finds libapr's under ours, if the program has it (rpt_resolve). */
-void rpt_apr_resolve(void);
-
 /* ---- futexes, process-shared memory too (raw: no errno) ---------------- */
 
 long rpt_futex_wait(_Atomic uint32_t *w, uint32_t val, const struct timespec *rel);

@@ -300,6 +300,16 @@ void report_released(int gid, int r, uint32_t slot, uint32_t vtid, const char *w
 	event_close(&ev, stderr, NULL);
 }
 
+void report_passed(int gid, int r, uint32_t slot, uint32_t vtid, int n)
+{
+	struct event ev;
+	FILE *js = event_open(&ev);
+
+	fprintf(js, "{\"event\":\"region_passed\",\"peer_group\":%d,\"replica\":%d,"
+		"\"domain\":%u,\"thread\":%u,\"entries\":%d", gid, r, slot, vtid, n);
+	event_close(&ev, stderr, NULL);
+}
+
 void report_misuse(int gid, int vtid, const char *what)
 {
 	struct event ev;

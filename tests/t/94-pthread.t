@@ -173,19 +173,25 @@ done
 # times, or in another order, in each replica, as Apache's workers do as
 # they stop: a replica then waits in a log for a thread that ended, or for
 # a thread that waits for it. Both stalled for ever (exit 86 after
-# --stall-timeout at f55ed71); the monitor now lets that replica take its
-# locks as plain locks, and says so; the run ends, its output voted.
+# --stall-timeout at f55ed71); the monitor now lets a replica in a cycle
+# take its locks as plain locks, and says so; the run ends, its output
+# voted. A turn at the entry of a thread that ended without making that
+# region is passed instead (src/seq/seqrelease.c, pass_ended()): the
+# replica keeps following the logs, and only the report says so. (Until
+# the entry was passed, that replica was let go: Apache worker's stop and
+# graceful restart printed it in 3 of 4 runs of 89-apache.t once replica 0
+# led every log.)
 released_line() {
 	printf 'replicant: replica %d no longer follows the lock order of the process of peer group 0: in domain %d it waited for thread 32769, which %s; its threads take the locks in their own order from now on, and its outputs are still voted\n' "$@"
 }
 for n in 2 3; do
 	rrun "lockskew-ended.n$n" -n $n --report "$T/lockskew-ended.n$n.json" -- "$PROGS/lockskew" ended
 	is "$RC:$(cat "$OUT")" "0:done" "lockskew ended -n $n: exit 0, the output" || diag_file stderr "$ERR"
-	want=$(for r in $(seq 1 $((n - 1))); do released_line $r 1 "ended without entering it"; done)
-	is "$(cat "$ERR")" "$want" "lockskew ended -n $n: replicas 1..$((n - 1)) are let go, said once each"
-	is "$(grep -o '"event":"region_released","peer_group":0,"replica":1,"domain":1,"waited_for":32769' "$T/lockskew-ended.n$n.json")" \
-		'"event":"region_released","peer_group":0,"replica":1,"domain":1,"waited_for":32769' \
-		"lockskew ended -n $n: the report has the event"
+	is_empty "$ERR" "lockskew ended -n $n: nothing on stderr"
+	want=$(for r in $(seq 1 $((n - 1))); do
+		printf '"event":"region_passed","peer_group":0,"replica":%d,"domain":1,"thread":32769,"entries":1\n' $r; done)
+	is "$(grep -o '"event":"region_passed"[^}]*' "$T/lockskew-ended.n$n.json")" "$want" \
+		"lockskew ended -n $n: replicas 1..$((n - 1)) passed B's third round, the report says so once each"
 	rrun "lockskew-cycle.n$n" -n $n -- "$PROGS/lockskew" cycle
 	is "$RC:$(cat "$OUT")" "0:done" "lockskew cycle -n $n: exit 0, the output" || diag_file stderr "$ERR"
 	# which of X and Y comes first in a's log and in b's is timing in
@@ -225,15 +231,13 @@ done" "killflag exiting -n $n: signals to stopping workers make the same calls i
 		diag_file stderr "$ERR"
 done
 
-# a replica let go is still voted: lockskew ended-differ prints its replica
-# index after the release, and that write is a divergence, never an output
-# (the domain named: 1, m's, in 54 of 54 runs by hand, with two CPU hogs
-# too; one CI-like run named domain 2, the cause not known: either passes)
+# a replica that passed an entry is still voted: lockskew ended-differ
+# prints its replica index after the pass, and that write is a divergence,
+# never an output
 rrun lockskew-differ.n2 -n 2 -- "$PROGS/lockskew" ended-differ
 is "$RC:$(cat "$OUT")" "86:" "lockskew ended-differ -n 2: exit 86, nothing printed"
-is "$(sed -n '1s/ in domain 2 it waited / in domain 1 it waited /;1,2p' "$ERR")" "$(released_line 1 1 "ended without entering it")
-replicant: DIVERGENCE in peer group 0 at position $(sed -n 's/^replicant: DIVERGENCE in peer group 0 at position \([0-9]*\): write$/\1/p' "$ERR"): write" \
-	"lockskew ended-differ -n 2: replica 1 is let go, then its write diverges" || diag_file stderr "$ERR"
+is "$(sed -n 1p "$ERR")" "replicant: DIVERGENCE in peer group 0 at position $(sed -n 's/^replicant: DIVERGENCE in peer group 0 at position \([0-9]*\): write$/\1/p' "$ERR"): write" \
+	"lockskew ended-differ -n 2: replica 1 passes B's round, then its write diverges" || diag_file stderr "$ERR"
 
 # --- what a run used: the library by default, --no-pthread, =serial ---
 for mode in "on:" "off:--no-pthread" "serial:--pthread=serial"; do
@@ -250,56 +254,5 @@ is "$(cat "$ERR")" "replicant: cannot find libreplicant-pthread.so at $T/none.so
 	"library missing: the error names it and the way out"
 REPLICANT_PTHREAD_LIB=$T/none.so rrun nolib.off -n 2 --no-pthread -- echo hi
 is "$RC:$(cat "$OUT")" "0:hi" "library missing, --no-pthread: the program runs"
-
-# --- a counter shared through APR's atomics, without a lock ---
-# aprcount: 4 threads take 400 values each from one counter with
-# apr_atomic_inc32 and apr_atomic_add32 (libapr, as Apache's worker MPM
-# counts its idle workers) and print the values each got. The library
-# orders each APR atomic as a domain of its own (lib/pthread/apr.c); on the
-# build before it, 3 of 3 runs at -n 2 diverged at the first line.
-# aprcount_check FILE: what is wrong with FILE (nothing: a correct run):
-# each thread's values rising, all of them 0..1599 once each, the total.
-aprcount_check() {
-	awk '$1 == "thread" && $2 == (NR - 1) ":" && NF == 402 {
-		for (i = 3; i <= NF; i++) {
-			if (i > 3 && $i <= $(i - 1)) { print "line " NR ": values not rising"; exit }
-			if (seen[$i]++ || $i < 0 || $i > 1599) { print "line " NR ": value " $i " twice or out of range"; exit }
-			n++
-		}
-		next
-	}
-	$0 == "total 1600" && NR == 5 && n == 1600 { done = 1; next }
-	{ print "line " NR ": unexpected: " substr($0, 1, 60); exit }
-	END { if (!done) print "no total 1600 after 4 threads of 400 values" }' "$1"
-}
-run_cmd aprcount.native "$PROGS/aprcount" 4 400
-if [ "$RC" = 77 ]; then
-	for i in 1 2 3 4 5; do
-		pass "# SKIP libapr-1.so.0 is not installed (make deps installs apache2-bin, which needs it)"
-	done
-else
-	is "$RC:$(aprcount_check "$OUT")" "0:" "aprcount natively: exit 0, a correct output"
-	for args in "-n 2" "-n 2 --perturb" "-n 3 --perturb"; do
-		good=0
-		for ((i = 1; i <= RUNS; i++)); do
-			rrun "aprcount.${args// /}.$i" $args --stall-timeout "$STALL" -- "$PROGS/aprcount" 4 400
-			if [ "$RC" = 0 ] && [ -z "$(aprcount_check "$OUT")" ] && stderr_ok "$ERR"; then
-				good=$((good + 1))
-			elif [ $good = $((i - 1)) ]; then
-				diag "run $i: status $RC; output: $(aprcount_check "$OUT")"
-				diag_file stderr "$ERR"
-			fi
-		done
-		is "$good" "$RUNS" "aprcount $args: $RUNS of $RUNS runs exit 0 with a correct output"
-	done
-	# the same with the library not loaded: the replicas' threads take the
-	# values each in their own order
-	good=0
-	for ((i = 1; i <= 3; i++)); do
-		rrun "aprcount.nopthread.$i" -n 2 --no-pthread --stall-timeout "$STALL" -- "$PROGS/aprcount" 4 400
-		[ "$RC" = 86 ] && good=$((good + 1))
-	done
-	is "$good" 3 "aprcount -n 2 --no-pthread: 3 of 3 runs diverge (exit 86)"
-fi
 
 done_testing
