@@ -7,23 +7,12 @@
  * mutual exclusion within a replica, and no replica talks to the monitor.
  *
  * Who appends: a thread looks for its entry from its replica's turn on. If
- * it finds none, it may append one at the end only when its replica leads
- * (the lowest live replica that follows the logs: leads()) and every
- * pending entry before it was appended by its own replica; its threads then
- * queue up behind each other, like a FIFO lock. Otherwise it waits: for its
- * replica to reach the end of the log, and there for the leader to append
- * (wait_append()). One leader for every domain of a process, not the
- * replica furthest ahead in each (the thesis' master per domain): entries
- * from one replica's run are an order its threads took, so every replica
- * can take it; entries from different replicas in different domains need
- * not be. A thread that takes domain B inside A while another takes A
- * after B (a lock, then an atomic counter, apr.c; a first use, objset.c,
- * inside a lock), with replica 0 leading A and replica 1 leading B, waits
- * in a cycle no replica ever had (Apache's worker, 64 threads a child).
- * The leader changes when it dies or is released; and a follower whose
- * thread found nothing appended for about 0.1 s appends itself, for that
- * entry (wait_append()): its peer in the leader may never come. Appends
- * are CASes on the entry itself, so replicas racing agree on a winner.
+ * it finds none, it may append one at the end only when every pending entry
+ * before it was appended by its own replica: then its replica is the one
+ * furthest ahead (the thesis' master) and its threads queue up behind each
+ * other, like a FIFO lock. Otherwise it waits, and looks again when its
+ * replica reaches the end of the log. Every append is a CAS on the entry
+ * itself, so replicas racing to lead agree on a single winner.
  *
  * Waiting: spin for a calibrated time, then sleep on the replica's futex
  * word (registered in the state word's waiter count, so leaving costs no
@@ -297,71 +286,6 @@ static void sleep_on(const struct olog *lg, struct rp_rstate *rs, uint64_t seen,
 	atomic_fetch_sub(state, RP_ST_WAITER);
 }
 
-/* Whether this replica appends to the logs: it is the lowest live one that
- * follows them (a released replica reads them no more). */
-HOT bool leads(const struct olog *lg)
-{
-	uint32_t m = ld_acq(&lg->rg->live) & ~ld_acq(&lg->rg->unordered);
-
-	return !m || (unsigned)__builtin_ctz(m) == lg->replica;
-}
-
-/* sched_yield()s of a follower at the end of a log before it sleeps */
-#define TAIL_YIELDS 4
-/* Sleeps of RP_SPACE_POLL_NS (2 ms) at the end of a log with nothing
- * appended, after which a follower appends itself (about 0.1 s) */
-#define TAIL_POLLS_MAX 50
-
-/* A replica that does not lead, at the end of d's log: waits for the leader
- * to append the entry ent (which holds e now). Spins first, then yields,
- * then sleeps on the domain's tail word, which the leader bumps when it
- * appends while someone sleeps there. The sleep is a poll: a leader that
- * dies or is released leaves the lead to this replica, and nobody would
- * wake it. *polls counts the polls that found nothing appended: a thread
- * whose peer in the leader never makes this region (its replica took
- * another path, by timing the logs do not cover) appends itself after
- * TAIL_POLLS_MAX of them (what every replica did before one led), rather
- * than waiting for ever; if that was an order the leader cannot take, the
- * monitor lets a replica go from the logs (src/seq/seqrelease.c). */
-static void wait_append(const struct olog *lg, struct rp_dom *d, _Atomic uint64_t *ent,
-			uint64_t e, uint32_t *polls)
-{
-	uint32_t seen, token, i;
-	long r = 0;
-
-	if (spin_until_change(ent, e, lg->spin))
-		return;
-	/* the leader's thread that appends may be on this CPU, and a sleeper
-	 * costs it a FUTEX_WAKE per append */
-	for (i = 0; i < TAIL_YIELDS; i++) {
-		rp_syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
-		if (ld_acq(ent) != e)
-			return;
-	}
-	seen = atomic_load(&d->tail_word);
-	atomic_fetch_add(&d->tail_waiters, 1);
-	if (atomic_load(ent) == e && !leads(lg) && !released(lg)) {
-		token = lg->sleep_note ? lg->sleep_note(true, (uintptr_t)d) : 0;
-		r = rp_futex_wait(&d->tail_word, seen, BITS_ALL, &space_poll);
-		if (lg->sleep_note)
-			lg->sleep_note(false, token);
-	}
-	atomic_fetch_sub(&d->tail_waiters, 1);
-	if (r == -ETIMEDOUT && ld_acq(ent) == e)
-		++*polls;
-}
-
-/* The leader appended to d's log: wakes the threads of the others that
- * wait for it (the CAS before this load and their count before their look
- * at the entry are both seq_cst: one of the two sees the other). */
-HOT void appended(struct rp_dom *d)
-{
-	if (__builtin_expect(atomic_load(&d->tail_waiters) != 0, 0)) {
-		atomic_fetch_add(&d->tail_word, 1);
-		rp_futex_wake(&d->tail_word, INT_MAX, BITS_ALL);
-	}
-}
-
 /* The lowest turn of the live replicas in d that follow the logs, and
  * which replica is there: every such replica has passed the positions
  * below it (a released one reads the log no more). */
@@ -468,16 +392,14 @@ HOT enum scan_result scan(const struct olog *lg, _Atomic uint64_t *log,
 }
 
 /* Finds thread vtid's position in d's log: its entry at or after its
- * replica's turn, or a new entry at the end when its replica leads and
- * every entry pending here is its own (see the top of the file); else
- * waits (for its replica to move, or for the leader to append) and looks
- * again. */
+ * replica's turn, or a new entry at the end when its replica is the one
+ * furthest ahead (see the top of the file); else waits for its replica to
+ * move and looks again. */
 HOT int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint32_t vtid,
 		uint64_t *pos)
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0;
-	uint32_t polls = 0;
 
 	for (;;) {
 		if (released(lg))
@@ -488,16 +410,12 @@ HOT int book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs, uint
 			*pos = p;
 			return 0;
 		case SCAN_TAIL:
-			if (!leads(lg) && polls < TAIL_POLLS_MAX) {
-				wait_append(lg, d, &log[p & mask], e, &polls);
-				break;
-			}
 			/* a CAS that fails: another thread appended p first */
 			if (make_room(lg, d, rs, p) &&
-			    atomic_compare_exchange_strong(
+			    atomic_compare_exchange_strong_explicit(
 				    &log[p & mask], &e,
-				    rp_ent_make(p, lg->log_shift, lg->replica, vtid))) {
-				appended(d);
+				    rp_ent_make(p, lg->log_shift, lg->replica, vtid),
+				    memory_order_acq_rel, memory_order_acquire)) {
 				*pos = p;
 				return 0;
 			}
@@ -720,9 +638,9 @@ static void seen_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstat
 	skip_failed(lg, d, rs);
 }
 
-/* A leader's try behind entries another replica appended (one that led
- * before it died or was released) spins a while (the spin budget) for the
- * log or its replica's turn to move. true: something moved, look again. */
+/* A follower's try at the end of the log spins a while (the spin budget)
+ * for the log or its replica's turn to move: the leading replica may be
+ * about to decide. true: something moved, look again. */
 static bool watch(const struct olog *lg, struct rp_rstate *rs, uint64_t st,
 		  _Atomic uint64_t *ent, uint64_t e)
 {
@@ -747,13 +665,10 @@ static bool watch(const struct olog *lg, struct rp_rstate *rs, uint64_t st,
  *   between that look and the CAS: the turn and the busy bit move only for
  *   an entry at the turn, and there is none until the CAS.
  * - refused otherwise (a FAILED entry), after nap(arg) said the deadline
- *   passed, or, without nap, at once.
- *
- * Only the leading replica decides (leads()); the others wait for its
- * entry (up to wait_append()'s limit, then decide themselves). That wait
- * ends: the leader's threads never wait for another replica's, except for
- * log space, which the others free by following entries the leader made
- * already.
+ *   passed, or, without nap, at once; a replica that is not the one
+ *   furthest ahead watches a little first, for the leader to decide. It
+ *   decides all the same after that: waiting for its turn to move could be
+ *   waiting for a thread that waits for a lock the trier holds.
  *
  * Following a plain entry means waiting for the turn, and that wait is
  * safe: in the replica that decided, every thread before the entry had
@@ -770,7 +685,6 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 	_Atomic uint8_t *marks = dom_marks(lg, d);
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, p = 0, e = 0, want;
 	enum scan_result r;
-	uint32_t polls = 0;
 	bool free;
 
 	for (;;) {
@@ -794,10 +708,6 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 			return 0;
 		case SCAN_TAIL:
 		case SCAN_FOLLOW:
-			if (!leads(lg) && polls < TAIL_POLLS_MAX) {
-				wait_append(lg, d, &log[p & mask], e, &polls);
-				break;
-			}
 			free = r == SCAN_TAIL && rp_st_turn(st) == p && !(st & RP_ST_BUSY);
 			if (!free &&
 			    (nap ? nap(arg) : r == SCAN_FOLLOW && watch(lg, rs, st, &log[p & mask], e)))
@@ -808,7 +718,6 @@ static int try_book(const struct olog *lg, struct rp_dom *d, struct rp_rstate *r
 					   free ? vtid : vtid | RP_ENT_FAILED);
 			if (!atomic_compare_exchange_strong(&log[p & mask], &e, want))
 				break;
-			appended(d);
 			*pos = p;
 			*failed = !free;
 			if (!free)

@@ -73,8 +73,8 @@ int olog_format(void *mem, size_t size, const struct olog_geom *g);
 int olog_open(struct olog *lg, void *mem, size_t size, unsigned replica, uint32_t spin);
 
 /* Enters a region of domain slot as thread vtid: waits for its turn in the
- * domain's log, appending itself when this replica leads (the lowest live
- * replica that follows the logs; the others wait for its entries). Nesting by the holder is counted. EINVAL: bad slot, vtid 0 or
+ * domain's log, appending itself when this replica is the one furthest
+ * ahead. Nesting by the holder is counted. EINVAL: bad slot, vtid 0 or
  * with bit 31 set;
  * EAGAIN: nesting too deep; EPROTO: the log is inconsistent. */
 int olog_enter(struct olog *lg, uint32_t slot, uint32_t vtid);

@@ -59,7 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLICANT_PROTOCOL_VERSION 5
+#define REPLICANT_PROTOCOL_VERSION 4
 
 /* 'R' 'P': far above any real syscall number, so the kernel answers ENOSYS. */
 #define REPLICANT_SYS_HELLO 0x5250
@@ -165,11 +165,7 @@ struct rp_dom {
 				     * RP_DOM_RECYCLING: being reset */
 	_Atomic uint32_t next_free; /* free-stack link: slot + 1, 0 = end */
 	uint32_t reuse;		/* times the slot was recycled (reports) */
-	_Atomic uint32_t tail_waiters; /* threads of replicas that do not lead,
-					* asleep at the end of the log for the
-					* leader to append (orderlog.c) */
-	_Atomic uint32_t tail_word; /* their futex word: bumped to wake them */
-	uint8_t pad[44];
+	uint8_t pad[52];
 };
 
 #define RP_DOM_RECYCLING 0x80000000u

@@ -3,11 +3,11 @@
  * takes its locks (Apache's workers read workers_may_exit with no lock as
  * they stop): a replica then waits in a log for what its threads never do.
  *
- *   lockskew ended: thread B takes mutex m 3 times in replica 0 and 2 in
- *     the others, and exits; main joins it, waits 0.5 s and takes m.
- *     Replica 0 writes every log (lib/orderlog.c, leads()), so where a
- *     replica r > 0 has main's turn, the log has B's third round: main
- *     waits for B, which ended (a stall for ever).
+ *   lockskew ended: thread B takes mutex m 2 + replica-index times and
+ *     exits; main joins it, waits 0.5 s and takes m. The last replica's B
+ *     writes every round in m's log first, so where replica r < n - 1 has
+ *     main's turn, the log has a round of B: main waits for B, which
+ *     ended (a stall for ever).
  *   lockskew cycle: threads X and Y each take a and b, one after the
  *     other, once main took a then b (locks get their domains in the
  *     order of their first use with threads running). Replica 0: X a then b, Y b then a, so a's log reads X, Y and
@@ -46,7 +46,7 @@ static void *rounds(void *arg)
 	int i;
 
 	(void)arg;
-	for (i = 0; i < 2 + !idx; i++)
+	for (i = 0; i < 2 + idx; i++)
 		take(&m);
 	return NULL;
 }
