@@ -174,11 +174,16 @@ static inline _Atomic uint64_t *dom_log(const struct olog *lg, struct rp_dom *d)
 	return (_Atomic uint64_t *)((char *)d + lg->dom_log_off);
 }
 
-/* This replica's mark bytes in d (protocol.h, RP_ENT_FAILED). */
+/* Replica r's mark bytes in d (protocol.h, RP_ENT_FAILED). */
+static inline _Atomic uint8_t *marks_of(const struct olog *lg, struct rp_dom *d, unsigned r)
+{
+	return (_Atomic uint8_t *)((char *)d + lg->dom_mark_off) + ((size_t)r << lg->log_shift);
+}
+
+/* This replica's. */
 static inline _Atomic uint8_t *dom_marks(const struct olog *lg, struct rp_dom *d)
 {
-	return (_Atomic uint8_t *)((char *)d + lg->dom_mark_off) +
-	       ((size_t)lg->replica << lg->log_shift);
+	return marks_of(lg, d, lg->replica);
 }
 
 static inline bool ent_failed(uint64_t e)
@@ -601,10 +606,10 @@ static void freed(struct rp_rstate *rs, uint64_t turn);
  * thread that keeps trying while the holder stays inside does not fill
  * the log and wait for room behind that holder, which may be waiting for
  * what the trier holds. */
-HOT void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
+HOT void skip_failed_of(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs,
+			   _Atomic uint8_t *marks)
 {
 	_Atomic uint64_t *log = dom_log(lg, d);
-	_Atomic uint8_t *marks = dom_marks(lg, d);
 	uint64_t mask = (1ull << lg->log_shift) - 1, st, t, e;
 	uint8_t m;
 
@@ -626,6 +631,11 @@ HOT void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *
 		else
 			moved(lg, d, rs, st, t + 1);
 	}
+}
+
+HOT void skip_failed(const struct olog *lg, struct rp_dom *d, struct rp_rstate *rs)
+{
+	skip_failed_of(lg, d, rs, dom_marks(lg, d));
 }
 
 /* vtid has seen its FAILED entry at pos (in this replica): mark it, and pass
@@ -1096,6 +1106,10 @@ int olog_pass_ended(const struct olog *lg, uint32_t slot, unsigned replica, uint
 			break;
 		freed(rs, t + 1);
 	}
+	/* as every mover does: the turn never rests before a marked FAILED
+	 * entry */
+	if (n)
+		skip_failed_of(lg, d, rs, marks_of(lg, d, replica));
 	/* every sleeper looks again: the next entry's thread goes in */
 	if (n && rp_st_waiters(ld_acq(&rs->state)))
 		rp_futex_wake(futex_word(&rs->state), INT_MAX, BITS_ALL);
