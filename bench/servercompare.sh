@@ -22,8 +22,6 @@ PY=$(command -v python3)
 
 . "$TOP/bench/apache.sh" servercompare
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
 # one run of build $1: "requests/s monitor-us-a-request", or nothing
 one_run() {
 	local port reqs m0 m1
@@ -37,14 +35,9 @@ one_run() {
 	fi
 	sleep 1
 	m0=$(ticks "$SPID")
-	reqs=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$port/f10k" |
-		awk '/requests in/ { print $1 }')
+	reqs=$(load "$port")
 	m1=$(ticks "$SPID")
-	kill -TERM "$SPID"
-	for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL -- "-$SPID" 2>/dev/null
-	wait "$SPID" 2>/dev/null
-	SPID=
+	stop_session
 	[ -n "$reqs" ] && [ "$reqs" -gt 0 ] &&
 		awk -v r="$reqs" -v s="$SECS" -v m=$((m1 - m0)) -v hz="$(getconf CLK_TCK)" \
 			'BEGIN { printf "%.0f %.0f\n", r / s, m / hz / r * 1e6 }'

@@ -32,9 +32,8 @@ SPID=$!
 listening "$PORT" "$SPID" 300 || { cat "$W/err" >&2; exit 1; }
 sleep 1
 
-# CPU ticks (utime + stime) of the monitor, and of its session: the
-# monitor and every replica's process (setsid above)
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU ticks of the monitor (ticks, bench/apache.sh), and of its session:
+# the monitor and every replica's process (setsid above)
 all_ticks() { session_cpu "$SPID" | awk '{ print $1 + $2 }'; }
 perf_ok=
 if command -v perf >/dev/null && perf record -q -e cpu-clock -o "$W/probe" -- true >/dev/null 2>&1; then
@@ -52,14 +51,11 @@ if [ -n "$perf_ok" ] &&
 	FPERF=$!
 fi
 m0=$(ticks "$SPID") a0=$(all_ticks)
-reqs=$(wrk -t2 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "http://127.0.0.1:$PORT/f10k" |
-	awk '/requests in/ { print $1 }')
+reqs=$(load "$PORT")
 m1=$(ticks "$SPID") a1=$(all_ticks)
 [ -n "$perf_ok" ] && wait "$PERF"
 [ -n "$futex_ok" ] && wait "$FPERF"
-kill -TERM "$SPID"
-for _ in $(seq 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
-wait "$SPID" 2>/dev/null
+stop_session
 hz=$(getconf CLK_TCK)
 
 echo

@@ -1111,8 +1111,8 @@ int olog_pass_ended(const struct olog *lg, uint32_t slot, unsigned replica, uint
 	if (n)
 		skip_failed_of(lg, d, rs, marks_of(lg, d, replica));
 	/* every sleeper looks again: the next entry's thread goes in */
-	if (n && rp_st_waiters(ld_acq(&rs->state)))
-		rp_futex_wake(futex_word(&rs->state), INT_MAX, BITS_ALL);
+	if (n)
+		olog_wake_sleepers(lg, slot, replica);
 	return n;
 }
 

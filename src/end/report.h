@@ -17,7 +17,6 @@ void report_region_stall(const struct seq_stall *st, const char *action);
 /* Replica r of the process of peer group gid was let go from its order
  * logs: in domain slot it waited for thread vtid, which (why). */
 void report_released(int gid, int r, uint32_t slot, uint32_t vtid, const char *why);
-
 /* Replica r passed n entries of thread vtid, which ended there without
  * making them, in domain slot (seqrelease.c): the report only. */
 void report_passed(int gid, int r, uint32_t slot, uint32_t vtid, int n);
